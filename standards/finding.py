@@ -59,3 +59,19 @@ class Finding:
 
 def any_failed(findings: list[Finding] | tuple[Finding, ...]) -> bool:
     return any(f.failed for f in findings)
+
+
+def finding_from_dict(data: dict[str, object]) -> Finding:
+    """Rebuild a finding from ``Finding.as_dict()`` output (reports kept as JSON)."""
+    detail = data.get("detail") or {}
+    return Finding(
+        code=str(data["code"]),
+        status=Status(str(data["status"])),
+        message=str(data.get("message", "")),
+        dat70=str(data.get("dat70", "")),
+        path=str(data.get("path", "")),
+        expected=str(data.get("expected", "")),
+        found=str(data.get("found", "")),
+        tool=str(data.get("tool", "")),
+        detail={str(k): str(v) for k, v in dict(detail).items()},  # type: ignore[call-overload]
+    )

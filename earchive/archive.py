@@ -1,0 +1,222 @@
+"""The service layer: one ``Archive`` that the CLI, the REST API and the web UI all call.
+
+It wires the configured backends (storage, catalog, index, signer) and holds no domain logic of
+its own: each method delegates to the stage packages.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Engine, create_engine, event
+
+from earchive.settings import Settings
+from ingest import counters, journal
+from ingest.indexing import build_document, queued
+from ingest.indexing import metadata as indexing_metadata
+from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
+from ingest.casexml import parse_case
+from package.bagit import export_bag
+from package.signature import Signer, generate_key, load_signer
+from preservation.ocfl_root import OcflRoot
+from preservation.storage import FsStore
+from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
+from search.index import SearchQuery, SearchResult, SqliteFtsIndex
+from standards import archival_code as ac
+from standards.retention import RetentionTable
+
+__all__ = ["Archive", "ArchiveView", "ConfigurationError", "NotFoundError"]
+
+
+class ConfigurationError(Exception):
+    """The settings do not describe a usable archive."""
+
+
+class NotFoundError(Exception):
+    """No archive (or file) with that identifier."""
+
+
+@dataclass(frozen=True)
+class ArchiveView:
+    record: ArchiveRecord
+    files: list[FileRow]
+    versions: list[VersionRow]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: object, _record: object) -> None:
+        cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+
+class Archive:
+    """An opened archive: backends built from ``Settings``; call ``init()`` once per home."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = _utcnow) -> None:
+        self.settings = settings
+        self.clock = clock
+        home = settings.home
+        if settings.storage != "fs":
+            raise ConfigurationError(
+                f"EARCHIVE_STORAGE={settings.storage!r} is not available in this build; use 'fs'"
+            )
+        if settings.search != "sqlite":
+            raise ConfigurationError(
+                f"EARCHIVE_SEARCH={settings.search!r} is not available in this build; use 'sqlite'"
+            )
+        self.home = home
+        self.engine = create_engine(settings.catalog_url)
+        _sqlite_pragmas(self.engine)
+        self.catalog = Catalog(self.engine)
+        self.store = FsStore(settings.storage_dir)
+        self.storage = OcflRoot(self.store)
+        self.index = SqliteFtsIndex(settings.index_path)
+        self._signer: Signer | None = None
+
+    # -- set-up -----------------------------------------------------------------------------
+    def init(self) -> Path:
+        """Create the data directory, storage root, catalog tables and the signing key."""
+        for sub in ("work", "quarantine", "keys"):
+            (self.home / sub).mkdir(parents=True, exist_ok=True)
+        self.settings.storage_dir.mkdir(parents=True, exist_ok=True)
+        self.storage.initialize()
+        self.catalog.create_schema()
+        for md in (counters.metadata, journal.metadata, indexing_metadata):
+            md.create_all(self.engine)
+        return self.key_path(create=True)
+
+    def key_path(self, create: bool = False) -> Path:
+        if self.settings.signing_key is not None:
+            return self.settings.signing_key
+        algorithm = "SM2-with-SM3" if self.settings.signing == "sm2" else "ECDSA-P256-SHA256"
+        existing = sorted(self.settings.key_dir.glob("archive-*.key"))
+        if existing:
+            return existing[0]
+        if not create:
+            raise ConfigurationError("no signing key: run 'earchive init' first")
+        return generate_key(self.settings.key_dir, algorithm)
+
+    @property
+    def signer(self) -> Signer:
+        if self._signer is None:
+            self._signer = load_signer(self.key_path())
+        return self._signer
+
+    def context(self) -> IngestContext:
+        return IngestContext(
+            engine=self.engine,
+            catalog=self.catalog,
+            index=self.index,
+            storage=self.storage,
+            signer=self.signer,
+            work_dir=self.home / "work",
+            quarantine_dir=self.home / "quarantine",
+            retention=RetentionTable.load(),
+            code_rule=ac.ArchivalCodeRule.load(),
+            category=self.settings.category,
+            clock=self.clock,
+            agent=self.settings.agent,
+            fault_point=self.settings.crash_at,
+        )
+
+    # -- ingest -----------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path]) -> Iterator[IngestResult]:
+        """Resume interrupted ingests, then ingest every package found under ``paths``."""
+        ctx = self.context()
+        yield from resume_pending(ctx)
+        for source in expand_sources(paths):
+            yield ingest_path(source, ctx)
+
+    def sources(self, paths: Iterable[Path]) -> list[Path]:
+        return list(expand_sources(paths))
+
+    # -- retrieval --------------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResult:
+        return self.index.search(query)
+
+    def show(self, archive_id: str) -> ArchiveView:
+        record = self.catalog.get(archive_id)
+        if record is None:
+            raise NotFoundError(archive_id)
+        return ArchiveView(
+            record=record,
+            files=list(self.catalog.files(archive_id)),
+            versions=list(self.catalog.versions(archive_id)),
+        )
+
+    def open_file(self, archive_id: str, logical_path: str, version: int | None = None) -> BinaryIO:
+        record = self.catalog.get(archive_id)
+        if record is None:
+            raise NotFoundError(archive_id)
+        v = f"v{version}" if version else None
+        try:
+            return self.storage.open_file(record.object_id, logical_path, v)
+        except KeyError as exc:
+            raise NotFoundError(f"{archive_id}:{logical_path}") from exc
+
+    def version_paths(self, archive_id: str, version: int | None = None) -> list[str]:
+        record = self.catalog.get(archive_id)
+        if record is None:
+            raise NotFoundError(archive_id)
+        v = f"v{version or record.version}"
+        return sorted(self.storage.version_state(record.object_id, v))
+
+    def export(self, archive_id: str, dest: Path, form: str = "bagit") -> Path:
+        """Write the current version of an archive as a BagIt bag at ``dest``."""
+        if form != "bagit":
+            raise ConfigurationError(f"export form {form!r} is not available yet (use bagit)")
+        view = self.show(archive_id)
+        paths = self.version_paths(archive_id)
+        record = view.record
+
+        def opener(p: str) -> Callable[[], BinaryIO]:
+            return lambda: self.open_file(archive_id, p)
+
+        info = {
+            "Source-Organization": record.fonds_identifier,
+            "External-Identifier": archive_id,
+            "External-Description": record.project_name,
+            "Archival-Code": record.archival_code,
+            "Electronic-Record-Code": record.electronic_record_code,
+            "AIP-Version": f"v{record.version}",
+        }
+        return export_bag(dest, [(p, opener(p)) for p in paths], info)
+
+    def reindex_queued(self) -> int:
+        """Retry indexing of archives whose indexing failed earlier; returns how many."""
+        done = 0
+        for archive_id in queued(self.engine):
+            record = self.catalog.get(archive_id)
+            if record is None:
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                root = Path(tmp)
+                for p in self.version_paths(archive_id):
+                    if p.startswith("original/"):
+                        target = root / p
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        with self.open_file(archive_id, p) as src, open(target, "wb") as dst:
+                            shutil.copyfileobj(src, dst)
+                case, _ = parse_case((root / "original" / "case.xml").read_bytes())
+                if case is None:
+                    continue
+                self.index.index_many([build_document(record, case, root)])
+                done += 1
+        return done

@@ -1,0 +1,319 @@
+"""The ``earchive`` command line (typer). Thin: every command calls ``earchive.archive.Archive``.
+
+Exit codes: 0 success, 1 some input refused or a check failed, 2 usage or configuration error.
+``--json`` prints one JSON object per line; fields are only ever added.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from earchive.archive import Archive, ConfigurationError, NotFoundError
+from earchive.settings import Settings
+from ingest.pipeline import IngestResult
+from search.index import SearchQuery
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="earchive — electronic archive for government-service cases (一网通办 单套制).",
+)
+err = Console(stderr=True)
+out = Console()
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
+
+
+def _archive() -> Archive:
+    try:
+        return Archive(Settings())
+    except ConfigurationError as exc:
+        err.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _emit(obj: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+def init() -> None:
+    """Create the data directory, the storage root, the catalog and the archive's signing key."""
+    archive = _archive()
+    key = archive.init()
+    out.print(f"initialised {archive.home} (signing key {key}, algorithm {archive.signer.algorithm})")
+
+
+@app.command()
+def generate(
+    n: Annotated[int, typer.Argument(help="How many case packages.")],
+    dest: Annotated[Path, typer.Argument(help="Folder to write them into.")],
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same cases.")] = 0,
+    as_dir: Annotated[bool, typer.Option("--dir", help="Write directories, not ZIPs.")] = False,
+    small: Annotated[bool, typer.Option(help="Small files (quick tests).")] = False,
+) -> None:
+    """Write N realistic sample case packages following the case-package contract."""
+    from earchive.samples import SizeProfile, generate as gen
+
+    profile = SizeProfile.small() if small else SizeProfile()
+    with _progress() as progress:
+        task = progress.add_task("generating", total=n)
+        result = gen(
+            n,
+            dest,
+            seed=seed,
+            size_profile=profile,
+            as_zip=not as_dir,
+            on_case=lambda _p: progress.advance(task),
+        )
+    out.print(f"{len(result.packages)} case packages in {dest}; seal trust root {result.trust_root}")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+def run_ingest(archive: Archive, paths: list[Path], as_json: bool) -> list[IngestResult]:
+    sources = archive.sources(paths)
+    results: list[IngestResult] = []
+    with _progress() as progress:
+        task = progress.add_task("ingesting", total=len(sources))
+        for result in archive.ingest(paths):
+            results.append(result)
+            if as_json:
+                _emit(result.as_dict())
+            elif result.status == "refused":
+                progress.console.print(f"[red]refused[/red] {result.source}")
+                for f in result.findings:
+                    if f.status.value == "FAIL":
+                        progress.console.print(f"   {f.code} {f.dat70} {f.path} {f.message}")
+            progress.advance(task)
+    return results
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="ZIPs, case directories, or folders of them.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingest case packages; refused ones go to the quarantine with every reason."""
+    archive = _archive()
+    archive.init()
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[red]no such file or folder:[/red] {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    results = run_ingest(archive, paths, as_json)
+    if not as_json:
+        _summary(results, None)
+    if any(r.status == "refused" for r in results):
+        raise typer.Exit(1)
+
+
+def _summary(results: list[IngestResult], seconds: float | None) -> None:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    line = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    out.print(f"ingest: {line or 'nothing to do'}")
+    if seconds:
+        mb = sum(r.bytes for r in results) / 1e6
+        out.print(
+            f"time {seconds:.1f} s, {len(results) / seconds:.1f} cases/s, {mb / seconds:.1f} MB/s"
+        )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words (Chinese or not), 电子文件号 or 档号.")] = "",
+    task: Annotated[str | None, typer.Option(help="事项编码.")] = None,
+    year: Annotated[int | None, typer.Option(help="年度.")] = None,
+    department: Annotated[str | None, typer.Option(help="受理部门.")] = None,
+    result: Annotated[str | None, typer.Option(help="办理结果 (准予, 不予, …).")] = None,
+    retention: Annotated[str | None, typer.Option(help="保管期限 (Y, D30, D10).")] = None,
+    code_prefix: Annotated[str | None, typer.Option("--code-prefix", help="档号 prefix.")] = None,
+    limit: Annotated[int, typer.Option(help="Most hits to show.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search the archive."""
+    archive = _archive()
+    q = SearchQuery(
+        text=query,
+        task_code=task,
+        year=year,
+        department=department,
+        result=result,
+        retention=retention,
+        archival_code_prefix=code_prefix,
+        limit=limit,
+    )
+    found = archive.search(q)
+    if as_json:
+        for hit in found.hits:
+            _emit(
+                {
+                    "id": hit.archive_id,
+                    "electronic_record_code": hit.electronic_record_code,
+                    "archival_code": hit.archival_code,
+                    "title": hit.title,
+                    "score": hit.score,
+                    "snippet": hit.snippet,
+                }
+            )
+        return
+    table = Table(title=f"{found.total} archives")
+    for col in ("档号", "电子文件号", "题名", "id"):
+        table.add_column(col)
+    for hit in found.hits:
+        table.add_row(hit.archival_code, hit.electronic_record_code, hit.title, hit.archive_id)
+    out.print(table)
+
+
+@app.command()
+def show(
+    archive_id: Annotated[str, typer.Argument(help="Archive id (from ingest or search).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one archive: metadata, files, versions."""
+    archive = _archive()
+    try:
+        view = archive.show(archive_id)
+    except NotFoundError as exc:
+        err.print(f"[red]no archive[/red] {archive_id}")
+        raise typer.Exit(1) from exc
+    data = {
+        **view.record.__dict__,
+        "files": [f.__dict__ for f in view.files],
+        "versions": [v.__dict__ for v in view.versions],
+    }
+    if as_json:
+        _emit(data)
+        return
+    for key, value in view.record.__dict__.items():
+        out.print(f"[bold]{key}[/bold]: {value}")
+    table = Table(title="files")
+    for col in ("path", "material", "format", "size", "sm3"):
+        table.add_column(col)
+    for f in view.files:
+        table.add_row(f.path, f.material_code, f.format, str(f.size), f.sm3[:16] + "…")
+    out.print(table)
+
+
+@app.command()
+def export(
+    archive_id: Annotated[str, typer.Argument(help="Archive id.")],
+    dest: Annotated[Path, typer.Argument(help="Destination folder (must not exist or be empty).")],
+    as_: Annotated[str, typer.Option("--as", help="bagit (eep comes with the transfer issue).")] = "bagit",
+) -> None:
+    """Export an archive's current version."""
+    archive = _archive()
+    try:
+        path = archive.export(archive_id, dest, as_)
+    except NotFoundError as exc:
+        err.print(f"[red]no archive[/red] {archive_id}")
+        raise typer.Exit(1) from exc
+    except ConfigurationError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    out.print(f"exported {archive_id} to {path}")
+
+
+@app.command()
+def verify(
+    path: Annotated[Path, typer.Argument(help="An exported package (BagIt folder).")],
+    trusted_key: Annotated[
+        Path | None, typer.Option(help="PEM public key the signature must come from.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Verify an exported package offline: every digest and the archive's signature."""
+    from package.verify import verify_package
+
+    if not path.exists():
+        err.print(f"[red]no such package[/red] {path}")
+        raise typer.Exit(2)
+    key = trusted_key.read_text() if trusted_key else None
+    findings = verify_package(path, key)
+    failed = False
+    for f in findings:
+        failed = failed or f.status.value == "FAIL"
+        if as_json:
+            _emit(f.as_dict())
+        else:
+            colour = {"PASS": "green", "FAIL": "red"}.get(f.status.value, "yellow")
+            extra = f" expected {f.expected} found {f.found}" if f.expected or f.found else ""
+            out.print(f"[{colour}]{f.status.value}[/{colour}] {f.code} {f.path} {f.message}{extra}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs) and the web UI."""
+    import uvicorn
+
+    from earchive.api import create_app
+
+    archive = _archive()
+    archive.init()
+    uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    cases: Annotated[int, typer.Option(help="How many sample cases.")] = 200,
+    seed: Annotated[int, typer.Option(help="Sample seed.")] = 2024,
+    host: Annotated[str, typer.Option(help="Address to serve the UI on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after the summary.")] = False,
+) -> None:
+    """The main job: generate sample cases, ingest them, print the summary, serve the UI."""
+    from earchive.samples import generate as gen
+
+    archive = _archive()
+    archive.init()
+    samples = archive.home / "samples"
+    existing = sorted(samples.glob("*.zip"))
+    if len(existing) < cases:
+        with _progress() as progress:
+            task = progress.add_task("generating", total=cases)
+            gen(cases, samples, seed=seed, on_case=lambda _p: progress.advance(task))
+    started = time.perf_counter()
+    results = run_ingest(archive, [samples], as_json=False)
+    _summary(results, time.perf_counter() - started)
+    out.print(f"archive holds {archive.catalog.count()} archives in {archive.home}")
+    if no_serve:
+        return
+    import uvicorn
+
+    from earchive.api import create_app
+
+    out.print(f"serving the web UI on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops")
+    uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    try:
+        app()
+    except NotFoundError as exc:
+        err.print(f"[red]not found:[/red] {exc}")
+        sys.exit(1)

@@ -1,0 +1,111 @@
+"""Feeding the search index after an archive version is stored.
+
+Reads: the staged AIP version (its original PDFs and XML for full text). Writes: the index, and a
+retry row when indexing fails. An indexing failure never fails an ingest: it becomes a WARN finding
+and a row in ``index_queue`` that ``retry_pending`` works off later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, delete, select
+
+from preservation.text import TextExtractionError, extract_text
+from search.catalog import ArchiveRecord
+from search.index import IndexDocument, SearchIndex
+from standards.case import CaseRecord
+from standards.finding import Finding, Status
+from standards.findings import make
+
+metadata = MetaData()
+
+index_queue = Table(
+    "index_queue",
+    metadata,
+    Column("archive_id", String(80), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+)
+
+
+def case_text(case: CaseRecord) -> str:
+    """The searchable words of the case metadata itself."""
+    parts = [
+        case.project_name,
+        case.task_name,
+        case.applicant.name,
+        case.applicant.address,
+        case.applicant.legal_representative,
+        case.receive_department,
+        case.result,
+        case.fonds_name,
+    ]
+    if case.result_certificate is not None:
+        parts += [case.result_certificate.type, case.result_certificate.number]
+    for step in case.process:
+        parts += [step.actor, step.department, step.opinion]
+    for f in case.files:
+        parts.append(f.title)
+    return "\n".join(p for p in parts if p)
+
+
+def build_document(record: ArchiveRecord, case: CaseRecord, content_root: Path) -> IndexDocument:
+    """The index document of one archive; ``content_root`` holds ``original/…`` files."""
+    texts = [case_text(case)]
+    for f in case.files:
+        path = content_root / "original" / f.path
+        if f.format.upper().startswith("PDF") or f.format.upper() == "XML":
+            texts.append(extract_text(path, f.format).text)
+    return IndexDocument(
+        archive_id=record.id,
+        electronic_record_code=record.electronic_record_code,
+        archival_code=record.archival_code,
+        title=record.project_name,
+        task_code=record.task_code,
+        task_name=record.task_name,
+        year=record.year,
+        department=record.receive_department,
+        result=record.result,
+        retention=record.retention,
+        security_classification=record.security_classification,
+        fonds_identifier=record.fonds_identifier,
+        applicant_name=record.applicant_name,
+        text="\n".join(texts),
+    )
+
+
+def index_version(
+    index: SearchIndex, engine: Engine, record: ArchiveRecord, case: CaseRecord, root: Path
+) -> tuple[Finding, ...]:
+    """Index one archive; on failure queue it for a retry and say so as a WARN finding."""
+    try:
+        index.index_many([build_document(record, case, root)])
+    except (TextExtractionError, OSError, RuntimeError, ValueError) as exc:
+        _queue(engine, record.id, repr(exc))
+        return (make("INDEX_DEFERRED", Status.WARN, archive_id=record.id, error=str(exc)),)
+    with engine.begin() as conn:
+        conn.execute(delete(index_queue).where(index_queue.c.archive_id == record.id))
+    return ()
+
+
+def _queue(engine: Engine, archive_id: str, error: str) -> None:
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(index_queue.c.attempts).where(index_queue.c.archive_id == archive_id)
+        ).first()
+        if row is None:
+            conn.execute(
+                index_queue.insert().values(archive_id=archive_id, attempts=1, last_error=error)
+            )
+        else:
+            conn.execute(
+                index_queue.update()
+                .where(index_queue.c.archive_id == archive_id)
+                .values(attempts=row.attempts + 1, last_error=error)
+            )
+
+
+def queued(engine: Engine) -> list[str]:
+    with engine.begin() as conn:
+        return [r.archive_id for r in conn.execute(select(index_queue.c.archive_id)).all()]

@@ -1,0 +1,344 @@
+"""The archive's own signing key: SM2-with-SM3 (default, 国密) or ECDSA P-256 with SHA-256.
+
+Key files are unencrypted PKCS#8 PEM (``-----BEGIN PRIVATE KEY-----``) with mode 0600, the public
+key beside them as SubjectPublicKeyInfo PEM. SM2 keys use the ``id-ecPublicKey`` algorithm with
+the named curve 1.2.156.10197.1.301 (sm2p256v1) and embed the public point, the same bytes
+``openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2`` writes, so either tool reads the
+other's keys. Signatures are DER ``SEQUENCE {r, s}``; SM2 signs SM3(Z ‖ message) with the default
+signer ID ``1234567812345678`` (OpenSSL: ``-pkeyopt distid:1234567812345678``).
+
+``key_id`` is the hex SM3 (SM2) or SHA-256 (ECDSA) of the public key's DER SubjectPublicKeyInfo.
+
+Reads/writes: key files (``generate_key``, ``load_signer``). Raises: ``KeyFormatError``,
+``KeyExistsError``, ``SignatureError`` (all ``PackageError``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import gmssl_pyx
+from asn1crypto import core, pem
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from package.errors import KeyExistsError, KeyFormatError, SignatureError
+
+__all__ = [
+    "ALGORITHMS",
+    "ECDSA_P256_SHA256",
+    "SM2_SIGNER_ID",
+    "SM2_WITH_SM3",
+    "Signer",
+    "generate_key",
+    "load_signer",
+    "public_key_id",
+    "verify",
+]
+
+SM2_WITH_SM3 = "SM2-with-SM3"
+ECDSA_P256_SHA256 = "ECDSA-P256-SHA256"
+ALGORITHMS = (SM2_WITH_SM3, ECDSA_P256_SHA256)
+SM2_SIGNER_ID = b"1234567812345678"
+
+_OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+_OID_SM2_CURVE = "1.2.156.10197.1.301"
+_OID_P256_CURVE = "1.2.840.10045.3.1.7"
+_KEY_FILES = {
+    SM2_WITH_SM3: ("sm2-signing.key", "sm2-signing.pub.pem"),
+    ECDSA_P256_SHA256: ("ecdsa-p256-signing.key", "ecdsa-p256-signing.pub.pem"),
+}
+_SELF_TEST = b"earchive signing key self-test"
+
+
+# -- minimal ASN.1 shapes (kept local: asn1crypto's own EC classes need a global curve registry) --
+
+
+class _AlgorithmIdentifier(core.Sequence):
+    _fields = [  # noqa: RUF012 - asn1crypto's declarative class attribute
+        ("algorithm", core.ObjectIdentifier),
+        ("parameters", core.Any, {"optional": True}),
+    ]
+
+
+class _ECPrivateKey(core.Sequence):  # SEC 1, RFC 5915
+    _fields = [  # noqa: RUF012
+        ("version", core.Integer),
+        ("private_key", core.OctetString),
+        ("parameters", core.ObjectIdentifier, {"explicit": 0, "optional": True}),
+        ("public_key", core.OctetBitString, {"explicit": 1, "optional": True}),
+    ]
+
+
+class _PrivateKeyInfo(core.Sequence):  # PKCS#8, RFC 5208
+    _fields = [  # noqa: RUF012
+        ("version", core.Integer),
+        ("algorithm", _AlgorithmIdentifier),
+        ("private_key", core.OctetString),
+    ]
+
+
+class _SubjectPublicKeyInfo(core.Sequence):  # RFC 5280
+    _fields = [  # noqa: RUF012
+        ("algorithm", _AlgorithmIdentifier),
+        ("public_key", core.OctetBitString),
+    ]
+
+
+@runtime_checkable
+class Signer(Protocol):
+    """Something that signs bytes with the archive's key."""
+
+    @property
+    def algorithm(self) -> str: ...
+
+    @property
+    def key_id(self) -> str: ...
+
+    @property
+    def public_key_pem(self) -> str: ...
+
+    def sign(self, data: bytes) -> bytes: ...
+
+
+def _ec_algorithm(curve_oid: str) -> _AlgorithmIdentifier:
+    return _AlgorithmIdentifier(
+        {"algorithm": _OID_EC_PUBLIC_KEY, "parameters": core.ObjectIdentifier(curve_oid)}
+    )
+
+
+def _sm2_spki_der(point64: bytes) -> bytes:
+    return bytes(
+        _SubjectPublicKeyInfo(
+            {"algorithm": _ec_algorithm(_OID_SM2_CURVE), "public_key": b"\x04" + point64}
+        ).dump()
+    )
+
+
+def _pem(kind: str, der: bytes) -> str:
+    return bytes(pem.armor(kind, der)).decode("ascii")
+
+
+def public_key_id(algorithm: str, spki_der: bytes) -> str:
+    """The key id: hex SM3 (SM2) or SHA-256 (ECDSA) of the DER SubjectPublicKeyInfo."""
+    name = "sm3" if algorithm == SM2_WITH_SM3 else "sha256"
+    return hashlib.new(name, spki_der).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Sm2Signer:
+    _private: bytes = field(repr=False)
+    _point: bytes  # 64 bytes X ‖ Y
+
+    @property
+    def algorithm(self) -> str:
+        return SM2_WITH_SM3
+
+    @property
+    def public_key_pem(self) -> str:
+        return _pem("PUBLIC KEY", _sm2_spki_der(self._point))
+
+    @property
+    def key_id(self) -> str:
+        return public_key_id(SM2_WITH_SM3, _sm2_spki_der(self._point))
+
+    def sign(self, data: bytes) -> bytes:
+        """SM2 signature (DER r, s) over SM3(Z ‖ data) with the default signer ID."""
+        try:
+            return bytes(gmssl_pyx.sm2_sign(self._private, self._point, data, SM2_SIGNER_ID))
+        except gmssl_pyx.GmsslInnerError as exc:
+            raise SignatureError(f"SM2 signing failed: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class _EcdsaSigner:
+    _key: ec.EllipticCurvePrivateKey = field(repr=False)
+
+    @property
+    def algorithm(self) -> str:
+        return ECDSA_P256_SHA256
+
+    def _spki_der(self) -> bytes:
+        return self._key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    @property
+    def public_key_pem(self) -> str:
+        return _pem("PUBLIC KEY", self._spki_der())
+
+    @property
+    def key_id(self) -> str:
+        return public_key_id(ECDSA_P256_SHA256, self._spki_der())
+
+    def sign(self, data: bytes) -> bytes:
+        """ECDSA P-256 signature (DER r, s) over SHA-256(data)."""
+        return self._key.sign(data, ec.ECDSA(hashes.SHA256()))
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    """Create ``path`` exclusively with ``mode``; never overwrite."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError as exc:
+        raise KeyExistsError(f"key file exists, not overwritten: {path.name}") from exc
+    try:
+        os.fchmod(fd, mode)
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def generate_key(directory: Path, algorithm: str = SM2_WITH_SM3) -> Path:
+    """Create a new key pair in ``directory``; return the private key file's path.
+
+    Writes ``<name>.key`` (PKCS#8 PEM, mode 0600) and ``<name>.pub.pem`` (mode 0644).
+    Raises ``KeyExistsError`` if either file exists, ``KeyFormatError`` for an unknown algorithm.
+    """
+    if algorithm not in _KEY_FILES:
+        raise KeyFormatError(f"unknown signature algorithm: {algorithm!r}")
+    private_name, public_name = _KEY_FILES[algorithm]
+    private_path, public_path = directory / private_name, directory / public_name
+    if private_path.exists() or public_path.exists():
+        raise KeyExistsError(f"key files exist in the directory, not overwritten: {private_name}")
+    if algorithm == SM2_WITH_SM3:
+        point, private = gmssl_pyx.sm2_key_generate()
+        inner = _ECPrivateKey({"version": 1, "private_key": private, "public_key": b"\x04" + point})
+        pkcs8 = _PrivateKeyInfo(
+            {"version": 0, "algorithm": _ec_algorithm(_OID_SM2_CURVE), "private_key": inner.dump()}
+        )
+        private_pem = _pem("PRIVATE KEY", bytes(pkcs8.dump()))
+        public_pem = _pem("PUBLIC KEY", _sm2_spki_der(point))
+    else:
+        key = ec.generate_private_key(ec.SECP256R1())
+        private_pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode("ascii")
+        public_pem = _EcdsaSigner(key).public_key_pem
+    directory.mkdir(parents=True, exist_ok=True)
+    _write_new(private_path, private_pem.encode("ascii"), 0o600)
+    _write_new(public_path, public_pem.encode("ascii"), 0o644)
+    return private_path
+
+
+def _unarmor(data: bytes, kind: str) -> bytes:
+    try:
+        found, _headers, der = pem.unarmor(data)
+    except ValueError as exc:
+        raise KeyFormatError(f"not a PEM {kind}: {exc}") from exc
+    if found != kind:
+        raise KeyFormatError(f"expected PEM {kind}, found {found}")
+    return bytes(der)
+
+
+def _curve_of(algorithm: _AlgorithmIdentifier) -> str:
+    if algorithm["algorithm"].dotted != _OID_EC_PUBLIC_KEY:
+        raise KeyFormatError(f"not an EC key: algorithm {algorithm['algorithm'].dotted}")
+    params = algorithm["parameters"]
+    if isinstance(params, core.Void):
+        raise KeyFormatError("EC key without named curve")
+    return str(core.ObjectIdentifier.load(params.dump()).dotted)
+
+
+def _load_sm2_private(pkcs8: _PrivateKeyInfo) -> _Sm2Signer:
+    inner = _ECPrivateKey.load(pkcs8["private_key"].native)
+    scalar = bytes(inner["private_key"].native)
+    if len(scalar) > 32:
+        raise KeyFormatError("SM2 private key longer than 32 bytes")
+    scalar = scalar.rjust(32, b"\x00")
+    public = inner["public_key"]
+    if isinstance(public, core.Void):
+        raise KeyFormatError("SM2 key file lacks the public key ([1] publicKey); cannot derive it")
+    point = _sm2_point(bytes(public.native))
+    return _Sm2Signer(scalar, point)
+
+
+def load_signer(path: Path) -> Signer:
+    """Read a PKCS#8 PEM private key file and return its ``Signer``.
+
+    The pair is self-tested (sign, then verify). Raises ``KeyFormatError`` for an unreadable,
+    malformed, unsupported or inconsistent key.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KeyFormatError(f"cannot read key file {path.name}: {exc}") from exc
+    der = _unarmor(data, "PRIVATE KEY")
+    try:
+        pkcs8 = _PrivateKeyInfo.load(der)
+        curve = _curve_of(pkcs8["algorithm"])
+        signer: Signer
+        if curve == _OID_SM2_CURVE:
+            signer = _load_sm2_private(pkcs8)
+        elif curve == _OID_P256_CURVE:
+            key = serialization.load_der_private_key(der, password=None)
+            if not isinstance(key, ec.EllipticCurvePrivateKey):
+                raise KeyFormatError("not an EC private key")
+            signer = _EcdsaSigner(key)
+        else:
+            raise KeyFormatError(f"unsupported curve {curve}")
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise KeyFormatError(f"malformed private key in {path.name}: {exc}") from exc
+    if not verify(signer.algorithm, signer.public_key_pem, _SELF_TEST, signer.sign(_SELF_TEST)):
+        raise KeyFormatError(f"private and public key in {path.name} do not match")
+    return signer
+
+
+def _sm2_point(encoded: bytes) -> bytes:
+    """64-byte X ‖ Y from an uncompressed (04) or compressed (02/03) point, checked on the curve."""
+    try:
+        return bytes(gmssl_pyx.normalize_sm2_public_key(encoded))
+    except (gmssl_pyx.InvalidValueError, ValueError) as exc:
+        raise KeyFormatError(f"invalid SM2 public point: {exc}") from exc
+
+
+def _spki_from_pem(public_key_pem: str) -> tuple[str, bytes, bytes]:
+    """(curve OID, SPKI DER, encoded point) of a PEM public key."""
+    der = _unarmor(public_key_pem.encode("ascii", errors="replace"), "PUBLIC KEY")
+    try:
+        spki = _SubjectPublicKeyInfo.load(der)
+        curve = _curve_of(spki["algorithm"])
+        point = bytes(spki["public_key"].native)
+    except (ValueError, TypeError) as exc:
+        raise KeyFormatError(f"malformed public key: {exc}") from exc
+    return curve, der, point
+
+
+def verify(algorithm: str, public_key_pem: str, data: bytes, signature: bytes) -> bool:
+    """True if ``signature`` is a valid ``algorithm`` signature of ``data`` by the key.
+
+    False for any bad or malformed signature. Raises ``KeyFormatError`` only when the public key
+    is malformed, of an unknown algorithm, or of a curve that does not match ``algorithm``.
+    """
+    curve, der, point = _spki_from_pem(public_key_pem)
+    if algorithm == SM2_WITH_SM3:
+        if curve != _OID_SM2_CURVE:
+            raise KeyFormatError(f"{algorithm} needs an SM2 key, found curve {curve}")
+        xy = _sm2_point(point)
+        try:
+            return bool(gmssl_pyx.sm2_verify(xy, data, signature, SM2_SIGNER_ID))
+        except (gmssl_pyx.GmsslInnerError, ValueError):
+            return False
+    if algorithm == ECDSA_P256_SHA256:
+        if curve != _OID_P256_CURVE:
+            raise KeyFormatError(f"{algorithm} needs a P-256 key, found curve {curve}")
+        try:
+            key = serialization.load_der_public_key(der)
+        except (ValueError, UnsupportedAlgorithm) as exc:
+            raise KeyFormatError(f"malformed P-256 public key: {exc}") from exc
+        if not isinstance(key, ec.EllipticCurvePublicKey):
+            raise KeyFormatError("not an EC public key")
+        try:
+            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        except InvalidSignature:
+            return False
+        return True
+    raise KeyFormatError(f"unknown signature algorithm: {algorithm!r}")

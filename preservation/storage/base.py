@@ -1,0 +1,55 @@
+"""The ``ObjectStore`` protocol: a write-once key/value store for preservation objects.
+
+Every backend (local directory, S3) implements it and passes the same contract test suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
+
+__all__ = ["ObjectStore", "Source"]
+
+#: What ``put`` accepts: a file to copy, bytes, or a binary stream read to its end.
+Source = Path | bytes | BinaryIO
+
+
+@runtime_checkable
+class ObjectStore(Protocol):
+    """Write-once object storage. There is deliberately no delete.
+
+    Keys are checked with ``safe_key``; every method raises ``UnsafeKeyError`` for a bad key and
+    ``StorageError`` for backend failures.
+    """
+
+    def put(self, key: str, source: Source) -> None:
+        """Store ``source`` under ``key`` once.
+
+        Storing the same bytes again is a no-op (idempotent reruns); different bytes raise
+        ``ObjectExistsError``. A failure (or crash) leaves either no object or the whole object.
+        """
+        ...
+
+    def replace(self, key: str, data: bytes) -> None:
+        """Atomically set a mutable pointer (an OCFL root inventory or its sidecar).
+
+        Raises ``ReplaceNotAllowedError`` for any key ``is_pointer_key`` refuses.
+        """
+        ...
+
+    def open(self, key: str) -> BinaryIO:
+        """Open the object for streaming reads; raises ``ObjectNotFoundError``."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        """True if an object is stored under ``key``."""
+        ...
+
+    def size(self, key: str) -> int:
+        """Size in bytes; raises ``ObjectNotFoundError``."""
+        ...
+
+    def list(self, prefix: str = "") -> Iterator[str]:
+        """Yield the keys starting with ``prefix`` (a plain string prefix), sorted by code point."""
+        ...

@@ -1,0 +1,253 @@
+"""``FsStore``: the embedded default object store, a local directory.
+
+Writes: a hidden temp file in the target directory, flushed and fsynced, then published with
+``os.link`` (never clobbers: a concurrent put of the same key cannot overwrite) and the directory
+fsynced. A crash at any point leaves no object or the whole object; leftover temp files are
+invisible to ``list`` and removed by ``sweep_temp``. Stored files are made read-only (0444).
+Raises ``StorageError`` subclasses only; ``OSError`` is translated.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from .base import Source
+from .errors import (
+    ObjectExistsError,
+    ObjectNotFoundError,
+    ReplaceNotAllowedError,
+    StorageError,
+)
+from .keys import TEMP_PREFIX, is_pointer_key, safe_key
+
+__all__ = ["FsStore"]
+
+CHUNK = 1 << 20
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH  # 0444
+_MKDIR_ATTEMPTS = 3
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _chunks(source: Source) -> Iterator[bytes]:
+    """Yield the bytes of ``source`` in bounded chunks."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        view = memoryview(source)
+        for start in range(0, len(view), CHUNK):
+            yield bytes(view[start : start + CHUNK])
+        return
+    if isinstance(source, Path):
+        with open(source, "rb") as fp:
+            yield from _chunks(fp)
+        return
+    while True:
+        block = source.read(CHUNK)
+        if not block:
+            return
+        yield block
+
+
+def _same_content(path: Path, source: Source) -> bool:
+    """Compare a stored file with a source, streaming both; consumes a stream source."""
+    if isinstance(source, bytes) and path.stat().st_size != len(source):
+        return False
+    if isinstance(source, Path) and path.stat().st_size != source.stat().st_size:
+        return False
+    with open(path, "rb") as stored:
+        for block in _chunks(source):
+            if stored.read(len(block)) != block:
+                return False
+        return stored.read(1) == b""
+
+
+class FsStore:
+    """Object store in a local directory; see the module docstring for the write protocol."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"FsStore({str(self.root)!r})"
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    def _path(self, key: str) -> Path:
+        return self.root.joinpath(*safe_key(key).split("/"))
+
+    def _ensure_dir(self, directory: Path) -> None:
+        """Create ``directory`` (below the root) and fsync each parent that gained an entry."""
+        missing: builtins.list[Path] = []
+        current = directory
+        while not current.is_dir():
+            missing.append(current)
+            if current == self.root or current.parent == current:
+                break
+            current = current.parent
+        for path in reversed(missing):
+            try:
+                path.mkdir()
+            except FileExistsError:
+                continue
+            if path != self.root:
+                _fsync_dir(path.parent)
+
+    def _write_temp(self, directory: Path, source: Source) -> Path:
+        """Write ``source`` to a fsynced, read-only temp file in ``directory``; return its path."""
+        for attempt in range(_MKDIR_ATTEMPTS):
+            self._ensure_dir(directory)
+            try:
+                fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=directory)
+                break
+            except FileNotFoundError:  # a concurrent sweep removed the empty directory
+                if attempt == _MKDIR_ATTEMPTS - 1:
+                    raise
+        temp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for block in _chunks(source):
+                    out.write(block)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, READ_ONLY)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return temp
+
+    # -- ObjectStore ---------------------------------------------------------------------------
+
+    def put(self, key: str, source: Source) -> None:
+        """Store once; same bytes again is a no-op, different bytes raise ObjectExistsError."""
+        path = self._path(key)
+        try:
+            if path.is_file():
+                if _same_content(path, source):
+                    return
+                raise ObjectExistsError(f"{key!r} already stored with different content")
+            temp = self._write_temp(path.parent, source)
+            try:
+                try:
+                    os.link(temp, path)
+                except FileExistsError:  # lost a race with a concurrent put
+                    if not _same_content(path, temp):
+                        raise ObjectExistsError(
+                            f"{key!r} already stored with different content"
+                        ) from None
+                    return
+                _fsync_dir(path.parent)
+            finally:
+                temp.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot store {key!r}: {exc}") from exc
+
+    def replace(self, key: str, data: bytes) -> None:
+        """Atomically rewrite a pointer key (root inventory or sidecar) with ``os.replace``."""
+        if not is_pointer_key(key):
+            raise ReplaceNotAllowedError(f"{key!r} is write-once; only root inventories change")
+        path = self._path(key)
+        try:
+            temp = self._write_temp(path.parent, data)
+            try:
+                os.replace(temp, path)
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
+            _fsync_dir(path.parent)
+        except OSError as exc:
+            raise StorageError(f"cannot replace {key!r}: {exc}") from exc
+
+    def open(self, key: str) -> BinaryIO:
+        """Open for streaming reads; raises ObjectNotFoundError."""
+        path = self._path(key)
+        try:
+            return open(path, "rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise ObjectNotFoundError(key) from exc
+        except OSError as exc:
+            raise StorageError(f"cannot open {key!r}: {exc}") from exc
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def size(self, key: str) -> int:
+        path = self._path(key)
+        try:
+            info = path.stat()
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            raise ObjectNotFoundError(key) from exc
+        except OSError as exc:
+            raise StorageError(f"cannot stat {key!r}: {exc}") from exc
+        if not stat.S_ISREG(info.st_mode):
+            raise ObjectNotFoundError(key)
+        return info.st_size
+
+    def list(self, prefix: str = "") -> Iterator[str]:
+        """Yield stored keys starting with ``prefix`` in code-point order (temp files skipped)."""
+        head, _, _ = prefix.rpartition("/")
+        start = self._path(head) if head else self.root
+        base = f"{head}/" if head else ""
+        if not start.is_dir():
+            return
+        for key in self._walk(start, base):
+            if key.startswith(prefix):
+                yield key
+
+    def _walk(self, directory: Path, base: str) -> Iterator[str]:
+        try:
+            entries = builtins.list(os.scandir(directory))
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StorageError(f"cannot list {directory}: {exc}") from exc
+        # Sorting names with a '/' appended to directories gives full-key code-point order.
+        named = []
+        for entry in entries:
+            if entry.name.startswith(TEMP_PREFIX) or entry.is_symlink():
+                continue
+            is_dir = entry.is_dir(follow_symlinks=False)
+            named.append((entry.name + "/" if is_dir else entry.name, entry.name, is_dir))
+        for _, name, is_dir in sorted(named):
+            if is_dir:
+                yield from self._walk(directory / name, f"{base}{name}/")
+            else:
+                yield f"{base}{name}"
+
+    # -- maintenance ---------------------------------------------------------------------------
+
+    def sweep_temp(self, *, older_than: float | None = None) -> int:
+        """Remove leftover temp files (and directories left empty); return how many files.
+
+        ``older_than`` is a POSIX time: only temp files last modified before it are removed, so a
+        sweep can run beside writers. ``None`` removes all (use when no writer is running).
+        """
+        removed = 0
+        try:
+            for dirpath, _dirnames, filenames in os.walk(self.root, topdown=False):
+                for name in filenames:
+                    if not name.startswith(TEMP_PREFIX):
+                        continue
+                    path = Path(dirpath, name)
+                    if older_than is not None and path.lstat().st_mtime >= older_than:
+                        continue
+                    path.unlink(missing_ok=True)
+                    removed += 1
+                if Path(dirpath) != self.root and not os.listdir(dirpath):
+                    with contextlib.suppress(OSError):  # a writer just used it
+                        os.rmdir(dirpath)
+        except OSError as exc:
+            raise StorageError(f"cannot sweep {self.root}: {exc}") from exc
+        return removed
+
