@@ -250,4 +250,3 @@ class FsStore:
         except OSError as exc:
             raise StorageError(f"cannot sweep {self.root}: {exc}") from exc
         return removed
-

@@ -88,10 +88,11 @@ def safe_key(key: str) -> str:
 def is_pointer_key(key: str) -> bool:
     """True for the mutable pointers ``replace`` may rewrite: an object's root inventory.
 
-    ``<object>/inventory.json`` and ``<object>/inventory.json.sha256`` qualify; the copies inside a
-    version directory (``<object>/v3/inventory.json``) are write-once and do not.
+    ``<object>/inventory.json`` and ``<object>/inventory.json.sha256`` qualify. Nothing below a
+    version directory does (``<object>/v3/inventory.json``, or a content file that happens to be
+    named ``inventory.json``): every key with a ``vN`` segment is write-once.
     """
     segments = safe_key(key).split("/")
     if segments[-1] not in POINTER_NAMES:
         return False
-    return len(segments) == 1 or _VERSION_DIR.fullmatch(segments[-2]) is None
+    return not any(_VERSION_DIR.fullmatch(segment) for segment in segments[:-1])

@@ -1,0 +1,74 @@
+"""Chinese word segmentation for indexing and querying (jieba ``cut_for_search``).
+
+Text and queries go through the same function, so their tokens agree. Reads: jieba's dictionary
+(and its cache file in ``cache_dir``, by default the system temp directory — never the
+repository). Writes: that cache file. Raises nothing of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+import unicodedata
+from pathlib import Path
+
+import jieba
+
+__all__ = ["Segmenter", "default_segmenter", "segment", "tokens"]
+
+# Word characters in any script; everything else (punctuation, spaces, symbols) separates tokens.
+_SPLIT = re.compile(r"[^\w]+")
+
+
+class Segmenter:
+    """A jieba tokenizer of its own, initialised lazily (and quietly) on first use."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.tmp_dir = None if cache_dir is None else str(cache_dir)
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def _initialize(self) -> None:
+        with self._lock:
+            if not self._ready:
+                logging.getLogger("jieba").setLevel(logging.WARNING)
+                self._tokenizer.initialize()
+                self._ready = True
+
+    def tokens(self, text: str) -> list[str]:
+        """Search tokens of ``text``: NFKC-normalised, lowercased, punctuation dropped.
+
+        A compound yields its parts and itself (``营业执照`` → ``营业``, ``执照``, ``营业执照``).
+        """
+        if not self._ready:
+            self._initialize()
+        normal = unicodedata.normalize("NFKC", text)
+        out: list[str] = []
+        for word in self._tokenizer.cut_for_search(normal):
+            for piece in _SPLIT.split(word.lower()):
+                if piece and piece != "_":
+                    out.append(piece)
+        return out
+
+    def segment(self, text: str) -> str:
+        """``tokens`` joined by single spaces, ready for an FTS column or query."""
+        return " ".join(self.tokens(text))
+
+
+@functools.cache
+def default_segmenter() -> Segmenter:
+    """The process-wide segmenter (jieba's dictionary is loaded once per process)."""
+    return Segmenter()
+
+
+def tokens(text: str) -> list[str]:
+    """Search tokens of ``text`` with the default segmenter."""
+    return default_segmenter().tokens(text)
+
+
+def segment(text: str) -> str:
+    """Space-joined search tokens of ``text`` with the default segmenter."""
+    return default_segmenter().segment(text)

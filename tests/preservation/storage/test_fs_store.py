@@ -1,0 +1,123 @@
+"""FsStore specifics beyond the shared contract: permissions, crashes, temp files, races."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from preservation.storage import TEMP_PREFIX, FsStore, ObjectExistsError, ObjectNotFoundError
+
+
+def _temp_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.name.startswith(TEMP_PREFIX)]
+
+
+def test_stored_files_are_read_only(tmp_path: Path) -> None:
+    store = FsStore(tmp_path)
+    store.put("a/b.txt", b"x")
+    store.replace("obj/inventory.json", b"{}")
+    for key in ("a/b.txt", "obj/inventory.json"):
+        mode = stat.S_IMODE((tmp_path / key).stat().st_mode)
+        assert mode == 0o444
+
+
+def test_directory_is_not_an_object(tmp_path: Path) -> None:
+    store = FsStore(tmp_path)
+    store.put("a/b/c", b"x")
+    assert not store.exists("a/b")
+    with pytest.raises(ObjectNotFoundError):
+        store.open("a/b")
+    with pytest.raises(ObjectNotFoundError):
+        store.size("a/b")
+
+
+CRASHING_PUT = """
+import io, os, sys
+from pathlib import Path
+from preservation.storage import FsStore
+
+class Dying(io.RawIOBase):
+    sent = 0
+    def readable(self): return True
+    def readinto(self, buf):
+        if self.sent > 3 << 20:
+            os._exit(9)  # the process dies mid-write: no cleanup runs
+        buf[:] = b"x" * len(buf)
+        self.sent += len(buf)
+        return len(buf)
+
+FsStore(Path(sys.argv[1])).put("obj/v1/content/big.bin", Dying())
+"""
+
+
+def test_killed_writer_leaves_no_object_and_sweep_cleans(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    store = FsStore(root)
+    store.put("obj/v1/content/other.bin", b"kept")
+    done = subprocess.run(
+        [sys.executable, "-c", CRASHING_PUT, str(root)],
+        cwd=Path(__file__).resolve().parents[3],
+        check=False,
+    )
+    assert done.returncode == 9
+    assert len(_temp_files(root)) == 1  # the partial write exists on disk ...
+    assert not store.exists("obj/v1/content/big.bin")  # ... but no object is visible
+    assert list(store.list()) == ["obj/v1/content/other.bin"]
+    assert store.sweep_temp() == 1
+    assert _temp_files(root) == []
+    assert list(store.list()) == ["obj/v1/content/other.bin"]
+
+
+def test_sweep_respects_age_and_removes_empty_dirs(tmp_path: Path) -> None:
+    store = FsStore(tmp_path)
+    store.put("a/x", b"x")
+    (tmp_path / "b" / "c").mkdir(parents=True)
+    old = tmp_path / "b" / "c" / f"{TEMP_PREFIX}old"
+    new = tmp_path / "a" / f"{TEMP_PREFIX}new"
+    old.write_bytes(b"1")
+    new.write_bytes(b"2")
+    os.utime(old, (1_000, 1_000))
+    os.utime(new, (5_000, 5_000))
+    assert list(store.list()) == ["a/x"]
+    assert store.sweep_temp(older_than=2_000) == 1
+    assert not old.exists() and new.exists()
+    assert not (tmp_path / "b").exists()
+    assert store.sweep_temp() == 1
+    assert list(store.list()) == ["a/x"]
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_concurrent_puts_never_overwrite(tmp_path: Path, same: bool) -> None:
+    store = FsStore(tmp_path)
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def put(i: int) -> None:
+        data = b"same" if same else f"writer {i}".encode()
+        barrier.wait()
+        try:
+            store.put("race/key", data)
+            result = "ok"
+        except ObjectExistsError:
+            result = "refused"
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=put, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if same:
+        assert outcomes == ["ok"] * 8
+    else:
+        assert outcomes.count("ok") == 1 and outcomes.count("refused") == 7
+    assert _temp_files(tmp_path) == []
+    assert list(store.list()) == ["race/key"]
