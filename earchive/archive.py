@@ -14,20 +14,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import create_engine
 
 from earchive.settings import Settings
 from ingest import counters, journal
-from ingest.indexing import build_document, queued
+from ingest.casexml import parse_case
+from ingest.indexing import build_document, dequeue, queued
 from ingest.indexing import metadata as indexing_metadata
 from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
-from ingest.casexml import parse_case
 from package.bagit import export_bag
 from package.signature import Signer, generate_key, load_signer
 from preservation.ocfl_root import OcflRoot
 from preservation.storage import FsStore
+from search import configure_sqlite
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
-from search.index import SearchQuery, SearchResult, SqliteFtsIndex
+from search import SearchQuery, SearchResult, SqliteFtsIndex
 from standards import archival_code as ac
 from standards.retention import RetentionTable
 
@@ -53,19 +54,6 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: object, _record: object) -> None:
-        cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
-
-
 class Archive:
     """An opened archive: backends built from ``Settings``; call ``init()`` once per home."""
 
@@ -82,8 +70,9 @@ class Archive:
                 f"EARCHIVE_SEARCH={settings.search!r} is not available in this build; use 'sqlite'"
             )
         self.home = home
+        home.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(settings.catalog_url)
-        _sqlite_pragmas(self.engine)
+        configure_sqlite(self.engine)
         self.catalog = Catalog(self.engine)
         self.store = FsStore(settings.storage_dir)
         self.storage = OcflRoot(self.store)
@@ -141,6 +130,7 @@ class Archive:
         """Resume interrupted ingests, then ingest every package found under ``paths``."""
         ctx = self.context()
         yield from resume_pending(ctx)
+        self.reindex_queued()
         for source in expand_sources(paths):
             yield ingest_path(source, ctx)
 
@@ -197,7 +187,8 @@ class Archive:
             "Electronic-Record-Code": record.electronic_record_code,
             "AIP-Version": f"v{record.version}",
         }
-        return export_bag(dest, [(p, opener(p)) for p in paths], info)
+        files = [(p, opener(p)) for p in paths]
+        return export_bag(dest, files, info, bagging_date=self.clock().date())
 
     def reindex_queued(self) -> int:
         """Retry indexing of archives whose indexing failed earlier; returns how many."""
@@ -218,5 +209,7 @@ class Archive:
                 if case is None:
                     continue
                 self.index.index_many([build_document(record, case, root)])
+                with self.engine.begin() as conn:
+                    dequeue(conn, archive_id)
                 done += 1
         return done

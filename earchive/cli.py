@@ -25,6 +25,7 @@ from search.index import SearchQuery
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_enable=False,
     help="earchive — electronic archive for government-service cases (一网通办 单套制).",
 )
 err = Console(stderr=True)
@@ -50,7 +51,9 @@ def init() -> None:
     """Create the data directory, the storage root, the catalog and the archive's signing key."""
     archive = _archive()
     key = archive.init()
-    out.print(f"initialised {archive.home} (signing key {key}, algorithm {archive.signer.algorithm})")
+    out.print(
+        f"initialised {archive.home} (signing key {key}, algorithm {archive.signer.algorithm})"
+    )
 
 
 @app.command()
@@ -62,9 +65,10 @@ def generate(
     small: Annotated[bool, typer.Option(help="Small files (quick tests).")] = False,
 ) -> None:
     """Write N realistic sample case packages following the case-package contract."""
-    from earchive.samples import SizeProfile, generate as gen
+    from earchive.samples import DEFAULT_PROFILE, SMALL_PROFILE
+    from earchive.samples import generate as gen
 
-    profile = SizeProfile.small() if small else SizeProfile()
+    profile = SMALL_PROFILE if small else DEFAULT_PROFILE
     with _progress() as progress:
         task = progress.add_task("generating", total=n)
         result = gen(
@@ -75,7 +79,9 @@ def generate(
             as_zip=not as_dir,
             on_case=lambda _p: progress.advance(task),
         )
-    out.print(f"{len(result.packages)} case packages in {dest}; seal trust root {result.trust_root}")
+    out.print(
+        f"{len(result.packages)} case packages in {dest}; seal trust root {result.trust_root}"
+    )
 
 
 def _progress() -> Progress:
@@ -109,7 +115,9 @@ def run_ingest(archive: Archive, paths: list[Path], as_json: bool) -> list[Inges
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="ZIPs, case directories, or folders of them.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="ZIPs, case directories, or folders of them.")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest case packages; refused ones go to the quarantine with every reason."""
@@ -219,7 +227,9 @@ def show(
 def export(
     archive_id: Annotated[str, typer.Argument(help="Archive id.")],
     dest: Annotated[Path, typer.Argument(help="Destination folder (must not exist or be empty).")],
-    as_: Annotated[str, typer.Option("--as", help="bagit (eep comes with the transfer issue).")] = "bagit",
+    as_: Annotated[
+        str, typer.Option("--as", help="bagit (eep comes with the transfer issue).")
+    ] = "bagit",
 ) -> None:
     """Export an archive's current version."""
     archive = _archive()

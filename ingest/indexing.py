@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, delete, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    select,
+)
 
 from preservation.text import TextExtractionError, extract_text
 from search.catalog import ArchiveRecord
@@ -85,8 +96,22 @@ def index_version(
         _queue(engine, record.id, repr(exc))
         return (make("INDEX_DEFERRED", Status.WARN, archive_id=record.id, error=str(exc)),)
     with engine.begin() as conn:
-        conn.execute(delete(index_queue).where(index_queue.c.archive_id == record.id))
+        dequeue(conn, record.id)
     return ()
+
+
+def dequeue(conn: Connection, archive_id: str) -> None:
+    conn.execute(delete(index_queue).where(index_queue.c.archive_id == archive_id))
+
+
+def queue_for_indexing(conn: Connection, archive_id: str) -> None:
+    """Mark an archive as owed to the index, in the caller's transaction (before cataloguing
+    completes), so a crash between catalog and index is healed by the next ``retry``."""
+    exists = conn.execute(
+        select(index_queue.c.archive_id).where(index_queue.c.archive_id == archive_id)
+    ).first()
+    if exists is None:
+        conn.execute(index_queue.insert().values(archive_id=archive_id, attempts=0, last_error=""))
 
 
 def _queue(engine: Engine, archive_id: str, error: str) -> None:

@@ -10,7 +10,7 @@ gap in the 档号 sequence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Column,
@@ -65,7 +65,8 @@ class JournalEntry:
 
 
 def add(conn: Connection, entry: JournalEntry) -> None:
-    conn.execute(journal.insert().values(**entry.__dict__))
+    values = dict(entry.__dict__, ingested_at=entry.ingested_at.astimezone(UTC))
+    conn.execute(journal.insert().values(**values))
 
 
 def set_state(conn: Connection, ingest_id: str, state: str) -> None:
@@ -75,7 +76,11 @@ def set_state(conn: Connection, ingest_id: str, state: str) -> None:
 
 
 def _entry(row: object) -> JournalEntry:
-    return JournalEntry(**{k: getattr(row, k) for k in JournalEntry.__dataclass_fields__})
+    values = {k: getattr(row, k) for k in JournalEntry.__dataclass_fields__}
+    at = values["ingested_at"]
+    if at.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
+        values["ingested_at"] = at.replace(tzinfo=UTC)
+    return JournalEntry(**values)
 
 
 def pending(conn: Connection) -> list[JournalEntry]:

@@ -20,26 +20,26 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from ingest import journal
+from ingest import journal, workarea
 from ingest.casexml import parse_case
 from ingest.counters import allocate_item_number
-from ingest.indexing import index_version
-from ingest.measure import Measured, measure
+from ingest.indexing import index_version, queue_for_indexing
+from ingest.measure import Measured, list_files, measure
 from ingest.rules import check_case
-from ingest.unpack import Limits, unpack
+from ingest.unpack import Limits, package_name, unpack
 from package.aip import build_version
-from package.digest import Digests
+from package.digest import Digests, digest_file
 from package.metadata import ArchivalInfo
-from package.ocfl import inventory_bytes, new_inventory, next_inventory
+from package.ocfl import inventory_bytes, new_inventory, next_inventory, stored_paths
 from package.signature import Signer
 from preservation.ocfl_root import OcflRoot
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
 from search.index import SearchIndex
 from standards import archival_code as ac
 from standards.case import CaseRecord
-from standards.finding import Finding, Status
+from standards.finding import Finding, Status, finding_from_dict
 from standards.findings import make
-from standards.retention import RetentionTable
+from standards.retention import RetentionDecision, RetentionTable
 
 __all__ = [
     "IngestContext",
@@ -52,6 +52,10 @@ __all__ = [
 ]
 
 COMPLETE_MARKER = ".complete"
+
+
+class IngestBusyError(Exception):
+    """The same package is being ingested by another live process right now."""
 
 
 @dataclass(frozen=True)
@@ -111,15 +115,24 @@ def object_id_for(fonds: str, erc: str) -> str:
 
 
 def expand_sources(paths: Iterable[Path]) -> Iterator[Path]:
-    """Case packages named by ``paths``: ZIPs, case directories, or folders holding them."""
+    """Case packages named by ``paths``: ZIPs, case directories, or folders holding them.
+
+    In a folder, every ``*.zip`` is a package, and so is every sub-directory that holds a
+    ``case.xml`` or an ``A``/``B``/``C`` folder; anything else there (a ``trust/`` folder of seal
+    roots, notes) is not a case package and is left alone.
+    """
     for path in paths:
-        if path.is_dir() and not (path / "case.xml").exists():
-            children = sorted(
-                p for p in path.iterdir() if p.suffix.lower() == ".zip" or p.is_dir()
-            )
-            yield from children
+        if path.is_dir() and not _looks_like_case_dir(path):
+            for child in sorted(path.iterdir()):
+                is_zip = child.suffix.lower() == ".zip" and not child.is_dir()
+                if is_zip or (child.is_dir() and _looks_like_case_dir(child)):
+                    yield child
         else:
             yield path
+
+
+def _looks_like_case_dir(path: Path) -> bool:
+    return any((path / name).exists() for name in ("case.xml", "A", "B", "C"))
 
 
 def _fault(ctx: IngestContext, point: str) -> None:
@@ -136,13 +149,8 @@ def _package_digest(measured: dict[str, Measured]) -> str:
 
 
 def _measure_all(root: Path) -> dict[str, Measured]:
-    rels = ["case.xml"] + sorted(
-        p.relative_to(root).as_posix()
-        for folder in ("A", "B", "C")
-        if (root / folder).is_dir()
-        for p in (root / folder).rglob("*")
-        if p.is_file()
-    )
+    """case.xml and every file under A/ B/ C/, measured on two threads (hashlib frees the GIL)."""
+    rels = ["case.xml", *list_files(root)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(zip(rels, pool.map(lambda r: measure(root, r), rels), strict=True))
 
@@ -179,12 +187,13 @@ def _quarantine(
 def ingest_path(source: Path, ctx: IngestContext) -> IngestResult:
     """Ingest one case package; never raises for bad input."""
     work = ctx.work_dir / uuid.uuid4().hex
-    try:
-        return _ingest(source, ctx, work)
-    finally:
-        # the journal owns work dirs of accepted ingests; anything else is scratch
-        if work.exists() and not (work / "journal").exists():
-            shutil.rmtree(work, ignore_errors=True)
+    with workarea.held(work):
+        try:
+            return _ingest(source, ctx, work)
+        finally:
+            # the journal owns work dirs of accepted ingests; anything else is scratch
+            if work.exists() and not (work / "journal").exists():
+                shutil.rmtree(work, ignore_errors=True)
 
 
 def _ingest(source: Path, ctx: IngestContext, work: Path) -> IngestResult:
@@ -194,17 +203,12 @@ def _ingest(source: Path, ctx: IngestContext, work: Path) -> IngestResult:
     if unpacked.root is None:
         return _quarantine(ctx, source, findings, "")
     root = unpacked.root
-    case_xml = root / "case.xml"
-    if not case_xml.is_file():
-        findings.append(make("PKG_CASE_XML_MISSING", path="case.xml"))
-        return _quarantine(ctx, source, findings, "")
-    case, parse_findings = parse_case(case_xml.read_bytes())
+    case, parse_findings = parse_case((root / "case.xml").read_bytes())
     findings.extend(parse_findings)
     if case is None:
         return _quarantine(ctx, source, findings, "")
     measured = _measure_all(root)
-    name = source.name[:-4] if source.suffix.lower() == ".zip" else source.name
-    findings.extend(check_case(case, root, measured, name))
+    findings.extend(check_case(case, root, measured, package_name(source)))
     if any(f.status is Status.FAIL for f in findings):
         return _quarantine(ctx, source, findings, case.electronic_record_code)
     return _accept(source, ctx, work, case, measured, findings)
@@ -245,16 +249,46 @@ def _accept(
     with ctx.engine.begin() as conn:
         open_entry = journal.find_open(conn, archive_id, digest)
     if open_entry is not None:  # the same package was half-ingested before a crash
-        return _resume(open_entry, ctx, findings)
+        with workarea.held(Path(open_entry.work_dir), wait=False) as mine:
+            if mine:
+                return _resume(open_entry, ctx)
+        raise IngestBusyError(f"{archive_id} is being ingested by another process")
     retention = ctx.retention.retention_for(case)
-    (work / "journal").write_text(archive_id, encoding="utf-8")
+    report = {
+        "source": str(source),
+        "package_sha256": digest,
+        "package_bytes": total,
+        "findings": [f.as_dict() for f in findings],
+    }
+    (work / "ingest-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    (work / "journal").write_text(archive_id, encoding="utf-8")  # the journal owns `work` now
+    try:
+        entry = _reserve(ctx, work, source, case, existing, digest, retention)
+    except Exception:
+        (work / "journal").unlink()
+        raise
+    _fault(ctx, "allocated")
+    return _resume(entry, ctx)
+
+
+def _reserve(
+    ctx: IngestContext,
+    work: Path,
+    source: Path,
+    case: CaseRecord,
+    existing: ArchiveRecord | None,
+    digest: str,
+    retention: RetentionDecision,
+) -> journal.JournalEntry:
+    """Reserve the version (and for a new archive its 档号) with the journal row, atomically."""
+    archive_id = archive_id_for(case.fonds_identifier, case.electronic_record_code)
     with ctx.engine.begin() as conn:
         latest = journal.latest_version(conn, archive_id)
         if existing is not None or latest is not None:
-            version = max(existing.version if existing else 0, latest.version if latest else 0)
-            version += 1
-            code = existing.archival_code if existing else latest.archival_code  # type: ignore[union-attr]
-            item = existing.item_number if existing else latest.item_number  # type: ignore[union-attr]
+            holder = existing if existing is not None else latest
+            assert holder is not None
+            version = 1 + max(existing.version if existing else 0, latest.version if latest else 0)
+            code, item = holder.archival_code, holder.item_number
         else:
             version = 1
             parts = ac.ArchivalCodeParts(
@@ -265,13 +299,13 @@ def _accept(
                 organization=case.organization_code,
                 item=0,
             )
-            item = allocate_item_number(conn, ac.class_key(parts))
+            item = allocate_item_number(conn, ac.class_key(parts, ctx.code_rule))
             code = ac.format_code(ctx.code_rule, parts.with_item(item))
         entry = journal.JournalEntry(
             ingest_id=work.name,
             archive_id=archive_id,
             fonds_identifier=case.fonds_identifier,
-            electronic_record_code=erc,
+            electronic_record_code=case.electronic_record_code,
             package_sha256=digest,
             archival_code=code,
             item_number=item,
@@ -282,15 +316,7 @@ def _accept(
             ingested_at=ctx.clock(),
         )
         journal.add(conn, entry)
-    report = {
-        "source": str(source),
-        "package_sha256": digest,
-        "package_bytes": total,
-        "findings": [f.as_dict() for f in findings],
-    }
-    (work / "ingest-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    _fault(ctx, "allocated")
-    return _resume(entry, ctx, findings)
+    return entry
 
 
 def _load_report(work: Path) -> dict[str, object]:
@@ -298,96 +324,126 @@ def _load_report(work: Path) -> dict[str, object]:
     return data
 
 
-def _resume(
-    entry: journal.JournalEntry, ctx: IngestContext, findings: list[Finding] | None = None
-) -> IngestResult:
-    """Carry one journal entry forward to ``done`` from whatever state it reached."""
-    work = Path(entry.work_dir)
-    root = work / "package"
-    case_bytes = (root / "case.xml").read_bytes()
-    case, _ = parse_case(case_bytes)
-    if case is None:  # validated before the journal row was written; cannot happen
-        raise RuntimeError(f"journal entry {entry.ingest_id}: case.xml no longer parses")
-    report = _load_report(work)
-    if findings is None:
-        findings = []
-    measured = _measure_all(root)
-    aip_dir = work / "aip"
-    object_id = object_id_for(entry.fonds_identifier, entry.electronic_record_code)
-    retention = ctx.retention.retention_for(case)
-    if entry.state == "allocated" or not (work / COMPLETE_MARKER).exists():
-        if aip_dir.exists():
-            shutil.rmtree(aip_dir)
-        info = ArchivalInfo(
-            archive_id=entry.archive_id,
-            object_id=object_id,
-            archival_code=entry.archival_code,
-            retention_code=retention.code,
-            retention_years=retention.years,
-            retention_rule=retention.rule_id,
-            retention_table_version=retention.table_version,
-            category=ctx.category,
-            fonds_identifier=entry.fonds_identifier,
-            year=case.year,
-            item_number=entry.item_number,
-            version=entry.version,
-            ingested_at=entry.ingested_at,
-            agent=ctx.agent,
-            package_sha256=entry.package_sha256,
-        )
-        originals = {
-            path: Digests(sm3=m.sm3, sha256=m.sha256, size=m.size) for path, m in measured.items()
-        }
-        built_findings = [Finding(**f) if isinstance(f, dict) else f for f in []]
-        del built_findings
-        build_version(aip_dir, root, case, info, ctx.signer, findings or [], originals, report)
-        (work / COMPLETE_MARKER).write_text("ok")
-        with ctx.engine.begin() as conn:
-            journal.set_state(conn, entry.ingest_id, "built")
-    _fault(ctx, "built")
-    state = {
-        p.relative_to(aip_dir).as_posix(): p for p in sorted(aip_dir.rglob("*")) if p.is_file()
-    }
-    from package.digest import digest_file
+def _report_findings(report: dict[str, object]) -> list[Finding]:
+    raw = report.get("findings")
+    return [finding_from_dict(f) for f in raw] if isinstance(raw, list) else []
 
-    digests = {logical: digest_file(path).sha256 for logical, path in state.items()}
-    prev = ctx.storage.read_inventory(object_id)
-    message = f"ingest {entry.archival_code} v{entry.version} from {Path(entry.source).name}"
-    if prev is None:
-        inventory = new_inventory(
-            object_id, digests, entry.ingested_at, message, ctx.agent, "urn:earchive:agent"
-        )
-        to_store = {logical: f"v1/content/{logical}" for logical in digests}
-    elif prev.get("head") == f"v{entry.version}":
-        inventory, to_store = prev, {}
+
+def _build(
+    entry: journal.JournalEntry,
+    ctx: IngestContext,
+    case: CaseRecord,
+    measured: dict[str, Measured],
+    report: dict[str, object],
+    object_id: str,
+    retention: RetentionDecision,
+) -> dict[str, str]:
+    """Write the AIP version into the work area; returns {logical path: sha256}."""
+    work = Path(entry.work_dir)
+    aip_dir = work / "aip"
+    if aip_dir.exists():
+        shutil.rmtree(aip_dir)
+    info = ArchivalInfo(
+        archive_id=entry.archive_id,
+        object_id=object_id,
+        archival_code=entry.archival_code,
+        retention_code=retention.code,
+        retention_years=retention.years,
+        retention_rule=retention.rule_id,
+        retention_table_version=retention.table_version,
+        category=ctx.category,
+        fonds_identifier=entry.fonds_identifier,
+        year=case.year,
+        item_number=entry.item_number,
+        version=entry.version,
+        ingested_at=entry.ingested_at,
+        agent=ctx.agent,
+        package_sha256=entry.package_sha256,
+    )
+    originals = {p: Digests(sm3=m.sm3, sha256=m.sha256, size=m.size) for p, m in measured.items()}
+    built = build_version(
+        aip_dir,
+        work / "package",
+        case,
+        info,
+        ctx.signer,
+        _report_findings(report),
+        originals,
+        report,
+    )
+    (work / COMPLETE_MARKER).write_text("ok")
+    with ctx.engine.begin() as conn:
+        journal.set_state(conn, entry.ingest_id, "built")
+    return {path: d.sha256 for path, d in built.files.items()}
+
+
+def _store(
+    entry: journal.JournalEntry, ctx: IngestContext, object_id: str, state: dict[str, str]
+) -> None:
+    """Write the built version into the OCFL storage root (idempotent on a rerun)."""
+    version = f"v{entry.version}"
+    aip_dir = Path(entry.work_dir) / "aip"
+    head = ctx.storage.read_inventory(object_id)
+    if head is not None and head.get("head") == version:
+        inventory = ctx.storage.read_version_inventory(object_id, version)
+        if inventory is None:
+            raise RuntimeError(f"{object_id}: root names {version} but its inventory is missing")
     else:
-        inventory, to_store = next_inventory(
-            prev, digests, entry.ingested_at, message, ctx.agent, "urn:earchive:agent"
-        )
-    if to_store or prev is None or prev.get("head") != f"v{entry.version}":
-        data, _sidecar = inventory_bytes(inventory)
-        ctx.storage.write_version(object_id, aip_dir, data, f"v{entry.version}", to_store)
-    _fault(ctx, "stored")
+        message = f"ingest {entry.archival_code} {version} from {Path(entry.source).name}"
+        user = (ctx.agent, "urn:earchive:agent")
+        if head is None:
+            inventory = new_inventory(object_id, state, entry.ingested_at, message, *user)
+        else:
+            inventory, _ = next_inventory(head, state, entry.ingested_at, message, *user)
+    data, _sidecar = inventory_bytes(inventory)
+    ctx.storage.write_version(object_id, aip_dir, data, version, stored_paths(inventory, version))
     with ctx.engine.begin() as conn:
         journal.set_state(conn, entry.ingest_id, "stored")
-    status = "accepted" if entry.version == 1 else "new_version"
-    record, files, version_row = _catalog_rows(entry, case, measured, digests, object_id, retention)
+
+
+def _resume(entry: journal.JournalEntry, ctx: IngestContext) -> IngestResult:
+    """Carry one journal entry forward to ``done`` from whatever state it reached."""
+    work = Path(entry.work_dir)
+    case, _ = parse_case((work / "package" / "case.xml").read_bytes())
+    if case is None:  # it was validated before the journal row was written
+        raise RuntimeError(f"journal entry {entry.ingest_id}: case.xml no longer parses")
+    report = _load_report(work)
+    measured = _measure_all(work / "package")
+    object_id = object_id_for(entry.fonds_identifier, entry.electronic_record_code)
+    retention = ctx.retention.retention_for(case)
+    aip_dir = work / "aip"
+    if entry.state == "allocated" or not (work / COMPLETE_MARKER).exists():
+        state = _build(entry, ctx, case, measured, report, object_id, retention)
+    else:  # resumed after a crash: the built version is complete, hash it again
+        state = {
+            p.relative_to(aip_dir).as_posix(): digest_file(p).sha256
+            for p in sorted(aip_dir.rglob("*"))
+            if p.is_file()
+        }
+    _fault(ctx, "built")
+    if entry.state in ("allocated", "built"):
+        _store(entry, ctx, object_id, state)
+    _fault(ctx, "stored")
+    manifest_sha256 = state["metadata/manifest.txt"]
+    record, files, version_row = _catalog_rows(
+        entry, case, measured, manifest_sha256, object_id, retention.code, ctx.category
+    )
     ctx.catalog.record_version(record, files, version_row)
     with ctx.engine.begin() as conn:
+        queue_for_indexing(conn, entry.archive_id)
         journal.set_state(conn, entry.ingest_id, "done")
     _fault(ctx, "cataloged")
-    index_findings = index_version(ctx.index, record, case, aip_dir)
+    index_findings = index_version(ctx.index, ctx.engine, record, case, aip_dir)
     shutil.rmtree(work, ignore_errors=True)
-    all_findings = list(findings) + list(index_findings)
-    all_findings.append(
-        make(
-            "INGEST_ACCEPTED" if status == "accepted" else "INGEST_NEW_VERSION",
-            Status.PASS,
-            archive_id=entry.archive_id,
-            archival_code=entry.archival_code,
-            version=str(entry.version),
-        )
+    status = "accepted" if entry.version == 1 else "new_version"
+    done = make(
+        "INGEST_ACCEPTED" if status == "accepted" else "INGEST_NEW_VERSION",
+        Status.PASS,
+        archive_id=entry.archive_id,
+        archival_code=entry.archival_code,
+        version=str(entry.version),
     )
+    package_bytes = report.get("package_bytes", 0)
     return IngestResult(
         status=status,
         source=entry.source,
@@ -395,8 +451,8 @@ def _resume(
         id=entry.archive_id,
         archival_code=entry.archival_code,
         version=entry.version,
-        findings=tuple(all_findings),
-        bytes=int(report.get("package_bytes", 0)),  # type: ignore[call-overload]
+        findings=(*_report_findings(report), *index_findings, done),
+        bytes=package_bytes if isinstance(package_bytes, int) else 0,
     )
 
 
@@ -404,15 +460,76 @@ def _catalog_rows(
     entry: journal.JournalEntry,
     case: CaseRecord,
     measured: dict[str, Measured],
-    aip_digests: dict[str, str],
+    manifest_sha256: str,
     object_id: str,
-    retention: object,
+    retention_code: str,
+    category: str,
 ) -> tuple[ArchiveRecord, list[FileRow], VersionRow]:
-    raise NotImplementedError
+    files = [
+        FileRow(
+            path=f.path,
+            material_code=f.material_code,
+            title=f.title,
+            format=measured[f.path].format.name,
+            size=measured[f.path].size,
+            sm3=measured[f.path].sm3,
+            sha256=measured[f.path].sha256,
+            signed=f.signed,
+        )
+        for f in case.files
+    ]
+    record = ArchiveRecord(
+        id=entry.archive_id,
+        object_id=object_id,
+        electronic_record_code=case.electronic_record_code,
+        fonds_identifier=case.fonds_identifier,
+        archival_code=entry.archival_code,
+        year=case.year,
+        retention=retention_code,
+        category=category,
+        organization_code=case.organization_code,
+        item_number=entry.item_number,
+        task_code=case.task_code,
+        task_name=case.task_name,
+        task_type=case.task_type,
+        project_name=case.project_name,
+        project_id=case.project_id,
+        accept_number=case.accept_number,
+        applicant_name=case.applicant.name,
+        applicant_type=case.applicant.type,
+        receive_department=case.receive_department,
+        result=case.result,
+        security_classification=case.security_classification,
+        receive_time=case.receive_time,
+        transact_time=case.transact_time,
+        version=entry.version,
+        ingested_at=entry.ingested_at,
+        file_count=len(files),
+        total_bytes=sum(f.size for f in files),
+        status="archived",
+    )
+    version_row = VersionRow(
+        version=entry.version,
+        created=entry.ingested_at,
+        manifest_sha256=manifest_sha256,
+        package_sha256=entry.package_sha256,
+    )
+    return record, files, version_row
 
 
 def resume_pending(ctx: IngestContext) -> list[IngestResult]:
-    """Finish every ingest a crash interrupted (oldest first)."""
+    """Finish every ingest a crash interrupted (oldest first), then sweep abandoned work dirs.
+
+    An entry whose work directory another live process holds is left to that process.
+    """
     with ctx.engine.begin() as conn:
         entries = journal.pending(conn)
-    return [_resume(e, ctx) for e in entries]
+    results = []
+    for entry in entries:
+        with workarea.held(Path(entry.work_dir), wait=False) as mine:
+            if mine:
+                results.append(_resume(entry, ctx))
+    with ctx.engine.begin() as conn:
+        keep = {e.work_dir for e in journal.pending(conn)}
+    workarea.sweep(ctx.work_dir, keep)
+    return results

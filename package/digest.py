@@ -20,7 +20,7 @@ class Digests:
     size: int
 
 
-def _sm3() -> "hashlib._Hash":
+def _sm3() -> hashlib._Hash:
     return hashlib.new("sm3")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "BuildError",
     "ExportError",
+    "InventoryError",
     "KeyExistsError",
     "KeyFormatError",
     "ManifestError",
@@ -57,4 +58,8 @@ class ExportError(PackageError):
 
 
 class UnsafePathError(PackageError):
-    """A logical path is absolute, climbs out with ``..``, or holds control or look-alike characters."""
+    """A logical path is absolute, climbs out with ``..``, or holds control/look-alike chars."""
+
+
+class InventoryError(PackageError):
+    """An OCFL inventory given to ``package.ocfl`` is malformed or cannot take the new version."""

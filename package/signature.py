@@ -36,6 +36,7 @@ __all__ = [
     "SM2_WITH_SM3",
     "Signer",
     "generate_key",
+    "key_id_from_pem",
     "load_signer",
     "public_key_id",
     "verify",
@@ -50,8 +51,8 @@ _OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
 _OID_SM2_CURVE = "1.2.156.10197.1.301"
 _OID_P256_CURVE = "1.2.840.10045.3.1.7"
 _KEY_FILES = {
-    SM2_WITH_SM3: ("sm2-signing.key", "sm2-signing.pub.pem"),
-    ECDSA_P256_SHA256: ("ecdsa-p256-signing.key", "ecdsa-p256-signing.pub.pem"),
+    SM2_WITH_SM3: ("archive-sm2.key", "archive-sm2.pub.pem"),
+    ECDSA_P256_SHA256: ("archive-ecdsa-p256.key", "archive-ecdsa-p256.pub.pem"),
 }
 _SELF_TEST = b"earchive signing key self-test"
 
@@ -59,14 +60,16 @@ _SELF_TEST = b"earchive signing key self-test"
 # -- minimal ASN.1 shapes (kept local: asn1crypto's own EC classes need a global curve registry) --
 
 
-class _AlgorithmIdentifier(core.Sequence):
+class _AlgorithmIdentifier(core.Sequence):  # type: ignore[misc]  # asn1crypto has no type hints
     _fields = [  # noqa: RUF012 - asn1crypto's declarative class attribute
         ("algorithm", core.ObjectIdentifier),
         ("parameters", core.Any, {"optional": True}),
     ]
 
 
-class _ECPrivateKey(core.Sequence):  # SEC 1, RFC 5915
+class _ECPrivateKey(core.Sequence):  # type: ignore[misc]  # asn1crypto has no type hints
+    """SEC 1, RFC 5915."""
+
     _fields = [  # noqa: RUF012
         ("version", core.Integer),
         ("private_key", core.OctetString),
@@ -75,7 +78,9 @@ class _ECPrivateKey(core.Sequence):  # SEC 1, RFC 5915
     ]
 
 
-class _PrivateKeyInfo(core.Sequence):  # PKCS#8, RFC 5208
+class _PrivateKeyInfo(core.Sequence):  # type: ignore[misc]  # asn1crypto has no type hints
+    """PKCS#8, RFC 5208."""
+
     _fields = [  # noqa: RUF012
         ("version", core.Integer),
         ("algorithm", _AlgorithmIdentifier),
@@ -83,7 +88,9 @@ class _PrivateKeyInfo(core.Sequence):  # PKCS#8, RFC 5208
     ]
 
 
-class _SubjectPublicKeyInfo(core.Sequence):  # RFC 5280
+class _SubjectPublicKeyInfo(core.Sequence):  # type: ignore[misc]  # asn1crypto has no type hints
+    """RFC 5280."""
+
     _fields = [  # noqa: RUF012
         ("algorithm", _AlgorithmIdentifier),
         ("public_key", core.OctetBitString),
@@ -198,7 +205,8 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
 def generate_key(directory: Path, algorithm: str = SM2_WITH_SM3) -> Path:
     """Create a new key pair in ``directory``; return the private key file's path.
 
-    Writes ``<name>.key`` (PKCS#8 PEM, mode 0600) and ``<name>.pub.pem`` (mode 0644).
+    Writes ``archive-sm2.key`` / ``archive-ecdsa-p256.key`` (PKCS#8 PEM, mode 0600) and the
+    public key beside it as ``archive-….pub.pem`` (mode 0644).
     Raises ``KeyExistsError`` if either file exists, ``KeyFormatError`` for an unknown algorithm.
     """
     if algorithm not in _KEY_FILES:
@@ -310,6 +318,12 @@ def _spki_from_pem(public_key_pem: str) -> tuple[str, bytes, bytes]:
     except (ValueError, TypeError) as exc:
         raise KeyFormatError(f"malformed public key: {exc}") from exc
     return curve, der, point
+
+
+def key_id_from_pem(algorithm: str, public_key_pem: str) -> str:
+    """The key id of a PEM public key (see ``public_key_id``); raises ``KeyFormatError``."""
+    _curve, der, _point = _spki_from_pem(public_key_pem)
+    return public_key_id(algorithm, der)
 
 
 def verify(algorithm: str, public_key_pem: str, data: bytes, signature: bytes) -> bool:

@@ -1,12 +1,13 @@
 """``OcflRoot``: an OCFL 1.1 storage root over any ``ObjectStore``.
 
 Layout: community extension 0003-hash-and-id-n-tuple-storage-layout (sha256, tupleSize 3,
-numberOfTuples 3): the one ocfl-py's own validator resolves, so any OCFL tool reads the root. A version is written as: object declaration (first
-version), content files, ``vN/inventory.json`` + sidecar (write-once), then the root
-``inventory.json`` and LAST its sidecar (the two mutable pointers). The version becomes visible
-when the root inventory is replaced. Between the two replaces the root sidecar still names the
-previous inventory; readers accept a root inventory whose sidecar does not match only if it is
-byte-identical to the ``vN/inventory.json`` its ``head`` names and that copy's sidecar matches.
+numberOfTuples 3): the one ocfl-py's own validator resolves, so any OCFL tool reads the root. A
+version is written as: object declaration (first version), content files, ``vN/inventory.json`` +
+sidecar (write-once), then the root ``inventory.json`` and LAST its sidecar (the two mutable
+pointers). The version becomes visible when the root inventory is replaced. Between the two
+replaces the root sidecar still names the previous inventory; readers accept a root inventory whose
+sidecar does not match only if it is byte-identical to the ``vN/inventory.json`` its ``head`` names
+and that copy's sidecar matches.
 Reads/writes: the store. Raises: ``OcflError`` subclasses, ``StorageError`` from the store.
 """
 

@@ -57,7 +57,10 @@ def _fc_candidates() -> Iterator[CjkFont]:
     try:
         out = subprocess.run(
             [fc_list, ":lang=zh", "file", "index"],
-            capture_output=True, text=True, timeout=20, check=False,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return

@@ -12,13 +12,13 @@ class SizeProfile:
     """Ranges (inclusive) the generator draws file sizes from.
 
     The defaults give a mix of roughly 20 KB – 3 MB per file: text PDFs of 1–12 pages, A4 scans
-    at 100–200 dpi with JPEG quality 70–92 and scanner noise.
+    at 100–300 dpi with JPEG quality 70–95 and scanner noise.
     """
 
     text_pages: tuple[int, int] = (1, 12)
-    scan_dpi: tuple[int, int] = (100, 200)
-    jpeg_quality: tuple[int, int] = (70, 92)
-    noise: int = 10  # amplitude of scanner noise in grey levels (0 = clean)
+    scan_dpi: tuple[int, int] = (100, 300)
+    jpeg_quality: tuple[int, int] = (70, 95)
+    noise: int = 12  # amplitude of scanner noise in grey levels (0 = clean)
     photo_px: tuple[int, int] = (358, 600)  # width of ID photos in pixels
 
     def __post_init__(self) -> None:

@@ -134,9 +134,7 @@ def test_object_root_follows_extension_0003_examples(root: OcflRoot) -> None:
     assert root.object_root("object-01") == "3c0/ff4/240/object-01"
     assert root.object_root("..hor/rib:le-$id") == "487/326/d8c/%2e%2ehor%2frib%3ale-%24id"
     long_id = "abcdefghij" * 12
-    assert root.object_root(long_id).endswith(
-        "-" + hashlib.sha256(long_id.encode()).hexdigest()
-    )
+    assert root.object_root(long_id).endswith("-" + hashlib.sha256(long_id.encode()).hexdigest())
     for oid in (OID, "..hor/rib:le-$id", long_id, "urn:earchive:S001:档案-1"):
         assert root.object_root(oid) == Layout_0003_Hash_And_Id_N_Tuple().identifier_to_path(oid)
 

@@ -1,0 +1,3 @@
+from earchive.cli import main
+
+main()

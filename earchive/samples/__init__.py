@@ -1,0 +1,24 @@
+"""Sample case packages for demos, tests and benchmarks (``earchive generate N DIR``).
+
+``generate`` writes realistic, contract-conforming case packages (ZIP or directory) with
+Chinese PDFs in an embedded CJK font, scanned JPEGs, XML forms and PAdES-sealed result
+documents signed by a test seal authority whose root it writes to ``trust/seal-root.pem``.
+"""
+
+from __future__ import annotations
+
+from .fonts import FontNotFoundError
+from .generate import GenerateResult, generate
+from .people import credit_code_is_valid, id_number_is_valid
+from .profile import DEFAULT_PROFILE, SMALL_PROFILE, SizeProfile
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "SMALL_PROFILE",
+    "FontNotFoundError",
+    "GenerateResult",
+    "SizeProfile",
+    "credit_code_is_valid",
+    "generate",
+    "id_number_is_valid",
+]

@@ -1,0 +1,77 @@
+"""Measuring a package file: its real size, SM3, SHA-256 and format (never the declared ones).
+
+Reads: files under an unpacked package root. Writes: nothing. Raises: ``MeasureError`` for an
+unsafe relative path or a file that cannot be read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from package.digest import digest_file
+from preservation.formats import FormatId, identify
+from standards.errors import UnsafePathError
+from standards.paths import check_relative_path
+
+__all__ = ["PACKAGE_FOLDERS", "MeasureError", "Measured", "list_files", "measure", "measure_all"]
+
+PACKAGE_FOLDERS = ("A", "B", "C")
+
+
+class MeasureError(Exception):
+    """A file that cannot be measured (unsafe path, not a regular file, unreadable)."""
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What a file really is: bytes counted, both digests, format identified by content."""
+
+    size: int
+    sm3: str
+    sha256: str
+    format: FormatId
+
+
+def measure(root: Path, relpath: str) -> Measured:
+    """Measure ``root/relpath`` in one streaming pass plus a format probe."""
+    try:
+        check_relative_path(relpath)
+    except UnsafePathError as exc:
+        raise MeasureError(str(exc)) from exc
+    path = root / relpath
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            raise MeasureError(f"not a regular file: {relpath}")
+        digests = digest_file(path)
+        found = identify(path)
+    except OSError as exc:
+        raise MeasureError(f"cannot read {relpath}: {exc}") from exc
+    return Measured(size=digests.size, sm3=digests.sm3, sha256=digests.sha256, format=found)
+
+
+def list_files(root: Path) -> tuple[str, ...]:
+    """Return the relative POSIX paths of the regular files under ``root``'s A/, B/ and C/.
+
+    Links and other non-regular entries are skipped (unpack refuses them before this runs).
+    """
+    found: list[str] = []
+    for folder in PACKAGE_FOLDERS:
+        top = root / folder
+        if not top.is_dir() or top.is_symlink():
+            continue
+        for current, dirs, files in os.walk(top, followlinks=False):
+            base = Path(current).relative_to(root).as_posix()
+            dirs[:] = sorted(d for d in dirs if not (Path(current) / d).is_symlink())
+            for name in sorted(files):
+                full = Path(current) / name
+                if stat.S_ISREG(os.lstat(full).st_mode):
+                    found.append(f"{base}/{name}")
+    return tuple(found)
+
+
+def measure_all(root: Path) -> dict[str, Measured]:
+    """Measure every regular file under A/, B/ and C/, keyed by relative path."""
+    return {relpath: measure(root, relpath) for relpath in list_files(root)}

@@ -1,0 +1,189 @@
+"""One AIP version: build its logical layout in a directory, and verify a stored one.
+
+Logical layout (the OCFL logical state of every version)::
+
+    original/case.xml              the submitted bytes
+    original/A/… original/B/… original/C/…
+    metadata/archival.xml          DA/T 46-named archival metadata (``package.metadata``)
+    metadata/ingest-report.json    all findings of the ingest
+    metadata/manifest.txt          "<sm3>  <sha256>  <size>  <path>" per file above
+    metadata/manifest.sig.json     the archive's signature over manifest.txt
+
+``build_version`` reads the source package and writes ``dest``. ``read_manifest_and_verify``
+(from ``package.fixity``) verifies a stored version through a caller-supplied opener.
+Raises: ``BuildError``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from package.digest import Digests, digest_bytes
+from package.errors import BuildError, PackageError
+from package.fixity import OpenFile, read_manifest_and_verify
+from package.manifest import (
+    MANIFEST_PATH,
+    SIGNATURE_PATH,
+    manifest_bytes,
+    sign_manifest,
+    signature_json,
+)
+from package.metadata import ArchivalInfo, archival_metadata_xml, file_facts
+from package.paths import safe_logical_path
+from package.signature import Signer
+from package.streamcopy import copy_and_digest
+from standards.case import CaseRecord
+from standards.finding import Finding
+
+__all__ = [
+    "ARCHIVAL_PATH",
+    "CASE_XML_PATH",
+    "REPORT_PATH",
+    "BuiltVersion",
+    "OpenFile",
+    "build_version",
+    "ingest_report_json",
+    "read_manifest_and_verify",
+]
+
+CASE_XML_PATH = "original/case.xml"
+ARCHIVAL_PATH = "metadata/archival.xml"
+REPORT_PATH = "metadata/ingest-report.json"
+_FOLDERS = ("A/", "B/", "C/")
+
+
+@dataclass(frozen=True)
+class BuiltVersion:
+    """A version written to ``root``: every logical path (metadata included) with its digests."""
+
+    root: Path
+    files: Mapping[str, Digests]
+    manifest_sm3: str
+    manifest_sha256: str
+    key_id: str
+    signature_algorithm: str
+
+
+def ingest_report_json(
+    info: ArchivalInfo, findings: Sequence[Finding], extra: Mapping[str, object] | None = None
+) -> bytes:
+    """The bytes of ``metadata/ingest-report.json``: the findings as dicts plus a summary.
+
+    ``extra`` adds the ingest's own fields (source, package digest, …). When ``findings`` is
+    empty, ``extra["findings"]`` (already dicts, e.g. an ingest resumed after a crash) is used.
+    Raises ``BuildError`` if ``extra`` is not JSON-serialisable.
+    """
+    listed: list[object] = [f.as_dict() for f in findings]
+    given = None if extra is None else extra.get("findings")
+    if not listed and isinstance(given, list):
+        listed = list(given)
+    counts = Counter(str(f.get("status", "")) for f in listed if isinstance(f, dict))
+    body: dict[str, object] = dict(extra or {})
+    body.update(
+        {
+            "archive_id": info.archive_id,
+            "object_id": info.object_id,
+            "version": info.version,
+            "ingested_at": info.ingested_at.isoformat(),
+            "agent": info.agent,
+            "summary": {"total": len(listed), **dict(sorted(counts.items()))},
+            "findings": listed,
+        }
+    )
+    try:
+        text = json.dumps(body, ensure_ascii=False, indent=2)
+    except (TypeError, ValueError) as exc:
+        raise BuildError(f"ingest report is not JSON-serialisable: {exc}") from exc
+    return (text + "\n").encode("utf-8")
+
+
+def _write(dest: Path, logical: str, data: bytes) -> Digests:
+    target = dest / logical
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return digest_bytes(data)
+
+
+def _copy_original(
+    source_root: Path, dest: Path, relative: str, measured: Mapping[str, Digests] | None
+) -> Digests:
+    """Copy ``source_root/relative`` to ``dest/original/relative``; hash only if not measured."""
+    source = source_root / relative
+    target = dest / "original" / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    known = None if measured is None else measured.get(relative)
+    if known is not None:
+        shutil.copyfile(source, target)
+        if target.stat().st_size != known.size:
+            raise BuildError(f"{relative}: size {target.stat().st_size} != measured {known.size}")
+        return known
+    return copy_and_digest(source, target)
+
+
+def _check_dest(dest: Path) -> None:
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise BuildError(f"destination exists and is not an empty directory: {dest.name}")
+    dest.mkdir(parents=True, exist_ok=True)
+
+
+def _relative_paths(case: CaseRecord) -> list[str]:
+    paths = ["case.xml"]
+    for entry in case.files:
+        safe_logical_path(entry.path)
+        if not entry.path.startswith(_FOLDERS):
+            raise BuildError(f"case file outside A/, B/, C/: {entry.path}")
+        paths.append(entry.path)
+    if len(set(paths)) != len(paths):
+        raise BuildError("case lists a file twice")
+    return paths
+
+
+def build_version(
+    dest: Path,
+    source_root: Path,
+    case: CaseRecord,
+    info: ArchivalInfo,
+    signer: Signer,
+    findings: Sequence[Finding],
+    measured: Mapping[str, Digests] | None = None,
+    report: Mapping[str, object] | None = None,
+) -> BuiltVersion:
+    """Write one complete AIP version (the logical layout above) into ``dest``.
+
+    Copies ``source_root/case.xml`` and the case's files byte for byte; digests of originals come
+    from ``measured`` (keyed "case.xml", "A/x.pdf") when given, else are computed while copying;
+    generated files are hashed from their bytes. ``report`` adds fields to ingest-report.json
+    (see ``ingest_report_json``). The manifest is signed at ``info.ingested_at``.
+    ``dest`` must be absent or empty. Writes no completion marker: the caller marks completion.
+    Raises ``BuildError`` (unsafe or duplicate path, missing source file, I/O error, bad metadata).
+    """
+    try:
+        _check_dest(dest)
+        originals = {
+            rel: _copy_original(source_root, dest, rel, measured) for rel in _relative_paths(case)
+        }
+        files: dict[str, Digests] = {"original/" + rel: d for rel, d in originals.items()}
+        facts = file_facts(case, originals)
+        files[ARCHIVAL_PATH] = _write(dest, ARCHIVAL_PATH, archival_metadata_xml(case, info, facts))
+        files[REPORT_PATH] = _write(dest, REPORT_PATH, ingest_report_json(info, findings, report))
+        manifest = manifest_bytes(files)
+        record = sign_manifest(manifest, signer, info.ingested_at)
+        files[MANIFEST_PATH] = _write(dest, MANIFEST_PATH, manifest)
+        files[SIGNATURE_PATH] = _write(dest, SIGNATURE_PATH, signature_json(record))
+    except BuildError:
+        raise
+    except (PackageError, OSError) as exc:
+        raise BuildError(f"cannot build AIP version: {exc}") from exc
+    return BuiltVersion(
+        root=dest,
+        files=dict(sorted(files.items())),
+        manifest_sm3=record.manifest_sm3,
+        manifest_sha256=record.manifest_sha256,
+        key_id=record.key_id,
+        signature_algorithm=record.algorithm,
+    )

@@ -1,0 +1,397 @@
+"""``metadata/archival.xml``: DA/T 46-named archival metadata of one AIP version.
+
+Namespace ``urn:earchive:aip:1``; schema ``package/schemas/aip-metadata.xsd``. Every element that
+has a DA/T 46 element carries its M-number in the ``dat46`` attribute (table:
+``package/schemas/dat46-elements.tsv``). Per-file digests are the *measured* ones.
+
+Reads: the package's own data files. Writes: nothing (returns bytes). ``read_archival_metadata``
+parses the file back for ``earchive rebuild``. Raises: ``MetadataError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+
+from lxml import etree
+
+from package.digest import Digests
+from package.errors import MetadataError
+from standards.case import CaseRecord, Certificate
+
+__all__ = [
+    "AIP_NAMESPACE",
+    "ArchivalInfo",
+    "FileFacts",
+    "archival_metadata_xml",
+    "dat46_numbers",
+    "file_facts",
+    "read_archival_metadata",
+]
+
+AIP_NAMESPACE = "urn:earchive:aip:1"
+SCHEMA_VERSION = "1"
+ORIGINAL_PREFIX = "original/"
+_NS = "{" + AIP_NAMESPACE + "}"
+
+
+@dataclass(frozen=True)
+class ArchivalInfo:
+    """What the archive decided at ingest, beyond the case itself."""
+
+    archive_id: str  # <fonds>-<electronic_record_code>
+    object_id: str  # urn:earchive:<fonds>:<electronic_record_code>
+    archival_code: str  # 档号
+    retention_code: str  # Y | D30 | D10
+    retention_years: int | None  # None for 永久
+    retention_rule: str  # rule id in the retention table
+    retention_table_version: str
+    category: str  # 门类代码, e.g. WS
+    fonds_identifier: str  # 全宗号
+    year: int  # 年度
+    item_number: int  # 件号
+    version: int  # OCFL version number, 1 for v1
+    ingested_at: datetime  # aware
+    agent: str  # archiving software and version
+    package_sha256: str = ""  # SHA-256 of the submitted case package (ZIP or canonical listing)
+    previous_manifest_sha256: str = ""  # SHA-256 of the previous version's manifest.txt
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """One original file as archived: declared descriptive facts plus measured digests."""
+
+    path: str  # logical path in the version, e.g. "original/A/申请表.pdf"
+    material_code: str
+    title: str
+    format: str
+    size: int
+    sm3: str
+    sha256: str
+    created: datetime
+    signed: bool = False
+    licence: Certificate | None = None
+
+
+@cache
+def dat46_numbers() -> Mapping[str, str]:
+    """Element local name → DA/T 46 M-number, from ``schemas/dat46-elements.tsv``."""
+    text = resources.files("package").joinpath("schemas/dat46-elements.tsv").read_text("utf-8")
+    table: dict[str, str] = {}
+    for line in text.splitlines()[1:]:
+        cells = line.split("\t")
+        if len(cells) >= 2 and cells[0]:
+            table[cells[0]] = cells[1]
+    return table
+
+
+def file_facts(case: CaseRecord, measured: Mapping[str, Digests]) -> tuple[FileFacts, ...]:
+    """Facts of each case file, digests and size taken from ``measured`` (keyed "A/x.pdf").
+
+    Raises ``MetadataError`` if a case file has no measurement.
+    """
+    facts = []
+    for entry in case.files:
+        digests = measured.get(entry.path)
+        if digests is None:
+            raise MetadataError(f"no measured digests for {entry.path}")
+        facts.append(
+            FileFacts(
+                path=ORIGINAL_PREFIX + entry.path,
+                material_code=entry.material_code,
+                title=entry.title,
+                format=entry.format,
+                size=digests.size,
+                sm3=digests.sm3,
+                sha256=digests.sha256,
+                created=entry.created,
+                signed=entry.signed,
+                licence=entry.licence,
+            )
+        )
+    return tuple(facts)
+
+
+def _iso(value: datetime, what: str) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise MetadataError(f"{what} must be timezone-aware: {value!r}")
+    return value.isoformat()
+
+
+def _add(parent: etree._Element, name: str, text: str | int | None) -> etree._Element:
+    child = etree.SubElement(parent, _NS + name)
+    number = dat46_numbers().get(name)
+    if number:
+        child.set("dat46", number)
+    if text is not None:
+        child.text = str(text)
+    return child
+
+
+def _certificate(parent: etree._Element, name: str, cert: Certificate | None) -> None:
+    if cert is None:
+        return
+    node = _add(parent, name, None)
+    _add(node, "type", cert.type)
+    _add(node, "number", cert.number)
+    _add(node, "issuer", cert.issuer)
+
+
+def _archive(root: etree._Element, case: CaseRecord, info: ArchivalInfo, count: int) -> None:
+    node = _add(root, "archive", None)
+    _add(node, "archiveId", info.archive_id)
+    _add(node, "objectId", info.object_id)
+    _add(node, "version", info.version)
+    if info.package_sha256:
+        _add(node, "packageSha256", info.package_sha256)
+    if info.previous_manifest_sha256:
+        _add(node, "previousManifestSha256", info.previous_manifest_sha256)
+    _add(node, "aggregationLevel", "件")
+    _add(node, "fondsName", case.fonds_name)
+    _add(node, "electronicRecordCode", case.electronic_record_code)
+    _add(node, "archivalCode", info.archival_code)
+    _add(node, "fondsIdentifier", info.fonds_identifier)
+    _add(node, "year", info.year)
+    retention = _add(node, "retentionPeriod", info.retention_code)
+    if info.retention_years is not None:
+        retention.set("years", str(info.retention_years))
+    retention.set("ruleId", info.retention_rule)
+    retention.set("tableVersion", info.retention_table_version)
+    _add(node, "organizationCode", case.organization_code)
+    _add(node, "categoryCode", info.category)
+    _add(node, "itemNumber", info.item_number)
+    _add(node, "title", case.project_name)
+    _add(node, "author", case.receive_department)
+    _iso(case.transact_time, "transact_time")
+    _add(node, "date", case.transact_time.date().isoformat())
+    _add(node, "securityClassification", case.security_classification)
+    _add(node, "fileCount", count)
+    _add(node, "ingestedAt", _iso(info.ingested_at, "ingested_at"))
+    _add(node, "informationSystemDescription", info.agent)
+
+
+def _service_case(root: etree._Element, case: CaseRecord) -> None:
+    node = _add(root, "serviceCase", None)
+    _add(node, "regionCode", case.region_code)
+    _add(node, "taskCode", case.task_code)
+    _add(node, "taskName", case.task_name)
+    if case.task_version:
+        _add(node, "taskVersion", case.task_version)
+    _add(node, "taskType", case.task_type)
+    _add(node, "projectId", case.project_id)
+    _add(node, "acceptNumber", case.accept_number)
+    applicant = _add(node, "applicant", None)
+    _add(applicant, "name", case.applicant.name)
+    _add(applicant, "type", case.applicant.type)
+    _add(applicant, "idType", case.applicant.id_type)
+    _add(applicant, "idNumber", case.applicant.id_number)
+    if case.applicant.address:
+        _add(applicant, "address", case.applicant.address)
+    if case.applicant.legal_representative:
+        _add(applicant, "legalRepresentative", case.applicant.legal_representative)
+    _add(node, "receiveDepartment", case.receive_department)
+    _add(node, "receiveTime", _iso(case.receive_time, "receive_time"))
+    _add(node, "transactTime", _iso(case.transact_time, "transact_time"))
+    _add(node, "result", case.result)
+    _certificate(node, "resultCertificate", case.result_certificate)
+    _add(node, "sharing", case.sharing)
+    _add(node, "sourceSystem", case.source_system)
+    _add(node, "submittedAt", _iso(case.submitted_at, "submitted_at"))
+    _add(node, "declaredFileCount", case.declared_file_count)
+
+
+def _process(root: etree._Element, case: CaseRecord) -> None:
+    node = _add(root, "process", None)
+    for step in case.process:
+        item = _add(node, "step", None)
+        _add(item, "activity", step.code)
+        _add(item, "actionTime", _iso(step.time, "step time"))
+        _add(item, "agentName", step.actor)
+        _add(item, "department", step.department)
+        if step.opinion:
+            _add(item, "actionDescription", step.opinion)
+
+
+def _files(root: etree._Element, files: Sequence[FileFacts]) -> None:
+    node = _add(root, "files", None)
+    node.set("count", str(len(files)))
+    for facts in sorted(files, key=lambda f: f.path):
+        item = _add(node, "file", None)
+        _add(item, "path", facts.path)
+        _add(item, "materialCode", facts.material_code)
+        _add(item, "title", facts.title)
+        _add(item, "format", facts.format)
+        _add(item, "size", facts.size)
+        _add(item, "sm3", facts.sm3)
+        _add(item, "sha256", facts.sha256)
+        _add(item, "created", _iso(facts.created, f"created of {facts.path}"))
+        _add(item, "signed", "true" if facts.signed else "false")
+        _certificate(item, "licence", facts.licence)
+
+
+def archival_metadata_xml(
+    case: CaseRecord, info: ArchivalInfo, files: Sequence[FileFacts]
+) -> bytes:
+    """The bytes of ``metadata/archival.xml`` (UTF-8, with XML declaration, pretty-printed).
+
+    Raises ``MetadataError`` for a naive datetime or text that XML cannot hold.
+    """
+    root = etree.Element(_NS + "archivalPackage", nsmap={None: AIP_NAMESPACE})
+    root.set("schemaVersion", SCHEMA_VERSION)
+    try:
+        _archive(root, case, info, len(files))
+        _service_case(root, case)
+        _process(root, case)
+        _files(root, files)
+    except ValueError as exc:  # lxml refuses control characters and NUL in text
+        raise MetadataError(f"cannot write archival metadata: {exc}") from exc
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _safe_parse(data: bytes) -> etree._Element:
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=True,
+    )
+    try:
+        tree = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise MetadataError(f"archival.xml is not well-formed: {exc}") from exc
+    doctype = tree.getroottree().docinfo.doctype
+    if doctype:
+        raise MetadataError("archival.xml must not have a DOCTYPE")
+    if tree.tag != _NS + "archivalPackage":
+        raise MetadataError(f"unexpected root element {tree.tag}")
+    return tree
+
+
+def _text(node: etree._Element, name: str, *, required: bool = True) -> str:
+    child = node.find(_NS + name)
+    if child is None:
+        if required:
+            raise MetadataError(f"archival.xml lacks {name}")
+        return ""
+    return child.text or ""
+
+
+def _int(node: etree._Element, name: str) -> int:
+    value = _text(node, name)
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise MetadataError(f"{name} is not an integer: {value!r}") from exc
+
+
+def _time(node: etree._Element, name: str) -> datetime:
+    value = _text(node, name)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise MetadataError(f"{name} is not an ISO date-time: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise MetadataError(f"{name} lacks a UTC offset: {value!r}")
+    return parsed
+
+
+def _children(node: etree._Element) -> dict[str, str]:
+    return {etree.QName(c).localname: c.text or "" for c in node if isinstance(c.tag, str)}
+
+
+def _cert(node: etree._Element, name: str) -> dict[str, str] | None:
+    child = node.find(_NS + name)
+    return None if child is None else _children(child)
+
+
+def _archive_fields(node: etree._Element) -> dict[str, object]:
+    retention = node.find(_NS + "retentionPeriod")
+    if retention is None:
+        raise MetadataError("archival.xml lacks retentionPeriod")
+    years = retention.get("years")
+    return {
+        "archive_id": _text(node, "archiveId"),
+        "object_id": _text(node, "objectId"),
+        "version": _int(node, "version"),
+        "package_sha256": _text(node, "packageSha256", required=False),
+        "previous_manifest_sha256": _text(node, "previousManifestSha256", required=False),
+        "fonds_name": _text(node, "fondsName"),
+        "electronic_record_code": _text(node, "electronicRecordCode"),
+        "archival_code": _text(node, "archivalCode"),
+        "fonds_identifier": _text(node, "fondsIdentifier"),
+        "year": _int(node, "year"),
+        "retention_period": retention.text or "",
+        "retention_years": int(years) if years and years.isdigit() else None,
+        "retention_rule": retention.get("ruleId", ""),
+        "retention_table_version": retention.get("tableVersion", ""),
+        "organization_code": _text(node, "organizationCode"),
+        "category": _text(node, "categoryCode"),
+        "item_number": _int(node, "itemNumber"),
+        "title": _text(node, "title"),
+        "author": _text(node, "author"),
+        "date": _text(node, "date"),
+        "security_classification": _text(node, "securityClassification"),
+        "file_count": _int(node, "fileCount"),
+        "ingested_at": _time(node, "ingestedAt"),
+        "agent": _text(node, "informationSystemDescription"),
+    }
+
+
+def _case_fields(node: etree._Element) -> dict[str, object]:
+    applicant = node.find(_NS + "applicant")
+    return {
+        "region_code": _text(node, "regionCode"),
+        "task_code": _text(node, "taskCode"),
+        "task_name": _text(node, "taskName"),
+        "task_version": _text(node, "taskVersion", required=False),
+        "task_type": _text(node, "taskType"),
+        "project_id": _text(node, "projectId"),
+        "accept_number": _text(node, "acceptNumber"),
+        "applicant": {} if applicant is None else _children(applicant),
+        "receive_department": _text(node, "receiveDepartment"),
+        "receive_time": _time(node, "receiveTime"),
+        "transact_time": _time(node, "transactTime"),
+        "result": _text(node, "result"),
+        "result_certificate": _cert(node, "resultCertificate"),
+        "sharing": _text(node, "sharing"),
+        "source_system": _text(node, "sourceSystem"),
+        "submitted_at": _time(node, "submittedAt"),
+        "declared_file_count": _int(node, "declaredFileCount"),
+    }
+
+
+def read_archival_metadata(data: bytes) -> dict[str, object]:
+    """Parse ``archival.xml`` (safe parser: no DTD, entities or network) into plain values.
+
+    Keys: the archive-level fields (``archive_id``, ``archival_code``, ``retention_period``, …,
+    ``ingested_at`` as datetime), the service-case fields, ``process`` (list of dicts) and
+    ``files`` (list of dicts with ``path``, ``sm3``, ``sha256``, ``size`` as int, …).
+    Raises ``MetadataError`` when the document is malformed or a required element is missing.
+    """
+    root = _safe_parse(data)
+    archive = root.find(_NS + "archive")
+    case = root.find(_NS + "serviceCase")
+    if archive is None or case is None:
+        raise MetadataError("archival.xml lacks archive or serviceCase")
+    out = _archive_fields(archive)
+    out.update(_case_fields(case))
+    process = root.find(_NS + "process")
+    out["process"] = [] if process is None else [_children(s) for s in process]
+    files: list[dict[str, object]] = []
+    listing = root.find(_NS + "files")
+    for node in [] if listing is None else listing:
+        entry: dict[str, object] = dict(_children(node))
+        entry["size"] = _int(node, "size")
+        entry["signed"] = _text(node, "signed") == "true"
+        entry["licence"] = _cert(node, "licence")
+        files.append(entry)
+    out["files"] = files
+    return out

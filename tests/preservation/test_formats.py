@@ -1,0 +1,113 @@
+"""Format identification by content, and matching against the declared format."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from preservation.formats import FormatId, archive_kind, declared_matches, identify
+
+
+def pdf_bytes(pdfa: str = "") -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    if pdfa:
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["pdfaid:part"] = pdfa[0]
+            meta["pdfaid:conformance"] = pdfa[1:]
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def ofd_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("OFD.xml", "<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'/>")
+    return out.getvalue()
+
+
+def _image(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (3, 3)).save(out, kind)
+    return out.getvalue()
+
+
+def _zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("x.txt", "x")
+    return out.getvalue()
+
+
+CASES = [
+    (pdf_bytes(), "PDF"),
+    (pdf_bytes("1B"), "PDF/A-1b"),
+    (pdf_bytes("2B"), "PDF/A-2b"),
+    (pdf_bytes("2U"), "PDF/A-2u"),
+    (b"\x00" * 100 + b"%PDF-1.4\n%%EOF", "PDF"),  # junk before the header, unreadable PDF
+    (ofd_bytes(), "OFD"),
+    (_zip(), "ZIP"),
+    (_image("JPEG"), "JPEG"),
+    (_image("PNG"), "PNG"),
+    (_image("TIFF"), "TIFF"),
+    (b"MM\x00*\x00\x00\x00\x08", "TIFF"),
+    (b'\xef\xbb\xbf  <?xml version="1.0"?><a/>', "XML"),
+    ("<?xml version='1.0'?><a/>".encode("utf-16"), "XML"),
+    (b"\n<licence/>", "XML"),
+    (gzip.compress(b"x"), "GZIP"),
+    (b"Rar!\x1a\x07\x00rest", "RAR"),
+    (b"7z\xbc\xaf\x27\x1c\x00\x04", "7Z"),
+    (b"just some text", "UNKNOWN"),
+    (b"", "UNKNOWN"),
+]
+
+
+@pytest.mark.parametrize(("data", "name"), CASES)
+def test_identify_by_content_whatever_the_name(tmp_path: Path, data: bytes, name: str) -> None:
+    path = tmp_path / "misleading.pdf"
+    path.write_bytes(data)
+    assert identify(path).name == name
+
+
+def test_pdf_detail_and_family(tmp_path: Path) -> None:
+    path = tmp_path / "a"
+    path.write_bytes(pdf_bytes("2B"))
+    found = identify(path)
+    assert found.family == "PDF" and found.mime == "application/pdf"
+    assert "pdfaid 2B" in found.detail
+    broken = tmp_path / "b"
+    broken.write_bytes(b"%PDF-1.7\ngarbage")
+    assert "does not open" in identify(broken).detail
+
+
+@pytest.mark.parametrize(
+    ("declared", "found", "ok"),
+    [
+        ("PDF", "PDF", True),
+        ("PDF", "PDF/A-2b", True),
+        ("PDF/A-2b", "PDF/A-2b", True),
+        ("PDF/A-2b", "PDF/A-2B", True),
+        ("PDF/A-2b", "PDF", False),
+        ("PDF/A-2b", "PDF/A-1b", False),
+        ("PDF/A-1b", "PDF/A-2b", False),
+        ("JPEG", "PNG", False),
+        ("OFD", "ZIP", False),
+        ("XML", "XML", True),
+    ],
+)
+def test_declared_matches(declared: str, found: str, ok: bool) -> None:
+    assert declared_matches(declared, FormatId(found, "")) is ok
+
+
+def test_archive_kind() -> None:
+    assert archive_kind(b"PK\x03\x04rest") == "ZIP"
+    assert archive_kind(gzip.compress(b"")) == "GZIP"
+    assert archive_kind(b"%PDF-") is None
+    assert FormatId("GZIP", "").is_archive and not FormatId("OFD", "").is_archive
