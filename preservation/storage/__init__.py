@@ -10,8 +10,12 @@ from .errors import (
 )
 from .fs import FsStore
 from .keys import POINTER_NAMES, TEMP_PREFIX, is_pointer_key, safe_key
+from .retention import COMPLIANCE, RetentionPolicy
+from .s3 import DEFAULT_PART_SIZE, S3Store, ensure_bucket
 
 __all__ = [
+    "COMPLIANCE",
+    "DEFAULT_PART_SIZE",
     "POINTER_NAMES",
     "TEMP_PREFIX",
     "FsStore",
@@ -19,9 +23,12 @@ __all__ = [
     "ObjectNotFoundError",
     "ObjectStore",
     "ReplaceNotAllowedError",
+    "RetentionPolicy",
+    "S3Store",
     "Source",
     "StorageError",
     "UnsafeKeyError",
+    "ensure_bucket",
     "is_pointer_key",
     "safe_key",
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from preservation.storage import FsStore, ObjectStore
+from preservation.storage import FsStore, ObjectStore, RetentionPolicy, S3Store
 
 
 def _load_contract() -> type:
@@ -24,17 +24,43 @@ def _load_contract() -> type:
 
 StoreContract = _load_contract()
 
-Factory = Callable[[Path], ObjectStore]
+Factory = Callable[[pytest.FixtureRequest, Path], ObjectStore]
+
+
+def fs_store(request: pytest.FixtureRequest, tmp: Path) -> ObjectStore:
+    return FsStore(tmp / "store")
+
+
+def s3_store(request: pytest.FixtureRequest, tmp: Path) -> ObjectStore:
+    """A plain bucket (no versioning), fresh prefix: the S3 server starts on first use."""
+    return S3Store(
+        request.getfixturevalue("s3_client"),
+        request.getfixturevalue("s3_plain_bucket"),
+        prefix=request.getfixturevalue("s3_prefix"),
+    )
+
+
+def s3_locked_store(request: pytest.FixtureRequest, tmp: Path) -> ObjectStore:
+    """The production shape: Object Lock bucket, every version in COMPLIANCE retention."""
+    return S3Store(
+        request.getfixturevalue("s3_client"),
+        request.getfixturevalue("s3_locked_bucket"),
+        prefix=request.getfixturevalue("s3_prefix"),
+        retention=RetentionPolicy(days=1),
+    )
+
+
 FACTORIES: list[object] = [
-    pytest.param(lambda tmp: FsStore(tmp / "store"), id="fs"),
-    # The S3 backend adds: pytest.param(s3_factory, id="s3", marks=...)
+    pytest.param(fs_store, id="fs"),
+    pytest.param(s3_store, id="s3"),
+    pytest.param(s3_locked_store, id="s3-locked"),
 ]
 
 
 @pytest.fixture(params=FACTORIES)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
     factory: Factory = request.param
-    return factory(tmp_path)
+    return factory(request, tmp_path)
 
 
 class TestStoreContract(StoreContract):  # type: ignore[misc,valid-type]
