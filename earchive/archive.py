@@ -24,11 +24,11 @@ from ingest.indexing import metadata as indexing_metadata
 from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
 from package.bagit import export_bag
 from package.signature import Signer, generate_key, load_signer
+from preservation.events import EventLog
 from preservation.ocfl_root import OcflRoot
 from preservation.storage import FsStore
-from search import configure_sqlite
+from search import SearchQuery, SearchResult, SqliteFtsIndex, configure_sqlite
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
-from search import SearchQuery, SearchResult, SqliteFtsIndex
 from standards import archival_code as ac
 from standards.retention import RetentionTable
 
@@ -77,6 +77,7 @@ class Archive:
         self.store = FsStore(settings.storage_dir)
         self.storage = OcflRoot(self.store)
         self.index = SqliteFtsIndex(settings.index_path)
+        self.events = EventLog(self.engine)
         self._signer: Signer | None = None
 
     # -- set-up -----------------------------------------------------------------------------
@@ -87,6 +88,7 @@ class Archive:
         self.settings.storage_dir.mkdir(parents=True, exist_ok=True)
         self.storage.initialize()
         self.catalog.create_schema()
+        self.events.create_schema()
         for md in (counters.metadata, journal.metadata, indexing_metadata):
             md.create_all(self.engine)
         return self.key_path(create=True)
@@ -122,6 +124,7 @@ class Archive:
             category=self.settings.category,
             clock=self.clock,
             agent=self.settings.agent,
+            events=self.events,
             fault_point=self.settings.crash_at,
         )
 

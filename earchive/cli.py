@@ -321,6 +321,20 @@ def demo(
     uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
 
 
+# Command groups that live in their own modules; each exposes ``register(app)``.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     try:
         app()

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -32,6 +33,7 @@ from package.digest import Digests, digest_file
 from package.metadata import ArchivalInfo
 from package.ocfl import inventory_bytes, new_inventory, next_inventory, stored_paths
 from package.signature import Signer
+from preservation.events import Event, EventLog
 from preservation.ocfl_root import OcflRoot
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
 from search.index import SearchIndex
@@ -74,8 +76,16 @@ class IngestContext:
     category: str
     clock: Callable[[], datetime]
     agent: str
+    events: EventLog | None = None
     limits: Limits = field(default_factory=Limits)
     fault_point: str | None = None
+
+    def log(
+        self, action: str, obj: str, outcome: str, detail: dict[str, object], conn: Any = None
+    ) -> None:
+        if self.events is not None:
+            event = Event(self.agent, action, obj, outcome, self.clock(), detail)
+            self.events.record(event, conn)
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,8 @@ def _quarantine(
     (target / "report.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
     )
+    failed = sorted({f.code for f in findings if f.status is Status.FAIL})
+    ctx.log("ingest", erc or source.name, "refused", {"source": str(source), "codes": failed})
     return IngestResult(
         status="refused",
         source=str(source),
@@ -230,6 +242,7 @@ def _accept(
     if existing is not None:
         same = ctx.catalog.find_version_by_package_digest(archive_id, digest)
         if same is not None:
+            ctx.log("ingest", archive_id, "duplicate", {"source": str(source)})
             return IngestResult(
                 status="duplicate",
                 source=str(source),
@@ -432,6 +445,14 @@ def _resume(entry: journal.JournalEntry, ctx: IngestContext) -> IngestResult:
     with ctx.engine.begin() as conn:
         queue_for_indexing(conn, entry.archive_id)
         journal.set_state(conn, entry.ingest_id, "done")
+        detail: dict[str, object] = {
+            "source": entry.source,
+            "archival_code": entry.archival_code,
+            "version": entry.version,
+            "manifest_sha256": manifest_sha256,
+            "package_sha256": entry.package_sha256,
+        }
+        ctx.log("ingest", entry.archive_id, "accepted", detail, conn)
     _fault(ctx, "cataloged")
     index_findings = index_version(ctx.index, ctx.engine, record, case, aip_dir)
     shutil.rmtree(work, ignore_errors=True)
