@@ -1,0 +1,77 @@
+"""Issue 2's acceptance run: 1,000 generated cases ingest in one run; each is findable by its
+电子文件号, by its 档号 and by a Chinese word from its PDFs; re-ingesting all adds nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from earchive.archive import Archive
+from earchive.samples import SMALL_PROFILE, generate
+from earchive.settings import Settings
+from search import SearchQuery, tokens
+from tests.earchive.conftest import Cli
+
+N = 1000
+
+
+def _pdf_word(zip_dir: Path, case_dir: Path, metadata_text: str) -> str:
+    """A Chinese word that the case's PDFs carry and its case.xml does not."""
+    for pdf in sorted(case_dir.rglob("*.pdf")):
+        out = subprocess.run(
+            ["pdftotext", "-q", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for word in tokens(out):
+            if (
+                len(word) >= 2
+                and all("\u4e00" <= ch <= "\u9fff" for ch in word)
+                and word not in metadata_text
+            ):
+                return word
+    raise AssertionError(f"no PDF-only Chinese word in {case_dir}")
+
+
+@pytest.mark.slow
+def test_thousand_cases_ingest_findable_and_idempotent(cli: Cli, tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    generate(N, cases, seed=1000, size_profile=SMALL_PROFILE, workers=2)
+    zips = sorted(cases.glob("*.zip"))
+    assert len(zips) == N
+
+    results = cli.json_lines("ingest", str(cases))
+    assert len(results) == N
+    assert {r["status"] for r in results} == {"accepted"}
+    assert len({r["archival_code"] for r in results}) == N
+
+    archive = Archive(Settings(home=cli.home))
+    for r in results:
+        for query in (str(r["electronic_record_code"]), str(r["archival_code"])):
+            hits = archive.search(SearchQuery(text=query, limit=5)).hits
+            assert hits and hits[0].archive_id == r["id"], query
+
+    # a word from the PDFs' text (not in case.xml) finds the case: checked on every 10th case
+    import zipfile
+
+    for r in results[::10]:
+        src = Path(str(r["source"]))
+        case_dir = tmp_path / "x" / src.stem
+        with zipfile.ZipFile(src) as zf:
+            zf.extractall(case_dir)
+        metadata_text = (case_dir / "case.xml").read_text("utf-8")
+        word = _pdf_word(cases, case_dir, metadata_text)
+        found = archive.search(SearchQuery(text=word, limit=200))
+        ids = [h.archive_id for h in found.hits]
+        assert r["id"] in ids or found.total > 200, (word, r["id"])
+        narrowed = archive.search(
+            SearchQuery(text=word, archival_code_prefix=str(r["archival_code"]), limit=5)
+        )
+        assert [h.archive_id for h in narrowed.hits] == [r["id"]], word
+
+    again = cli.json_lines("ingest", str(cases))
+    assert {a["status"] for a in again} == {"duplicate"}
+    assert archive.catalog.count() == N
+    events = [json.loads(json.dumps(e.__dict__, default=str)) for e in archive.events.iter_events()]
+    assert sum(1 for e in events if e["outcome"] == "accepted") == N
