@@ -16,18 +16,18 @@ from typing import BinaryIO
 
 from sqlalchemy import create_engine
 
+from earchive.auth.store import metadata as users_metadata
+from earchive.migrations import MigrationError
+from earchive.migrations import upgrade as upgrade_catalog
 from earchive.settings import Settings
-from ingest import counters, journal
+from earchive.stores import StorageConfigError, build_storage
 from ingest.casexml import parse_case
 from ingest.indexing import build_document, dequeue, queued
-from ingest.indexing import metadata as indexing_metadata
 from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
 from package.bagit import export_bag
 from package.signature import Signer, generate_key, load_signer
 from preservation.events import EventLog
-from preservation.ocfl_root import OcflRoot
-from preservation.storage import FsStore
-from search import SearchQuery, SearchResult, SqliteFtsIndex, configure_sqlite
+from search import SearchQuery, SearchResult, SqliteFtsIndex, configure_sqlite, writer_engine
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
 from standards import archival_code as ac
 from standards.retention import RetentionTable
@@ -61,10 +61,6 @@ class Archive:
         self.settings = settings
         self.clock = clock
         home = settings.home
-        if settings.storage != "fs":
-            raise ConfigurationError(
-                f"EARCHIVE_STORAGE={settings.storage!r} is not available in this build; use 'fs'"
-            )
         if settings.search != "sqlite":
             raise ConfigurationError(
                 f"EARCHIVE_SEARCH={settings.search!r} is not available in this build; use 'sqlite'"
@@ -73,11 +69,15 @@ class Archive:
         home.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(settings.catalog_url)
         configure_sqlite(self.engine)
+        self.writer = writer_engine(self.engine)  # transactions that read, then write
         self.catalog = Catalog(self.engine)
-        self.store = FsStore(settings.storage_dir)
-        self.storage = OcflRoot(self.store)
         self.index = SqliteFtsIndex(settings.index_path)
-        self.events = EventLog(self.engine)
+        self.events = EventLog(self.writer)
+        try:  # EARCHIVE_STORAGE (fs | s3) and EARCHIVE_REPLICA: see earchive.stores
+            wiring = build_storage(settings, self.writer, self.events, clock)
+        except StorageConfigError as exc:
+            raise ConfigurationError(str(exc)) from exc
+        self.store, self.storage, self.replica = wiring.store, wiring.storage, wiring.replica
         self._signer: Signer | None = None
 
     # -- set-up -----------------------------------------------------------------------------
@@ -87,10 +87,11 @@ class Archive:
             (self.home / sub).mkdir(parents=True, exist_ok=True)
         self.settings.storage_dir.mkdir(parents=True, exist_ok=True)
         self.storage.initialize()
-        self.catalog.create_schema()
-        self.events.create_schema()
-        for md in (counters.metadata, journal.metadata, indexing_metadata):
-            md.create_all(self.engine)
+        try:
+            # Alembic ``upgrade head``; idempotent. Users and API tokens have no migration yet.
+            upgrade_catalog(self.engine, interim=(users_metadata,))
+        except MigrationError as exc:
+            raise ConfigurationError(str(exc)) from exc
         return self.key_path(create=True)
 
     def key_path(self, create: bool = False) -> Path:
@@ -112,7 +113,7 @@ class Archive:
 
     def context(self) -> IngestContext:
         return IngestContext(
-            engine=self.engine,
+            engine=self.writer,
             catalog=self.catalog,
             index=self.index,
             storage=self.storage,

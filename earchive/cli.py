@@ -128,6 +128,9 @@ def ingest(
         err.print(f"[red]no such file or folder:[/red] {', '.join(map(str, missing))}")
         raise typer.Exit(2)
     results = run_ingest(archive, paths, as_json)
+    from earchive.checks import register_batch  # GB/T 18894 A.1 form of this batch
+
+    register_batch(archive, results)
     if not as_json:
         _summary(results, None)
     if any(r.status == "refused" for r in results):
@@ -311,6 +314,9 @@ def demo(
     results = run_ingest(archive, [samples], as_json=False)
     _summary(results, time.perf_counter() - started)
     out.print(f"archive holds {archive.catalog.count()} archives in {archive.home}")
+    from earchive.commands_users import print_demo_users
+
+    print_demo_users(archive, out)
     if no_serve:
         return
     import uvicorn
@@ -322,7 +328,13 @@ def demo(
 
 
 # Command groups that live in their own modules; each exposes ``register(app)``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "earchive.commands_rebuild",
+    "earchive.commands_users",
+    "earchive.commands_audit",
+    "earchive.commands_check",
+    "earchive.commands_worker",
+)
 
 
 def _register_commands() -> None:

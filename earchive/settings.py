@@ -21,14 +21,27 @@ class Settings(BaseSettings):
     s3_access_key: str = ""
     s3_secret_key: str = ""
     s3_bucket: str = "earchive"
+    s3_secure: bool = False  # https to the S3 endpoint (off for a local server)
+    s3_retention_days: int = 3650  # default COMPLIANCE retention per object version
+    replica: str = ""  # second storage location: "fs:<path>" or "s3:<bucket>" (same endpoint)
     db_url: str = ""
     search: Literal["sqlite", "elasticsearch"] = "sqlite"
     es_url: str = ""
+    # background work (earchive.tasks): empty broker = run tasks in-process
+    broker_url: str = ""  # Celery broker: redis://… or amqp://…
+    result_backend: str = ""  # empty = the broker for redis://, rpc:// for amqp://
+    broker_visibility_timeout: int = 3600  # redis: seconds before an unacked task is redelivered
+    broker_key_prefix: str = ""  # redis: prefix of every broker and result key
+    task_queue: str = "earchive"  # the queue tasks go to and workers consume
+    audit_interval: int = 86400  # scheduler: seconds between fixity audit runs
+    audit_limit: int = 1000  # scheduler: most objects per scheduled audit run
     signing: Literal["sm2", "ecdsa"] = "sm2"
     signing_key: Path | None = None
     category: str = "WS"
     agent: str = "earchive"
     trust_dir: Path | None = None
+    clamd_socket: Path | None = None  # ClamAV daemon socket for the 4-1 checks
+    clamav_db: Path | None = None  # else clamscan with this signature database
     crash_at: str | None = None  # test hook: die at a named ingest step
 
     @property

@@ -1,5 +1,8 @@
-"""Preservation: archival storage (write-once object stores, the OCFL storage root)."""
+"""Preservation: archival storage (write-once object stores, the OCFL storage root), fixity
+audits, replicas and restores."""
 
+from .audit import AuditContext, AuditLimits, AuditRun, ObjectAudit, audit_root
+from .audit_ledger import AuditLedger
 from .ocfl_root import (
     InventoryError,
     OcflError,
@@ -8,6 +11,8 @@ from .ocfl_root import (
     VersionConflictError,
     inventory_sidecar,
 )
+from .replication import ReplicaFailure, ReplicaQueue, ReplicatedRoot, retry_pending
+from .restore import CopyOutcome, copy_object, restore_object
 from .storage import (
     FsStore,
     ObjectExistsError,
@@ -21,8 +26,14 @@ from .storage import (
 )
 
 __all__ = [
+    "AuditContext",
+    "AuditLedger",
+    "AuditLimits",
+    "AuditRun",
+    "CopyOutcome",
     "FsStore",
     "InventoryError",
+    "ObjectAudit",
     "ObjectExistsError",
     "ObjectNotFoundError",
     "ObjectStore",
@@ -30,10 +41,17 @@ __all__ = [
     "OcflNotFoundError",
     "OcflRoot",
     "ReplaceNotAllowedError",
+    "ReplicaFailure",
+    "ReplicaQueue",
+    "ReplicatedRoot",
     "StorageError",
     "UnsafeKeyError",
     "VersionConflictError",
+    "audit_root",
+    "copy_object",
     "inventory_sidecar",
     "is_pointer_key",
+    "restore_object",
+    "retry_pending",
     "safe_key",
 ]

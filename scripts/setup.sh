@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(poppler-utils qpdf fonts-wqy-zenhei libmagic1 clamav clamav-daemon)
+APT_PACKAGES=(poppler-utils qpdf fonts-wqy-zenhei libmagic1 clamav clamav-daemon chromium chromium-driver)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

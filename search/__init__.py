@@ -15,7 +15,7 @@ from .index import (
 from .records import ArchiveRecord, FileRow, VersionRow
 from .segment import Segmenter, segment, tokens
 from .sqlite_fts import SqliteFtsIndex
-from .tables import configure_sqlite
+from .tables import configure_sqlite, writer_engine
 
 __all__ = [
     "FACETS",
@@ -38,4 +38,5 @@ __all__ = [
     "configure_sqlite",
     "segment",
     "tokens",
+    "writer_engine",
 ]

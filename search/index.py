@@ -73,6 +73,7 @@ class SearchQuery:
     """Words to find plus exact filters; ``None`` means "no filter".
 
     ``fonds`` restricts to the given fonds (access control): an empty tuple matches nothing.
+    ``security_classifications`` likewise restricts to the given 密级 values (clearance).
     An empty ``text`` browses everything the filters allow, ordered by 档号.
     """
 
@@ -84,6 +85,7 @@ class SearchQuery:
     retention: str | None = None
     security_classification: str | None = None
     fonds: tuple[str, ...] | None = None
+    security_classifications: tuple[str, ...] | None = None
     archival_code_prefix: str | None = None
     limit: int = 20
     offset: int = 0

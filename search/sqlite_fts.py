@@ -248,6 +248,13 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
         else:
             where.append(f"d.fonds_identifier IN ({', '.join('?' * len(query.fonds))})")
             params.extend(query.fonds)
+    if query.security_classifications is not None:
+        if not query.security_classifications:
+            where.append("0 = 1")
+        else:
+            marks = ", ".join("?" * len(query.security_classifications))
+            where.append(f"d.security_classification IN ({marks})")
+            params.extend(query.security_classifications)
     if query.archival_code_prefix:
         where.append("substr(d.archival_code, 1, ?) = ?")
         params.extend((len(query.archival_code_prefix), query.archival_code_prefix))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    create_engine,
     event,
 )
 from sqlalchemy.engine import Connection
@@ -37,6 +39,7 @@ __all__ = [
     "archives",
     "configure_sqlite",
     "metadata",
+    "writer_engine",
 ]
 
 #: Execution option marking a connection that will write (SQLite: ``BEGIN IMMEDIATE``).
@@ -96,7 +99,7 @@ archives = Table(
     Column("version", Integer, nullable=False),
     Column("ingested_at", UtcDateTime, nullable=False),
     Column("file_count", Integer, nullable=False),
-    Column("total_bytes", Integer, nullable=False),
+    Column("total_bytes", BigInteger, nullable=False),
     Column("status", String(32), nullable=False),
     UniqueConstraint("fonds_identifier", "electronic_record_code", name="uq_archives_fonds_erc"),
     Index("ix_archives_task_code", "task_code"),
@@ -125,7 +128,7 @@ archive_files = Table(
     Column("material_code", String(32), nullable=False),
     Column("title", Text, nullable=False),
     Column("format", String(32), nullable=False),
-    Column("size", Integer, nullable=False),
+    Column("size", BigInteger, nullable=False),
     Column("sm3", String(64), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("signed", Boolean, nullable=False),
@@ -148,6 +151,20 @@ def configure_sqlite(engine: Engine) -> None:
         return
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """An engine for code that opens plain transactions to write (``engine.begin()``).
+
+    SQLite: a second engine on the same database whose every transaction starts with
+    ``BEGIN IMMEDIATE``, so a transaction that reads before it writes waits for another
+    process's write lock instead of failing with "database is locked". Other databases: ``engine``.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+    writer = create_engine(engine.url, execution_options={WRITE_OPTION: True})
+    configure_sqlite(writer)
+    return writer
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:

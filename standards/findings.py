@@ -1,7 +1,9 @@
 """The finding-code table and the one way to make a ``Finding`` from it.
 
 Reads: ``data/findings.tsv`` (code, default status, DA/T 70 indicator, Chinese and English
-message templates with ``{placeholders}``, note on the indicator chosen). Writes: nothing.
+message templates with ``{placeholders}``, note on the indicator chosen) and
+``data/check-findings.tsv`` (the same columns, codes of the 四性 check engine; their indicator is
+left empty because the engine sets the indicator of the stage it runs). Writes: nothing.
 Raises: ``UnknownFindingCodeError``, ``FindingTemplateError``, ``DataFileError``.
 """
 
@@ -22,6 +24,7 @@ __all__ = ["FindingCode", "finding_code", "finding_codes", "make"]
 
 _DAT70 = re.compile(r"^(GD|YJ|BC)-[1-4]-[1-5]$")
 _RESERVED = frozenset({"zh"})
+_TABLES = ("findings.tsv", "check-findings.tsv")
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,9 @@ class FindingCode:
 
 @lru_cache(maxsize=1)
 def finding_codes() -> Mapping[str, FindingCode]:
-    """Return every finding code of ``data/findings.tsv`` by code."""
+    """Return every finding code of ``data/findings.tsv`` and ``check-findings.tsv`` by code."""
     table: dict[str, FindingCode] = {}
-    for row in read_tsv("findings.tsv"):
+    for row in (row for name in _TABLES for row in read_tsv(name)):
         try:
             entry = FindingCode(
                 code=row["code"],

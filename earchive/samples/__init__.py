@@ -1,8 +1,9 @@
 """Sample case packages for demos, tests and benchmarks (``earchive generate N DIR``).
 
 ``generate`` writes realistic, contract-conforming case packages (ZIP or directory) with
-Chinese PDFs in an embedded CJK font, scanned JPEGs, XML forms and PAdES-sealed result
-documents signed by a test seal authority whose root it writes to ``trust/seal-root.pem``.
+Chinese PDFs in an embedded CJK font, scanned JPEGs, XML forms, PAdES-sealed result documents
+signed by a test seal authority whose root it writes to ``trust/seal-root.pem``, and 准予
+licences as OFD files sealed with GB/T 38540 SM2 seals chaining to ``trust/seal-root-sm2.pem``.
 """
 
 from __future__ import annotations

@@ -46,16 +46,17 @@ FIXED_KINDS = {
     "C1": "decision",
     "C2": "licence",
 }
+FIXED_FORMATS = {"C2": "OFD"}  # 准予 licences are issued as sealed OFD files, the rest as PDF
 SEALED_KINDS = frozenset({"completion", "refusal", "decision", "licence", "called_licence"})
 XML_FORM_ITEMS = frozenset({"JZ-BL-003", "SB-CB-007"})
-EXTENSIONS = {"PDF": "pdf", "JPEG": "jpg", "XML": "xml"}
+EXTENSIONS = {"PDF": "pdf", "JPEG": "jpg", "XML": "xml", "OFD": "ofd"}
 EXTRA_TITLES = ("授权委托书", "其他补充材料", "情况说明")
 BLOCK, REFUSED, CORRECTED = 20, 0.10, 0.15  # shares of refusals and 补齐补正 per block of cases
 
 
 def _kind(rule: MaterialRule, item: ServiceItem) -> tuple[str, str]:
     if rule.code in FIXED_KINDS:
-        return FIXED_KINDS[rule.code], "PDF"
+        return FIXED_KINDS[rule.code], FIXED_FORMATS.get(rule.code, "PDF")
     for keyword, kind, fmt in KIND_RULES:
         if keyword in rule.title:
             if kind == "form" and item.task_code in XML_FORM_ITEMS:

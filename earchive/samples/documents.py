@@ -14,7 +14,7 @@ from .pdfwriter import PdfSheet, SealBox
 from .plan import CasePlan, FileSpec
 from .profile import SizeProfile
 
-__all__ = ["PDF_KINDS", "render_pdf"]
+__all__ = ["PDF_KINDS", "licence_rows", "render_pdf"]
 
 Renderer = Callable[[PdfSheet, CasePlan, FileSpec, random.Random, SizeProfile], SealBox | None]
 
@@ -114,7 +114,7 @@ def _text(
     return None
 
 
-def _licence_rows(plan: CasePlan, spec: FileSpec) -> list[list[str]]:
+def licence_rows(plan: CasePlan, spec: FileSpec) -> list[list[str]]:
     cert = spec.licence or plan.result_certificate
     number = cert.number if cert else ""
     rows = [
@@ -146,7 +146,7 @@ def _licence(
     sheet.title(kind, 26, 10)
     sheet.line("（电子证照）" if spec.kind == "licence" else "（电子证照　调用件）", 11, "center")
     sheet.space(10)
-    sheet.table(_licence_rows(plan, spec), (0.3, 0.7), 11)
+    sheet.table(licence_rows(plan, spec), (0.3, 0.7), 11)
     issuer = spec.licence.issuer if spec.licence else plan.item.fonds_name
     sheet.paragraph(f"本证照由{issuer}签发，可通过国家政务服务平台电子证照系统核验。", 9)
     return sheet.seal_block(issuer, spec.created)

@@ -1,7 +1,8 @@
 """The entry point: ``generate(n, dest)`` writes ``n`` realistic case packages.
 
 Writes ``<dest>/<electronic_record_code>.zip`` (or a directory of that name) per case and the
-seal root to ``<trust_dir or dest>/trust/seal-root.pem``. Everything is reproducible from the
+seal roots to ``<trust_dir or dest>/trust/`` (``seal-root.pem`` for the PAdES PDFs,
+``seal-root-sm2.pem`` for the SM2 seals of the OFD licences). Everything is reproducible from the
 seed except signing keys and signature bytes (so the size/sm3/sha256 of files with
 ``signed="true"`` differ between runs). Raises ``FontNotFoundError``, ``CatalogError`` or
 ``SealAuthorityError`` (all ``RuntimeError``) when the environment cannot support generation.
@@ -24,6 +25,7 @@ from .plan import CasePlan
 from .profile import DEFAULT_PROFILE, SizeProfile
 from .render import CaseRenderer
 from .seal_authority import SealAuthority, open_authority
+from .sm2_authority import Sm2SealAuthority, open_sm2_authority
 
 __all__ = ["GenerateResult", "generate"]
 
@@ -32,11 +34,13 @@ TRUST_FOLDER = "trust"
 
 @dataclass(frozen=True)
 class GenerateResult:
-    """What ``generate`` wrote: the packages (in completion order) and the trust root."""
+    """What ``generate`` wrote: the packages (in completion order) and the trust roots (ECDSA
+    for the PAdES PDFs, SM2 for the OFD seals)."""
 
     packages: tuple[Path, ...]
     trust_root: Path
     seed: int
+    sm2_trust_root: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -47,11 +51,12 @@ class _Job:
     font: CjkFont
     profile: SizeProfile
     authority: SealAuthority
+    sm2_authority: Sm2SealAuthority
 
 
 def _run(job: _Job) -> list[Path]:
     """Render a batch of cases (one renderer, so fonts, seals and signers load once)."""
-    renderer = CaseRenderer(job.font, job.profile, job.authority)
+    renderer = CaseRenderer(job.font, job.profile, job.authority, job.sm2_authority)
     written: list[Path] = []
     for plan in job.plans:
         code = plan.electronic_record_code
@@ -102,8 +107,9 @@ def generate(
         f.sealed_by for p in plans for f in p.files if f.sealed_by
     }
     authority = open_authority((trust_dir or dest) / TRUST_FOLDER, departments)
+    sm2_authority = open_sm2_authority((trust_dir or dest) / TRUST_FOLDER, departments)
     jobs = [
-        _Job(batch, dest, as_zip, font, size_profile, authority)
+        _Job(batch, dest, as_zip, font, size_profile, authority, sm2_authority)
         for batch in _batches(plans, max(1, workers))
     ]
     written: list[Path] = []
@@ -127,4 +133,9 @@ def generate(
                 collect(future.result())
     order = {p.electronic_record_code: i for i, p in enumerate(plans)}
     written.sort(key=lambda path: order.get(path.name.removesuffix(".zip"), len(order)))
-    return GenerateResult(packages=tuple(written), trust_root=authority.root_path, seed=seed)
+    return GenerateResult(
+        packages=tuple(written),
+        trust_root=authority.root_path,
+        seed=seed,
+        sm2_trust_root=sm2_authority.root_path,
+    )

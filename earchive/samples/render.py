@@ -17,10 +17,12 @@ from .casexml import case_record, case_xml
 from .dataxml import render_xml
 from .documents import render_pdf
 from .fonts import CjkFont, reportlab_font_name
+from .licence_ofd import OfdLicenceSealer
 from .plan import CasePlan, FileSpec
 from .profile import SizeProfile
 from .scans import render_jpeg
 from .seal_authority import PdfSealer, SealAuthority
+from .sm2_authority import Sm2SealAuthority
 
 __all__ = ["CaseRenderer"]
 
@@ -29,16 +31,20 @@ FOLDERS = ("A", "B", "C")
 
 @dataclass
 class CaseRenderer:
-    """Renders cases with one font, size profile and seal authority (reuse it for many cases)."""
+    """Renders cases with one font, size profile and the seal authorities (ECDSA for PDFs, SM2
+    for OFD licences); reuse it for many cases."""
 
     font: CjkFont
     profile: SizeProfile
     authority: SealAuthority
+    sm2_authority: Sm2SealAuthority
     _sealer: PdfSealer = field(init=False)
+    _ofd_sealer: OfdLicenceSealer = field(init=False)
     _font_name: str = field(init=False)
 
     def __post_init__(self) -> None:
         self._sealer = PdfSealer(self.authority, self.font)
+        self._ofd_sealer = OfdLicenceSealer(self.sm2_authority, self.font)
         self._font_name = reportlab_font_name(self.font)
 
     def render_file(self, plan: CasePlan, spec: FileSpec) -> bytes:
@@ -48,6 +54,8 @@ class CaseRenderer:
             return render_jpeg(self.font, plan, spec, rng, self.profile)
         if spec.format == "XML":
             return render_xml(plan, spec, rng)
+        if spec.format == "OFD":
+            return self._ofd_sealer.render(plan, spec)
         data, seal = render_pdf(self._font_name, plan, spec, rng, self.profile)
         if spec.sealed_by and seal is not None:
             data = self._sealer.sign(data, spec.sealed_by, seal, spec.title, spec.created)

@@ -4,6 +4,7 @@ from .base import ObjectStore, Source
 from .errors import (
     ObjectExistsError,
     ObjectNotFoundError,
+    RepairRefusedError,
     ReplaceNotAllowedError,
     StorageError,
     UnsafeKeyError,
@@ -22,6 +23,7 @@ __all__ = [
     "ObjectExistsError",
     "ObjectNotFoundError",
     "ObjectStore",
+    "RepairRefusedError",
     "ReplaceNotAllowedError",
     "RetentionPolicy",
     "S3Store",

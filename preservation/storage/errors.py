@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "ObjectExistsError",
     "ObjectNotFoundError",
+    "RepairRefusedError",
     "ReplaceNotAllowedError",
     "StorageError",
     "UnsafeKeyError",
@@ -29,3 +30,7 @@ class ObjectNotFoundError(StorageError):
 
 class ReplaceNotAllowedError(StorageError):
     """``replace`` was asked for a key that is not a mutable pointer."""
+
+
+class RepairRefusedError(StorageError):
+    """A repair was refused: the replacement bytes do not have the expected digest."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
@@ -22,6 +23,7 @@ from .base import Source
 from .errors import (
     ObjectExistsError,
     ObjectNotFoundError,
+    RepairRefusedError,
     ReplaceNotAllowedError,
     StorageError,
 )
@@ -58,6 +60,14 @@ def _chunks(source: Source) -> Iterator[bytes]:
         if not block:
             return
         yield block
+
+
+def _sha256_of(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as fp:
+        while block := fp.read(CHUNK):
+            sha.update(block)
+    return sha.hexdigest()
 
 
 def _same_content(path: Path, source: Source) -> bool:
@@ -224,6 +234,41 @@ class FsStore:
                 yield from self._walk(directory / name, f"{base}{name}/")
             else:
                 yield f"{base}{name}"
+
+    # -- repair (restore from a replica) ------------------------------------------------------
+
+    def repair(self, key: str, source: Source, expected_sha256: str) -> bool:
+        """Replace a *corrupt* write-once object with bytes that match ``expected_sha256``.
+
+        The one exception to write-once, kept narrow: the stored file must exist and its current
+        bytes must NOT have the expected SHA-256 (else nothing is written and False is returned),
+        and the new bytes must have it (else ``RepairRefusedError`` and nothing changes). The new
+        file is written to a fsynced temp file, checked, then renamed over the old one (atomic).
+        Pointer keys are refused (they change through ``replace``); a missing key is
+        ``ObjectNotFoundError`` (use ``put``). Returns True when the file was replaced.
+        """
+        if is_pointer_key(key):
+            raise ReplaceNotAllowedError(f"{key!r} is a pointer; use replace")
+        path = self._path(key)
+        try:
+            if not path.is_file():
+                raise ObjectNotFoundError(key)
+            if _sha256_of(path) == expected_sha256:
+                return False
+            temp = self._write_temp(path.parent, source)
+            try:
+                found = _sha256_of(temp)
+                if found != expected_sha256:
+                    raise RepairRefusedError(
+                        f"{key!r}: new bytes have sha256 {found}, not {expected_sha256}"
+                    )
+                os.replace(temp, path)
+            finally:
+                temp.unlink(missing_ok=True)
+            _fsync_dir(path.parent)
+        except OSError as exc:
+            raise StorageError(f"cannot repair {key!r}: {exc}") from exc
+        return True
 
     # -- maintenance ---------------------------------------------------------------------------
 

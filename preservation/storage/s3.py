@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import io
 import itertools
+import tempfile
 import threading
 import zlib
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,7 @@ from .base import Source
 from .errors import (
     ObjectExistsError,
     ObjectNotFoundError,
+    RepairRefusedError,
     ReplaceNotAllowedError,
     StorageError,
     UnsafeKeyError,
@@ -359,6 +361,52 @@ class S3Store:
                     continue
         yield from sorted(keys)
 
+
+    # -- repair (restore from a replica) ------------------------------------------------------
+
+    def repair(self, key: str, source: Source, expected_sha256: str) -> bool:
+        """Write a new version of a *corrupt* object with bytes that match ``expected_sha256``.
+
+        Same narrow rule as ``FsStore.repair``: the current version must exist and NOT have the
+        expected SHA-256 (else False, nothing written); the new bytes are spooled and checked
+        before the upload (``RepairRefusedError`` if they do not match). With Object Lock the
+        corrupt version cannot be deleted: it stays, locked, as an older object version, and the
+        repaired bytes become the current version (with this store's retention). Returns True.
+        """
+        if is_pointer_key(key):
+            raise ReplaceNotAllowedError(f"{key!r} is a pointer; use replace")
+        name = self._name(key)
+        with _translated(f"repair {key!r}"):
+            if self._stat_size(name) is None:
+                raise ObjectNotFoundError(key)
+            if self._stored_sha256(name) == expected_sha256:
+                return False
+            sha = hashlib.sha256()
+            with tempfile.SpooledTemporaryFile(max_size=self.part_size) as spool, _opened(
+                source
+            ) as stream:
+                while block := stream.read(MiB):
+                    sha.update(block)
+                    spool.write(block)
+                if sha.hexdigest() != expected_sha256:
+                    raise RepairRefusedError(
+                        f"{key!r}: new bytes have sha256 {sha.hexdigest()}, not {expected_sha256}"
+                    )
+                length = spool.tell()
+                spool.seek(0)
+                retention, hold = self._retention(key)
+                self.client.put_object(
+                    self.bucket,
+                    name,
+                    spool,  # type: ignore[arg-type]  # a binary file object
+                    length,
+                    part_size=self.part_size,
+                    retention=retention,
+                    legal_hold=hold,
+                )
+            if self._stored_sha256(name) != expected_sha256:
+                raise StorageError(f"S3: repaired {key!r} does not read back as {expected_sha256}")
+        return True
 
 def ensure_bucket(client: Minio, bucket: str, *, object_lock: bool) -> None:
     """Create ``bucket`` if missing; with ``object_lock`` (which turns versioning on) required.

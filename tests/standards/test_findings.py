@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from standards.datafiles import read_tsv
 from standards.errors import FindingTemplateError, UnknownFindingCodeError
 from standards.finding import Status
 from standards.findings import finding_code, finding_codes, make
@@ -33,9 +34,13 @@ def test_every_row_is_complete_and_tied_to_a_real_indicator() -> None:
 
 
 def test_refusal_codes_have_an_indicator() -> None:
+    # check-engine codes (check-findings.tsv) get the indicator of the item they run under
+    engine = {row["code"] for row in read_tsv("check-findings.tsv")}
     for entry in finding_codes().values():
-        if entry.status is Status.FAIL:
-            assert entry.dat70.startswith("GD-"), entry.code
+        if entry.status is Status.FAIL and entry.code not in engine:
+            # ingest refusals are GD; storage fixity and replica codes are BC
+            stage = "BC-" if entry.code.startswith(("FIXITY_", "REPLICA_")) else "GD-"
+            assert entry.dat70.startswith(stage), entry.code
 
 
 def test_make_fills_both_languages_and_keeps_evidence() -> None:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ from earchive.samples import (
     id_number_is_valid,
 )
 from package.digest import digest_file
+from preservation.formats import identify
+from preservation.seals import check_ofd, ses
 
 NS = "{urn:earchive:case:1}"
 CASE_ORDER = (
@@ -217,7 +220,7 @@ def test_signed_pdf_validates_against_written_root(
         root / (f.findtext(f"{NS}path") or "")
         for root in unpacked
         for f in _case(root).iter(f"{NS}file")
-        if f.findtext(f"{NS}signed") == "true"
+        if f.findtext(f"{NS}signed") == "true" and f.findtext(f"{NS}format") != "OFD"
     ]
     assert signed
     for path in signed[:3]:
@@ -226,6 +229,30 @@ def test_signed_pdf_validates_against_written_root(
         status = validate_pdf_signature(reader.embedded_signatures[0], context)
         assert status.intact and status.valid and status.trusted, str(status)
         assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+
+
+def test_licences_are_sealed_ofd_verified_against_sm2_root(
+    result: GenerateResult, unpacked: list[Path]
+) -> None:
+    assert result.sm2_trust_root is not None
+    assert result.sm2_trust_root == result.trust_root.parent / "seal-root-sm2.pem"
+    _, _, root = pem.unarmor(result.sm2_trust_root.read_bytes())
+    licences = []
+    for case_root in unpacked:
+        for f in _case(case_root).iter(f"{NS}file"):
+            if f.findtext(f"{NS}material_code") == "C2":
+                assert f.findtext(f"{NS}format") == "OFD" and f.findtext(f"{NS}signed") == "true"
+                path = f.findtext(f"{NS}path") or ""
+                assert path.endswith(".ofd")
+                licences.append(case_root / path)
+            elif f.findtext(f"{NS}material_code") == "C1":
+                assert f.findtext(f"{NS}format") == "PDF"
+    assert licences
+    for path in licences:
+        assert identify(path).name == "OFD"
+        outcome = check_ofd(path, [root], datetime.now(UTC))
+        assert outcome.intact and outcome.valid and outcome.trusted, outcome.all_findings()
+        assert ses.seal_version(zipfile.ZipFile(path).read("Doc_0/Signs/Sign_0/Seal.esl")) == 4
 
 
 def _normalised(case_xml: bytes) -> bytes:

@@ -1,0 +1,155 @@
+"""Fixity audit speed: our pass over the stored archive vs `sha256sum` + `openssl dgst -sm3`.
+
+Ingests N generated cases (not timed) unless ``--home`` names an existing data directory, warms
+the page cache, then times (1) ``earchive audit --json`` when that command exists, otherwise a
+clearly labelled stand-in: ``package.digest.digest_file`` (SM3 + SHA-256 in one pass) over every
+stored file on 2 threads; (2) the coreutils pair over the same files (``find <storage> -type f``),
+one after the other and side by side; (3) the hashlib limit: SM3 and SHA-256 on a big buffer on one
+core, doubled for two cores. Usage: ``.venv/bin/python bench/audit.py [--cases 100]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+# The bench folder goes last, so ``search``/``ingest`` name the project packages, not scripts.
+BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
+
+import harness  # noqa: E402
+
+BUFFER_MB = 256
+
+
+def standin_worker(listing: Path) -> None:
+    """Child mode: SM3 + SHA-256 of every listed file with ``digest_file`` on 2 threads."""
+    from package.digest import digest_file
+
+    paths = [Path(p) for p in listing.read_text().splitlines() if p]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        total = sum(d.size for d in pool.map(digest_file, paths))
+    print(total, time.perf_counter() - started)
+
+
+def hash_limit() -> tuple[float, float, float]:
+    """Single-core MB/s of SM3 and of SHA-256, and of both over the same bytes (one core)."""
+    chunk = os.urandom(1 << 20) * 64
+    rounds = BUFFER_MB // 64
+    rates = []
+    for name in ("sm3", "sha256"):
+        h = hashlib.new(name)
+        started = time.perf_counter()
+        for _ in range(rounds):
+            h.update(chunk)
+        rates.append(BUFFER_MB * 1.048576 / (time.perf_counter() - started))
+    sm3, sha = rates
+    both = 1 / (1 / sm3 + 1 / sha)
+    return sm3, sha, both
+
+
+def stored_files(storage: Path) -> list[Path]:
+    return sorted(p for p in storage.rglob("*") if p.is_file())
+
+
+def warm(paths: list[Path]) -> int:
+    total = 0
+    for p in paths:
+        with open(p, "rb") as fp:
+            while block := fp.read(1 << 20):
+                total += len(block)
+    return total
+
+
+def has_audit(home: Path) -> bool:
+    return harness.earchive("audit", "--help", home=home).returncode == 0
+
+
+def ingest(args: argparse.Namespace) -> Path:
+    folder = harness.cases(args.out, args.cases, args.seed)
+    home = harness.fresh_home(args.out, "audit-home")
+    harness.earchive("init", home=home)
+    result = harness.earchive("ingest", str(folder), "--json", home=home, trust=folder / "trust")
+    print(f"  (ingested {args.cases} cases in {result.seconds:.0f} s, not counted)")
+    return home
+
+
+def main() -> None:
+    p = harness.parser(__doc__.splitlines()[0], cases=100)
+    p.add_argument("--home", type=Path, help="an existing EARCHIVE_HOME to audit (no ingest)")
+    p.add_argument("--standin-worker", type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.standin_worker:
+        standin_worker(args.standin_worker)
+        return
+    print(f"machine: {harness.machine()}")
+    home = args.home or ingest(args)
+    storage = home / "storage"
+    paths = stored_files(storage)
+    size = warm(paths)
+    listing = args.out / "audit-files.txt"
+    listing.write_text("".join(f"{p}\n" for p in paths))
+    nul_list = "".join(f"{p}\0" for p in paths)
+    print(f"stored: {len(paths)} files, {harness.mb(size)} (page cache warm)")
+
+    if has_audit(home):
+        label = "earchive audit --json"
+        ours = harness.earchive("audit", "--json", home=home)
+        if ours.returncode not in (0, 1):
+            raise SystemExit(f"earchive audit failed: {ours.stderr[-2000:]}")
+    else:
+        label = "STAND-IN (no `earchive audit` yet): digest_file, 2 threads"
+        ours = harness.run([sys.executable, __file__, "--standin-worker", str(listing)])
+        if ours.returncode:
+            raise SystemExit(f"stand-in failed: {ours.stderr[-2000:]}")
+    ours_rate = size / 1e6 / ours.seconds
+    print(
+        f"{label}: {ours.seconds:.2f} s, {ours_rate:.0f} MB/s, CPU {ours.cpu_seconds:.2f} s, "
+        f"peak RSS {ours.peak_rss_mb:.0f} MB"
+    )
+    if not label.startswith("earchive"):
+        inner = float(ours.stdout.split()[1])
+        print(
+            f"  of which hashing in-process: {inner:.2f} s, {size / 1e6 / inner:.0f} MB/s "
+            "(the rest is interpreter start-up and imports)"
+        )
+
+    sha = harness.run(["xargs", "-0", "sha256sum"], stdin=nul_list)
+    sm3 = harness.run(["xargs", "-0", "openssl", "dgst", "-sm3"], stdin=nul_list)
+    pair = sha.seconds + sm3.seconds
+    print(
+        f"sha256sum: {sha.seconds:.2f} s; openssl dgst -sm3: {sm3.seconds:.2f} s; "
+        f"pair one after the other: {pair:.2f} s, {size / 1e6 / pair:.0f} MB/s"
+    )
+    nul_file = listing.with_suffix(".nul")
+    nul_file.write_text(nul_list)
+    script = (
+        'xargs -0 sha256sum <"$1" >/dev/null & xargs -0 openssl dgst -sm3 <"$1" >/dev/null; wait'
+    )
+    both = harness.run(["bash", "-c", script, "pair", str(nul_file)])
+    print(
+        f"pair side by side (2 cores): {both.seconds:.2f} s, {size / 1e6 / both.seconds:.0f} MB/s"
+    )
+    print(
+        f"ratio ours/coreutils pair: {harness.ratio(pair, ours.seconds)} sequential, "
+        f"{harness.ratio(both.seconds, ours.seconds)} side by side  (target > 1.00×)"
+    )
+
+    sm3_rate, sha_rate, one_core = hash_limit()
+    limit = 2 * one_core
+    print(
+        f"hashlib limit ({BUFFER_MB} MiB buffer): SM3 {sm3_rate:.0f} MB/s, SHA-256 {sha_rate:.0f} "
+        f"MB/s, both over the same bytes {one_core:.0f} MB/s a core, {limit:.0f} MB/s two cores"
+    )
+    print(f"ours = {100 * ours_rate / limit:.0f}% of the two-core limit  (target >= 80%)")
+    print(f"after: {harness.load()}")
+
+
+if __name__ == "__main__":
+    main()

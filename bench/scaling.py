@@ -1,0 +1,125 @@
+"""Scaling: does ingest cost stay linear and memory flat as the archive grows?
+
+Two series, each size in a fresh child process (wall time, peak RSS from GNU time):
+
+1. ``earchive ingest`` of N cases into a fresh data directory. Generating thousands of real cases
+   takes ~0.2 s each, so the N packages are *clones*: a pool of generated small-profile cases
+   whose ``case.xml`` gets a new, unique 电子文件号 (every other byte, seals included, unchanged).
+   Each clone is a distinct archive to the pipeline (new 档号, catalog row, OCFL object, index doc).
+2. The search index alone (``bench/search.py``) at 1k, 10k and 100k synthetic archives: build
+   rate, p95 query latency, peak RSS.
+
+Usage: ``.venv/bin/python bench/scaling.py [--sizes 200,1000] [--index-sizes 1000,10000]``;
+BENCHMARKS.md records ``--sizes 300,1000 --index-sizes 1000,10000,100000``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+# The bench folder goes last, so ``search``/``ingest`` name the project packages, not scripts.
+BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
+
+import harness  # noqa: E402
+
+POOL = 20
+ERC = re.compile(rb"<electronic_record_code>([0-9A-Z-]+)-(\d{6})</electronic_record_code>")
+
+
+def clone(pool: list[Path], n: int, dest: Path) -> Path:
+    """``n`` packages made from ``pool`` with unique 电子文件号 (serials 000001…)."""
+    if dest.is_dir() and len(harness.zips(dest)) == n:
+        return dest
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    shutil.copytree(pool[0].parent / "trust", dest / "trust")
+    for k in range(n):
+        base = pool[k % len(pool)]
+        with zipfile.ZipFile(base) as src:
+            xml = src.read("case.xml")
+            match = ERC.search(xml)
+            if match is None:
+                raise SystemExit(f"no 电子文件号 in {base.name}")
+            erc = f"{match.group(1).decode()}-{k + 1:06d}"
+            new_xml = xml[: match.start(2)] + f"{k + 1:06d}".encode() + xml[match.end(2) :]
+            with zipfile.ZipFile(dest / f"{erc}.zip", "w") as out:
+                for info in src.infolist():
+                    data = new_xml if info.filename == "case.xml" else src.read(info)
+                    out.writestr(info, data, compress_type=info.compress_type)
+    return dest
+
+
+def ingest_series(args: object, sizes: list[int]) -> list[tuple[int, float, float, float, int]]:
+    out: Path = args.out  # type: ignore[attr-defined]
+    pool = harness.zips(harness.cases(out, POOL, args.seed, small=True))  # type: ignore[attr-defined]
+    rows = []
+    for n in sizes:
+        folder = clone(pool, n, out / "cases" / f"clones-seed{args.seed}-n{n}")  # type: ignore[attr-defined]
+        home = harness.fresh_home(out, f"scaling-home-{n}")
+        harness.earchive("init", home=home)
+        run = harness.earchive("ingest", str(folder), "--json", home=home, trust=folder / "trust")
+        accepted = sum('"status": "accepted"' in line for line in run.stdout.splitlines())
+        rows.append((n, run.seconds, run.cpu_seconds, run.peak_rss_mb, accepted))
+        print(
+            f"  ingest {n:>6,} cases: {run.seconds:8.1f} s, {1000 * run.seconds / n:6.1f} ms/case "
+            f"(CPU {1000 * run.cpu_seconds / n:6.1f} ms/case), peak RSS {run.peak_rss_mb:5.0f} MB, "
+            f"accepted {accepted}; {harness.load()}",
+            flush=True,
+        )
+        shutil.rmtree(home, ignore_errors=True)
+    return rows
+
+
+def index_series(args: object, sizes: list[int]) -> list[tuple[int, float, float, str]]:
+    rows = []
+    for n in sizes:
+        cmd = [sys.executable, str(BENCH / "search.py"), "--cases", str(n), "--out", str(args.out)]  # type: ignore[attr-defined]
+        run = harness.run(cmd)
+        if run.returncode:
+            raise SystemExit(f"search bench failed: {run.stderr[-2000:]}")
+        p95 = re.search(r"p95 overall ([\d.]+) ms", run.stdout)
+        build = re.search(r"index build: .*", run.stdout)
+        rows.append((n, run.seconds, run.peak_rss_mb, p95.group(1) if p95 else "?"))
+        print("".join(f"    | {line}\n" for line in run.stdout.splitlines()[1:]), end="")
+        print(
+            f"  index {n:>7,} docs: {run.seconds:8.1f} s (build + queries), peak RSS "
+            f"{run.peak_rss_mb:5.0f} MB, p95 {rows[-1][3]} ms; {build.group(0) if build else ''}",
+            flush=True,
+        )
+    return rows
+
+
+def growth(first: float, last: float) -> str:
+    return f"{100 * (last - first) / first:+.0f}%"
+
+
+def main() -> None:
+    p = harness.parser(__doc__.splitlines()[0], cases=0)
+    p.add_argument("--sizes", default="200,1000", help="ingest sizes (default 200,1000)")
+    p.add_argument("--index-sizes", default="1000,10000", help="index sizes (default 1000,10000)")
+    args = p.parse_args()
+    print(f"machine: {harness.machine()}")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    index_sizes = [int(s) for s in args.index_sizes.split(",") if s]
+    if sizes:
+        print(f"ingest series (clones of {POOL} small-profile cases):")
+        rows = ingest_series(args, sizes)
+        (n0, t0, c0, m0, _), (n1, t1, c1, m1, _) = rows[0], rows[-1]
+        print(
+            f"  {n0:,} → {n1:,}: wall time per case ×{(t1 / n1) / (t0 / n0):.2f}, CPU time per "
+            f"case ×{(c1 / n1) / (c0 / n0):.2f} (1.00 = linear), peak RSS {growth(m0, m1)}"
+        )
+    if index_sizes:
+        print("index series (synthetic documents, bench/search.py):")
+        irows = index_series(args, index_sizes)
+        (n0, _, m0, _), (n1, _, m1, _) = irows[0], irows[-1]
+        print(f"  {n0:,} → {n1:,}: peak RSS {growth(m0, m1)}  (target < +20% from 10k to 100k)")
+
+
+if __name__ == "__main__":
+    main()

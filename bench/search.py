@@ -1,0 +1,172 @@
+"""Search latency and index build rate of ``search.SqliteFtsIndex`` at 10k (or 100k) archives.
+
+Synthetic documents (``bench/corpus.py``, about the size real ingest produces) go straight into
+the index, not through ingest. The first 1,000 are indexed exactly as ingest does (jieba on the
+whole text): that is the build rate. The rest use a line-memoising segmenter that yields the same
+tokens (checked on a sample) so a 100k index builds in minutes; then a fixed query mix is timed:
+Chinese words, words with filters, filters only, 档号 and 电子文件号 lookups (p50/p95/p99).
+Usage: ``.venv/bin/python bench/search.py [--cases 10000] [--seed 7]``.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+# This script is itself named ``search``: import the project package before the bench folder
+# (which goes last on the path) can shadow it.
+BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+
+from search import IndexDocument, SearchQuery, SqliteFtsIndex  # noqa: E402
+from search.segment import Segmenter  # noqa: E402
+
+sys.path.append(str(BENCH))
+
+import corpus  # noqa: E402
+import harness  # noqa: E402
+
+PLAIN_DOCS = 1000
+BATCH = 200
+ROUNDS = 5
+
+
+class LineMemoSegmenter(Segmenter):
+    """jieba per line with a memo: same tokens (lines segment independently), less work."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._memo: dict[str, str] = {}
+
+    def segment(self, text: str) -> str:
+        if len(self._memo) > 500_000:
+            self._memo.clear()
+        out = []
+        for line in text.split("\n"):
+            seg = self._memo.get(line)
+            if seg is None:
+                seg = self._memo[line] = " ".join(self.tokens(line))
+            if seg:
+                out.append(seg)
+        return " ".join(out)
+
+
+def check_same_tokens(docs: list[IndexDocument]) -> None:
+    plain, memo = Segmenter(), LineMemoSegmenter()
+    for d in docs:
+        if plain.segment(d.text) != memo.segment(d.text):
+            raise SystemExit(f"memo segmenter differs on {d.archive_id}; fix the benchmark")
+
+
+def build(path: Path, n: int, seed: int) -> tuple[float, float]:
+    """Index ``n`` documents; returns (plain docs/s, memoised docs/s)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    plain = SqliteFtsIndex(path)
+    fast = SqliteFtsIndex(path, segmenter=LineMemoSegmenter())
+    check_same_tokens(list(corpus.documents(20, seed, start=n)))
+    rates = []
+    for index, start, stop in ((plain, 0, min(PLAIN_DOCS, n)), (fast, min(PLAIN_DOCS, n), n)):
+        if stop <= start:
+            rates.append(0.0)
+            continue
+        started = time.perf_counter()
+        for at in range(start, stop, BATCH):
+            index.index_many(corpus.documents(min(BATCH, stop - at), seed, start=at))
+        rates.append((stop - start) / (time.perf_counter() - started))
+        print(f"  indexed {stop:,} documents", flush=True)
+    return rates[0], rates[1]
+
+
+def query_mix(n: int, seed: int) -> list[tuple[str, SearchQuery]]:
+    """The fixed mix: (class, query). Lookups pick documents spread over the whole index."""
+    rng = random.Random(seed)
+    picks = list(corpus.documents(1, seed, start=rng.randrange(n)).__next__() for _ in range(10))
+    mix: list[tuple[str, SearchQuery]] = []
+    for text in (
+        "营业执照",
+        "居住证",
+        "不动产登记",
+        "食品安全管理制度",
+        "补齐补正",
+        "法定代表人",
+        "滨江路",
+        "浦江 锦绣路",
+        "出生医学证明 分娩记录",
+        picks[0].applicant_name,
+    ):
+        mix.append(("words", SearchQuery(text=text)))
+    mix += [
+        ("words+filter", SearchQuery(text="居住证", year=2023)),
+        ("words+filter", SearchQuery(text="许可", task_code="SP-JY-002")),
+        ("words+filter", SearchQuery(text="准予", retention="Y")),
+        ("words+filter", SearchQuery(text="申请", result="不予", year=2022)),
+        ("words+filter", SearchQuery(text="营业执照", archival_code_prefix="S001-WS·2024")),
+        ("filter only", SearchQuery(task_code="BDC-DJ-005", year=2022)),
+        ("filter only", SearchQuery(archival_code_prefix="G002-WS·2023")),
+    ]
+    mix += [("档号", SearchQuery(text=d.archival_code)) for d in picks[:5]]
+    mix += [("电子文件号", SearchQuery(text=d.electronic_record_code)) for d in picks[5:]]
+    return mix
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def run_queries(
+    index: SqliteFtsIndex, mix: list[tuple[str, SearchQuery]]
+) -> dict[str, list[float]]:
+    for _cls, q in mix:  # warm-up: page cache, jieba dictionary
+        index.search(q)
+    times: dict[str, list[float]] = defaultdict(list)
+    for _ in range(ROUNDS):
+        for cls, q in mix:
+            started = time.perf_counter()
+            result = index.search(q)
+            times[cls].append((time.perf_counter() - started) * 1000)
+            if cls in ("档号", "电子文件号") and result.total != 1:
+                raise SystemExit(f"lookup {q.text} found {result.total}, expected 1")
+    return times
+
+
+def main() -> None:
+    p = harness.parser(__doc__.splitlines()[0], cases=10_000, seed=7)
+    p.add_argument("--reuse", action="store_true", help="query an index built earlier")
+    args = p.parse_args()
+    print(f"machine: {harness.machine()}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"search-{args.cases}-seed{args.seed}.db"
+    if args.reuse and path.exists():
+        print(f"reusing {path.name}")
+    else:
+        plain_rate, memo_rate = build(path, args.cases, args.seed)
+        memo = f"{memo_rate:.1f} docs/s" if memo_rate else "n/a"
+        print(
+            f"index build: {plain_rate:.1f} docs/s as ingest does it (jieba on whole text), "
+            f"{memo} with the line-memo segmenter (same tokens)"
+        )
+    index = SqliteFtsIndex(path)
+    count = index.count()
+    size = sum(
+        Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists()
+    )
+    print(f"index: {count:,} archives, {harness.mb(size)} on disk")
+    times = run_queries(index, query_mix(count, args.seed))
+    print(f"{'class':<14}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    everything = [t for values in times.values() for t in values]
+    for cls, values in [*times.items(), ("ALL", everything)]:
+        print(
+            f"{cls:<14}{len(values):>5}{statistics.median(values):>10.1f}{pct(values, 95):>10.1f}"
+            f"{pct(values, 99):>10.1f}{max(values):>10.1f}"
+        )
+    print(f"p95 overall {pct(everything, 95):.1f} ms  (target <= 50 ms at 100k archives)")
+
+
+if __name__ == "__main__":
+    main()

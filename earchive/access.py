@@ -1,0 +1,235 @@
+"""``Access``: the archive as one principal may use it — the single place access control lives.
+
+Every method checks the principal's permission (``PermissionDeniedError``), keeps archives outside
+its fonds or above its clearance invisible (``NotFoundError``, the same answer as for an archive
+that does not exist), masks personal data unless the role may see it, and records every view,
+download and export in the event log as an ``access``/``export`` event naming the user and purpose.
+The API and the web UI both call it; it calls ``Archive`` and holds no domain logic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from earchive.archive import Archive, ArchiveView, NotFoundError
+from earchive.auth import Permission, Principal, mask_id, mask_text
+from earchive.quarantine import QuarantineEntry, read_quarantine
+from ingest.casexml import parse_case
+from ingest.pipeline import IngestResult, ingest_path
+from preservation.events import Event, verify_chain
+from search import SearchQuery, SearchResult
+from search.records import FileRow
+from standards.case import CaseRecord
+from standards.finding import Finding
+
+__all__ = [
+    "Access",
+    "AuthenticationRequiredError",
+    "CaseDetail",
+    "PermissionDeniedError",
+    "UploadRejectedError",
+]
+
+
+class AuthenticationRequiredError(Exception):
+    """No valid session or token came with the request."""
+
+
+class PermissionDeniedError(Exception):
+    """The principal's role does not allow this action."""
+
+
+class UploadRejectedError(ValueError):
+    """The upload is not something the ingest pipeline accepts (e.g. not a ZIP)."""
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """An archive as shown to one principal: catalog view plus the parsed case.xml (masked)."""
+
+    view: ArchiveView
+    case: CaseRecord | None
+    masked: bool
+
+
+class Access:
+    """The archive seen through one principal; ``via`` (``api``/``ui``) goes into the events."""
+
+    def __init__(self, archive: Archive, principal: Principal, via: str = "api") -> None:
+        self.archive = archive
+        self.principal = principal
+        self.via = via
+
+    # -- policy --------------------------------------------------------------------------------
+    def require(self, permission: Permission) -> None:
+        if not self.principal.can(permission):
+            raise PermissionDeniedError(
+                f"role {self.principal.role.value} may not {permission.value}"
+            )
+
+    @property
+    def masks_personal_data(self) -> bool:
+        return not self.principal.can(Permission.PERSONAL_DATA)
+
+    def _log(self, action: str, obj: str, outcome: str, **detail: object) -> None:
+        p = self.principal
+        self.archive.events.record(
+            Event(
+                agent=p.agent,
+                action=action,
+                object=obj,
+                outcome=outcome,
+                at=self.archive.clock(),
+                detail={"user": p.name, "role": p.role.value, "via": self.via, **detail},
+            )
+        )
+
+    def _visible(self, archive_id: str, permission: Permission = Permission.SEARCH) -> ArchiveView:
+        self.require(permission)
+        view = self.archive.show(archive_id)
+        if not self.principal.may_see(view.record):
+            self._log("access", archive_id, "denied", reason="outside fonds or clearance")
+            raise NotFoundError(archive_id)
+        return view
+
+    # -- reading -------------------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResult:
+        """``query`` narrowed to the principal's fonds and clearance; snippets masked by role."""
+        self.require(Permission.SEARCH)
+        p = self.principal
+        if p.fonds is None or query.fonds is None:
+            fonds = query.fonds if p.fonds is None else p.fonds
+        else:
+            fonds = tuple(f for f in query.fonds if f in p.fonds)
+        allowed = p.classifications
+        if query.security_classifications is not None:
+            allowed = tuple(c for c in query.security_classifications if c in allowed)
+        scoped = dataclasses.replace(query, fonds=fonds, security_classifications=allowed)
+        found = self.archive.search(scoped)
+        if not self.masks_personal_data:
+            return found
+        hits = tuple(dataclasses.replace(h, snippet=mask_text(h.snippet)) for h in found.hits)
+        return dataclasses.replace(found, hits=hits)
+
+    def view(self, archive_id: str, purpose: str = "") -> ArchiveView:
+        """Catalog metadata, files and versions; recorded as a view."""
+        view = self._visible(archive_id)
+        self._log("access", archive_id, "success", mode="view", purpose=purpose)
+        return view
+
+    def case_detail(self, archive_id: str, purpose: str = "") -> CaseDetail:
+        """``view`` plus the handling timeline and applicant from the archived case.xml."""
+        view = self.view(archive_id, purpose)
+        case = self._case(archive_id)
+        masked = self.masks_personal_data
+        if case is not None and masked:
+            case = _mask_case(case)
+        return CaseDetail(view=view, case=case, masked=masked)
+
+    def _case(self, archive_id: str) -> CaseRecord | None:
+        try:
+            with self.archive.open_file(archive_id, "original/case.xml") as fh:
+                data = fh.read()
+        except NotFoundError:
+            return None
+        case, _findings = parse_case(data)
+        return case
+
+    def open_file(
+        self,
+        archive_id: str,
+        path: str,
+        *,
+        download: Callable[[FileRow], bool],
+        purpose: str = "",
+    ) -> tuple[FileRow, BinaryIO, bool]:
+        """One archived original (``path`` as in the file list), recorded as preview or download.
+
+        ``download`` decides, from the file row, whether it goes out as a download; the decision
+        is returned so the response matches what the event log says.
+        """
+        view = self._visible(archive_id, Permission.DOWNLOAD)
+        row = next((f for f in view.files if f.path == path), None)
+        if row is None:
+            raise NotFoundError(f"{archive_id}:{path}")
+        stream = self.archive.open_file(archive_id, f"original/{path}")
+        as_download = download(row)
+        mode = "download" if as_download else "preview"
+        self._log("access", archive_id, "success", mode=mode, path=path, purpose=purpose)
+        return row, stream, as_download
+
+    def export_zip(self, archive_id: str, work: Path, purpose: str = "") -> Path:
+        """Export the archive as a BagIt bag zipped at ``work/<id>.zip``; recorded as export."""
+        self._visible(archive_id, Permission.EXPORT)
+        bag = self.archive.export(archive_id, work / "bag", "bagit")
+        archive_path = shutil.make_archive(str(work / "export"), "zip", root_dir=bag)
+        self._log("export", archive_id, "success", form="bagit", purpose=purpose)
+        return Path(archive_path)
+
+    # -- ingest --------------------------------------------------------------------------------
+    def upload(self, filename: str, stream: BinaryIO) -> IngestResult:
+        """Ingest one uploaded case package (a ZIP); the submission is logged with the user."""
+        self.require(Permission.UPLOAD)
+        name = Path(filename or "package.zip").name
+        if not name.lower().endswith(".zip") or name.startswith("."):
+            raise UploadRejectedError("upload a case package as a .zip file")
+        work = self.archive.home / "work"
+        work.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=work, prefix="upload-") as tmp:
+            target = Path(tmp) / name
+            with open(target, "wb") as fh:
+                shutil.copyfileobj(stream, fh, 1 << 20)
+            result = ingest_path(target, self.archive.context())
+        self._log(
+            "submit",
+            result.id or result.electronic_record_code or name,
+            result.status,
+            package=name,
+        )
+        return result
+
+    def quarantine(self) -> list[QuarantineEntry]:
+        self.require(Permission.QUARANTINE)
+        return read_quarantine(self.archive.home / "quarantine")
+
+    # -- audit ---------------------------------------------------------------------------------
+    def events(
+        self, *, after: int = 0, limit: int = 100, action: str = "", object_prefix: str = ""
+    ) -> list[Event]:
+        """Up to ``limit`` events after sequence ``after``, oldest first (0: the newest page)."""
+        self.require(Permission.EVENTS)
+        chosen: Iterator[Event] = (
+            e
+            for e in self.archive.events.iter_events(after, object_prefix)
+            if not action or e.action == action
+        )
+        if after:
+            out: list[Event] = []
+            for e in chosen:
+                out.append(e)
+                if len(out) >= limit:
+                    break
+            return out
+        return list(deque(chosen, maxlen=limit))
+
+    def verify_events(self) -> list[Finding]:
+        """The event log's hash chain, walked from the first entry."""
+        self.require(Permission.EVENTS)
+        return verify_chain(self.archive.events.iter_events())
+
+
+def _mask_case(case: CaseRecord) -> CaseRecord:
+    applicant = dataclasses.replace(
+        case.applicant,
+        id_number=mask_id(case.applicant.id_number),
+        address=mask_text(case.applicant.address),
+    )
+    steps = tuple(dataclasses.replace(s, opinion=mask_text(s.opinion)) for s in case.process)
+    return dataclasses.replace(case, applicant=applicant, process=steps)

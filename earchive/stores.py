@@ -1,0 +1,130 @@
+"""Storage wiring: the primary object store and the optional replica, built from ``Settings``.
+
+``EARCHIVE_STORAGE=fs`` (default): ``FsStore`` in ``<home>/storage``. ``EARCHIVE_STORAGE=s3``:
+``S3Store`` on ``EARCHIVE_S3_ENDPOINT`` / ``_ACCESS_KEY`` / ``_SECRET_KEY`` / ``_BUCKET`` (https
+with ``EARCHIVE_S3_SECURE=true``); the bucket is created with Object Lock (so versioning) if
+missing, and every object version gets COMPLIANCE retention for ``EARCHIVE_S3_RETENTION_DAYS``
+days. (Retention until each archive's disposal date and a legal hold for 永久 records are the
+next refinement: ``RetentionPolicy`` already takes a per-key date and hold.)
+``EARCHIVE_REPLICA=fs:<path>`` (relative paths are under the home) or ``s3:<bucket>`` (same
+endpoint and keys) adds a second location: every version is written there too
+(``ReplicatedRoot``); a replica failure is queued (``replica_pending``) and logged as an event.
+Raises ``ConfigurationError`` (from ``earchive.archive``'s tree: defined here to avoid a cycle).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from minio import Minio
+from sqlalchemy import Engine
+
+from earchive.settings import Settings
+from preservation.events import Event, EventLog
+from preservation.ocfl_root import OcflRoot
+from preservation.replication import ReplicaFailure, ReplicaQueue, ReplicatedRoot
+from preservation.storage import (
+    FsStore,
+    ObjectStore,
+    RetentionPolicy,
+    S3Store,
+    StorageError,
+    ensure_bucket,
+)
+
+__all__ = [
+    "PRIMARY",
+    "REPLICA",
+    "StorageConfigError",
+    "StorageWiring",
+    "build_storage",
+    "primary_store",
+    "replica_store",
+]
+
+PRIMARY = "primary"
+REPLICA = "replica"
+
+
+class StorageConfigError(Exception):
+    """The storage settings do not describe a usable location."""
+
+
+@dataclass(frozen=True)
+class StorageWiring:
+    """The primary store, the root all reads and writes go through, and the replica root."""
+
+    store: ObjectStore
+    storage: OcflRoot
+    replica: OcflRoot | None
+
+
+def _s3_store(settings: Settings, bucket: str) -> S3Store:
+    if not settings.s3_endpoint:
+        raise StorageConfigError("EARCHIVE_S3_ENDPOINT is required for S3 storage")
+    client = Minio(
+        settings.s3_endpoint,
+        access_key=settings.s3_access_key or None,
+        secret_key=settings.s3_secret_key or None,
+        secure=settings.s3_secure,
+    )
+    try:
+        ensure_bucket(client, bucket, object_lock=True)
+        retention = RetentionPolicy(days=settings.s3_retention_days)
+    except StorageError as exc:
+        raise StorageConfigError(f"S3 bucket {bucket!r} on {settings.s3_endpoint}: {exc}") from exc
+    return S3Store(client, bucket, retention=retention)
+
+
+def primary_store(settings: Settings) -> ObjectStore:
+    """The configured primary store (``EARCHIVE_STORAGE``)."""
+    if settings.storage == "s3":
+        return _s3_store(settings, settings.s3_bucket)
+    return FsStore(settings.storage_dir)
+
+
+def replica_store(settings: Settings) -> ObjectStore | None:
+    """The replica store of ``EARCHIVE_REPLICA`` (``fs:<path>`` | ``s3:<bucket>``), or None."""
+    spec = settings.replica.strip()
+    if not spec:
+        return None
+    kind, _, target = spec.partition(":")
+    if kind == "fs" and target:
+        path = Path(target)
+        return FsStore(path if path.is_absolute() else settings.home / path)
+    if kind == "s3" and target:
+        if settings.storage == "s3" and target == settings.s3_bucket:
+            raise StorageConfigError("the replica must be another bucket than the primary")
+        return _s3_store(settings, target)
+    raise StorageConfigError(f"EARCHIVE_REPLICA={spec!r}: use fs:<path> or s3:<bucket>")
+
+
+def _on_replica_failure(
+    engine: Engine, events: EventLog, agent: str
+) -> Callable[[ReplicaFailure], None]:
+    def report(failure: ReplicaFailure) -> None:
+        queue = ReplicaQueue(engine)
+        queue.create_schema()
+        queue.add(failure)
+        detail = {"location": failure.location, "version": failure.version, "error": failure.error}
+        target = failure.object_id or f"storage:{failure.location}"
+        events.record(Event(agent, "replicate", target, "FAIL", failure.at, detail))
+
+    return report
+
+
+def build_storage(
+    settings: Settings, engine: Engine, events: EventLog, clock: Callable[[], datetime]
+) -> StorageWiring:
+    """Primary store and root; with a replica, a ``ReplicatedRoot`` writing both."""
+    store = primary_store(settings)
+    replica = replica_store(settings)
+    if replica is None:
+        return StorageWiring(store, OcflRoot(store), None)
+    replica_root = OcflRoot(replica)
+    report = _on_replica_failure(engine, events, settings.agent)
+    storage = ReplicatedRoot(store, replica_root, report, location=REPLICA, clock=clock)
+    return StorageWiring(store, storage, replica_root)

@@ -1,0 +1,69 @@
+"""The fixity-audit ledger: when each object was last audited in each storage location.
+
+One row per (location, object): ``fixity_audits(location, object_id, last_audit, outcome)`` in
+the catalog database (SQLAlchemy Core, SQLite or PostgreSQL). Bounded audit runs read it to
+resume oldest-first. Reads/writes: the engine passed in. Raises SQLAlchemy errors only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, select
+
+__all__ = ["AuditLedger", "LedgerEntry", "metadata"]
+
+metadata = MetaData()
+
+fixity_audits = Table(
+    "fixity_audits",
+    metadata,
+    Column("location", String(64), primary_key=True),
+    Column("object_id", String(300), primary_key=True),
+    Column("last_audit", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(32), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """The last audit of one object in one location."""
+
+    object_id: str
+    last_audit: datetime
+    outcome: str
+
+
+def _aware(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+class AuditLedger:
+    """Read and update ``fixity_audits``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create_schema(self) -> None:
+        metadata.create_all(self.engine)
+
+    def entries(self, location: str) -> Mapping[str, LedgerEntry]:
+        """Every object audited before in ``location``, by object id."""
+        stmt = select(fixity_audits).where(fixity_audits.c.location == location)
+        with self.engine.connect() as conn:
+            return {
+                row.object_id: LedgerEntry(row.object_id, _aware(row.last_audit), row.outcome)
+                for row in conn.execute(stmt)
+            }
+
+    def record(self, location: str, object_id: str, at: datetime, outcome: str) -> None:
+        """Remember that ``object_id`` was audited in ``location`` at ``at`` (upsert)."""
+        key = (fixity_audits.c.location == location) & (fixity_audits.c.object_id == object_id)
+        values = {"last_audit": _aware(at), "outcome": outcome}
+        with self.engine.begin() as conn:
+            if conn.execute(fixity_audits.update().where(key).values(**values)).rowcount == 0:
+                conn.execute(
+                    fixity_audits.insert().values(location=location, object_id=object_id, **values)
+                )

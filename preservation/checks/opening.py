@@ -1,0 +1,109 @@
+""" "Does it open": one opener per format family, each returning a problem text or None.
+
+PDF: ``qpdf --check`` when installed (exit 2 = errors), else pikepdf; then text extraction
+(``preservation.text``). Images: Pillow ``verify()`` and then a fresh ``load()`` (verify alone
+misses truncation). XML: a safe lxml parse. OFD: the ZIP's CRCs and ``OFD.xml``.
+Reads: one local file. Writes: nothing. Raises: nothing (problems are returned).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import PIL
+from lxml import etree
+from PIL import Image, UnidentifiedImageError
+
+from preservation.text import TextExtractionError, extract_text
+
+__all__ = ["open_problem", "opener_tool"]
+
+_IMAGES = frozenset({"JPEG", "PNG", "TIFF"})
+
+
+def opener_tool(family: str) -> str:
+    if family == "PDF":
+        return "qpdf --check + pdftotext" if shutil.which("qpdf") else "pikepdf + pypdf"
+    if family in _IMAGES:
+        return f"Pillow {PIL.__version__}"
+    if family in ("XML", "OFD"):
+        return f"lxml {etree.__version__}"
+    return "none"
+
+
+def _pdf(path: Path) -> str | None:
+    exe = shutil.which("qpdf")
+    if exe:
+        proc = subprocess.run(
+            [exe, "--check", str(path)], capture_output=True, text=True, timeout=300, check=False
+        )
+        if proc.returncode == 2:
+            return f"qpdf: {(proc.stderr or proc.stdout).strip()[:300]}"
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with pikepdf.open(path) as pdf:
+                    problems = pdf.check_pdf_syntax()
+            if problems:
+                return f"pikepdf: {problems[0]}"
+        except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RuntimeError) as exc:
+            return f"pikepdf: {exc}"
+    try:
+        extract_text(path, "PDF")
+    except TextExtractionError as exc:
+        return str(exc)
+    return None
+
+
+def _image(path: Path) -> str | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as img:
+                img.verify()
+            with Image.open(path) as img:
+                img.load()
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:
+        return f"Pillow: {exc}"
+    return None
+
+
+def _xml(data_path: Path) -> str | None:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        etree.parse(str(data_path), parser)
+    except etree.XMLSyntaxError as exc:
+        return f"lxml: {exc}"
+    return None
+
+
+def _ofd(path: Path) -> str | None:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+            if bad is not None:
+                return f"CRC error in {bad}"
+            etree.fromstring(archive.read("OFD.xml"), parser)
+    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError) as exc:
+        return f"OFD: {exc}"
+    return None
+
+
+def open_problem(path: Path, family: str) -> str | None:
+    """Why the file does not open as ``family`` (PDF, JPEG, PNG, TIFF, XML, OFD), or None."""
+    if family == "PDF":
+        return _pdf(path)
+    if family in _IMAGES:
+        return _image(path)
+    if family == "XML":
+        return _xml(path)
+    if family == "OFD":
+        return _ofd(path)
+    return f"no opener for format {family}"

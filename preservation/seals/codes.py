@@ -1,0 +1,265 @@
+"""Finding codes of the OFD seal checks, with their default status and messages.
+
+Kept as data in ``FINDING_ROWS`` (the columns of ``standards/data/findings.tsv``: code, status,
+DA/T 70 indicator, Chinese and English templates, note) until they are merged there. Every
+template may use ``{path}``, ``{expected}``, ``{found}`` and ``{reason}``.
+"""
+
+from __future__ import annotations
+
+from standards.finding import Finding, Status
+
+__all__ = [
+    "FINDING_ROWS",
+    "OFD_NOT_SIGNED",
+    "OFD_PACKAGE_INVALID",
+    "OFD_REFERENCE_DIGEST_MISMATCH",
+    "OFD_REFERENCE_MISSING",
+    "OFD_SEAL_CHAIN_UNTRUSTED",
+    "OFD_SEAL_DATAHASH_MISMATCH",
+    "OFD_SEAL_EXPIRED",
+    "OFD_SEAL_FILE_MISMATCH",
+    "OFD_SEAL_FORMAT_INVALID",
+    "OFD_SEAL_MAKER_SIGNATURE_INVALID",
+    "OFD_SEAL_NOT_YET_VALID",
+    "OFD_SEAL_REVOCATION_UNCHECKED",
+    "OFD_SEAL_SIGNATURE_INVALID",
+    "OFD_SEAL_SIGNER_CERT_EXPIRED",
+    "OFD_SEAL_SIGNER_NOT_LISTED",
+    "OFD_SEAL_TIME_INVALID",
+    "OFD_UNPROTECTED_PART",
+    "PASS_MESSAGES",
+    "TOOL",
+    "finding",
+]
+
+TOOL = "earchive.preservation.seals"
+DAT70 = "GD-1-1"
+
+OFD_PACKAGE_INVALID = "OFD_PACKAGE_INVALID"
+OFD_NOT_SIGNED = "OFD_NOT_SIGNED"
+OFD_REFERENCE_DIGEST_MISMATCH = "OFD_REFERENCE_DIGEST_MISMATCH"
+OFD_REFERENCE_MISSING = "OFD_REFERENCE_MISSING"
+OFD_UNPROTECTED_PART = "OFD_UNPROTECTED_PART"
+OFD_SEAL_FORMAT_INVALID = "OFD_SEAL_FORMAT_INVALID"
+OFD_SEAL_FILE_MISMATCH = "OFD_SEAL_FILE_MISMATCH"
+OFD_SEAL_DATAHASH_MISMATCH = "OFD_SEAL_DATAHASH_MISMATCH"
+OFD_SEAL_SIGNATURE_INVALID = "OFD_SEAL_SIGNATURE_INVALID"
+OFD_SEAL_MAKER_SIGNATURE_INVALID = "OFD_SEAL_MAKER_SIGNATURE_INVALID"
+OFD_SEAL_TIME_INVALID = "OFD_SEAL_TIME_INVALID"
+OFD_SEAL_EXPIRED = "OFD_SEAL_EXPIRED"
+OFD_SEAL_NOT_YET_VALID = "OFD_SEAL_NOT_YET_VALID"
+OFD_SEAL_SIGNER_NOT_LISTED = "OFD_SEAL_SIGNER_NOT_LISTED"
+OFD_SEAL_SIGNER_CERT_EXPIRED = "OFD_SEAL_SIGNER_CERT_EXPIRED"
+OFD_SEAL_CHAIN_UNTRUSTED = "OFD_SEAL_CHAIN_UNTRUSTED"
+OFD_SEAL_REVOCATION_UNCHECKED = "OFD_SEAL_REVOCATION_UNCHECKED"
+
+# code, default status, DA/T 70, zh, en, note
+FINDING_ROWS: tuple[tuple[str, Status, str, str, str, str], ...] = (
+    (
+        OFD_PACKAGE_INVALID,
+        Status.FAIL,
+        DAT70,
+        "OFD 文件结构无法读取：{path}（{reason}）",
+        "OFD package unreadable: {path} ({reason})",
+        "GB/T 33190 package structure; nothing else can be checked",
+    ),
+    (
+        OFD_NOT_SIGNED,
+        Status.NOT_APPLICABLE,
+        DAT70,
+        "OFD 文件没有签章：{path}",
+        "OFD document carries no signature: {path}",
+        "the caller decides whether a signature was required (case.xml signed=true)",
+    ),
+    (
+        OFD_REFERENCE_DIGEST_MISMATCH,
+        Status.FAIL,
+        DAT70,
+        "签章保护的文件摘要不一致：{path}",
+        "digest of a signed part differs: {path}",
+        "GB/T 33190 §18 References/CheckValue; PASS lists how many parts were checked",
+    ),
+    (
+        OFD_REFERENCE_MISSING,
+        Status.FAIL,
+        DAT70,
+        "签章保护的文件缺失：{path}",
+        "part protected by the signature is missing: {path}",
+        "GB/T 33190 §18 References",
+    ),
+    (
+        OFD_UNPROTECTED_PART,
+        Status.WARN,
+        DAT70,
+        "文件未受签章保护：{path}",
+        "part not protected by any signature: {path}",
+        "coverage: a part added after signing (signature folders excepted)",
+    ),
+    (
+        OFD_SEAL_FORMAT_INVALID,
+        Status.FAIL,
+        DAT70,
+        "电子签章数据无法解析：{path}（{reason}）",
+        "seal signature unreadable: {path} ({reason})",
+        "GB/T 38540 / GM/T 0031 ASN.1 structures",
+    ),
+    (
+        OFD_SEAL_FILE_MISMATCH,
+        Status.WARN,
+        DAT70,
+        "印章文件与签章数据中的印章不一致：{path}",
+        "seal file differs from the seal inside the signature: {path}",
+        "Seal.esl is informative; the seal inside SignedValue.dat is the one verified",
+    ),
+    (
+        OFD_SEAL_DATAHASH_MISMATCH,
+        Status.FAIL,
+        DAT70,
+        "签名描述文件摘要与签章原文杂凑值不一致：{path}",
+        "Signature.xml digest differs from the seal signature's dataHash: {path}",
+        "GB/T 38540 §7 原文杂凑值",
+    ),
+    (
+        OFD_SEAL_SIGNATURE_INVALID,
+        Status.FAIL,
+        DAT70,
+        "电子签章签名值验证失败：{path}（{reason}）",
+        "seal signature does not verify: {path} ({reason})",
+        "SM2 over DER(TBS_Sign) with the signer certificate",
+    ),
+    (
+        OFD_SEAL_MAKER_SIGNATURE_INVALID,
+        Status.FAIL,
+        DAT70,
+        "电子印章制章者签名验证失败：{path}（{reason}）",
+        "seal maker's signature does not verify: {path} ({reason})",
+        "SM2 over DER(SES_SealInfo) (v4) or the v1 sign range with the maker certificate",
+    ),
+    (
+        OFD_SEAL_TIME_INVALID,
+        Status.WARN,
+        DAT70,
+        "签章时间无法使用：{path}（{reason}）",
+        "signing time unusable: {path} ({reason})",
+        "timeInfo unreadable, or later than the verification time",
+    ),
+    (
+        OFD_SEAL_EXPIRED,
+        Status.FAIL,
+        DAT70,
+        "签章时电子印章已过期：{path}",
+        "seal had expired at the signing time: {path}",
+        "validEnd of the seal property",
+    ),
+    (
+        OFD_SEAL_NOT_YET_VALID,
+        Status.FAIL,
+        DAT70,
+        "签章时电子印章尚未生效：{path}",
+        "seal was not yet valid at the signing time: {path}",
+        "validStart of the seal property",
+    ),
+    (
+        OFD_SEAL_SIGNER_NOT_LISTED,
+        Status.FAIL,
+        DAT70,
+        "签章者证书不在印章证书列表中：{path}",
+        "signer certificate is not in the seal's certificate list: {path}",
+        "certList (certListType 1: certificates, 2: digests)",
+    ),
+    (
+        OFD_SEAL_SIGNER_CERT_EXPIRED,
+        Status.FAIL,
+        DAT70,
+        "签章时签章者证书不在有效期内：{path}",
+        "signer certificate was not valid at the signing time: {path}",
+        "certificate notBefore/notAfter against timeInfo",
+    ),
+    (
+        OFD_SEAL_CHAIN_UNTRUSTED,
+        Status.WARN,
+        DAT70,
+        "证书未链接到受信任的根证书：{path}（{reason}）",
+        "certificate does not chain to a trusted root: {path} ({reason})",
+        "intact and valid but not trusted is not tampered: review the trust configuration",
+    ),
+    (
+        OFD_SEAL_REVOCATION_UNCHECKED,
+        Status.MANUAL_REVIEW,
+        DAT70,
+        "未核验印章及证书状态：{path}（{reason}）",
+        "seal and certificate status not checked: {path} ({reason})",
+        "revocation needs the national seal platform and CRL/OCSP access",
+    ),
+)
+_ROWS = {row[0]: row for row in FINDING_ROWS}
+
+# zh, en when the check passed (the table's templates describe the problem)
+PASS_MESSAGES: dict[str, tuple[str, str]] = {
+    OFD_REFERENCE_DIGEST_MISMATCH: (
+        "签章保护的 {found} 个文件摘要一致：{path}",
+        "all {found} signed parts match: {path}",
+    ),
+    OFD_UNPROTECTED_PART: ("全部文件受签章保护：{path}", "every part is protected: {path}"),
+    OFD_SEAL_DATAHASH_MISMATCH: (
+        "签名描述文件摘要与原文杂凑值一致：{path}",
+        "Signature.xml matches the dataHash: {path}",
+    ),
+    OFD_SEAL_SIGNATURE_INVALID: ("电子签章签名值有效：{path}", "seal signature verifies: {path}"),
+    OFD_SEAL_MAKER_SIGNATURE_INVALID: (
+        "电子印章制章者签名有效：{path}",
+        "seal maker's signature verifies: {path}",
+    ),
+    OFD_SEAL_EXPIRED: ("签章时电子印章未过期：{path}", "seal had not expired at signing: {path}"),
+    OFD_SEAL_NOT_YET_VALID: (
+        "签章时电子印章已生效：{path}",
+        "seal was already valid at signing: {path}",
+    ),
+    OFD_SEAL_SIGNER_NOT_LISTED: (
+        "签章者证书在印章证书列表中：{path}",
+        "signer certificate is listed in the seal: {path}",
+    ),
+    OFD_SEAL_SIGNER_CERT_EXPIRED: (
+        "签章时签章者证书有效：{path}",
+        "signer certificate was valid at signing: {path}",
+    ),
+    OFD_SEAL_CHAIN_UNTRUSTED: (
+        "证书链接到受信任的根证书：{path}（{reason}）",
+        "certificate chains to a trusted root: {path} ({reason})",
+    ),
+}
+
+
+def finding(
+    code: str,
+    status: Status | None = None,
+    *,
+    path: str = "",
+    expected: str = "",
+    found: str = "",
+    reason: str = "",
+    **detail: str,
+) -> Finding:
+    """A ``Finding`` for ``code`` with its messages filled in (``detail["zh"]`` in Chinese)."""
+    row = _ROWS[code]
+    status = row[1] if status is None else status
+    zh, en = row[3], row[4]
+    if status is Status.PASS and code in PASS_MESSAGES:
+        zh, en = PASS_MESSAGES[code]
+    values = {"path": path, "expected": expected, "found": found, "reason": reason}
+    extra = {k: str(v) for k, v in detail.items()}
+    if reason:
+        extra["reason"] = reason
+    extra["zh"] = zh.format_map(values)
+    return Finding(
+        code=code,
+        status=status,
+        message=en.format_map(values),
+        dat70=row[2],
+        path=path,
+        expected=expected,
+        found=found,
+        tool=TOOL,
+        detail=extra,
+    )

@@ -1,0 +1,106 @@
+"""A small archive served by the real app: six generated cases (seed 14: fonds S001 twice, one
+of them 内部, G002 with a natural-person applicant, W003, Z004, R005), one user per role, and
+an admin and a submitter API token. Built once per session; tests only add events and uploads."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from earchive.api import create_app
+from earchive.archive import Archive
+from earchive.auth import UserStore
+from earchive.settings import Settings
+from search.records import ArchiveRecord
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette asks for httpx2 when only httpx is there
+    from fastapi.testclient import TestClient
+
+ClientFactory = Callable[..., TestClient]
+
+#: user name → (role, fonds, clearance); every password is ``<name>-password``.
+USERS: dict[str, tuple[str, tuple[str, ...], str | None]] = {
+    "admin": ("admin", (), None),
+    "archivist": ("archivist", (), None),
+    "dept-g": ("department", ("G002",), None),
+    "dept-s": ("department", ("S001",), None),  # 公开 only: the 内部 S001 case is hidden
+    "auditor": ("auditor", (), None),
+    "bureau": ("bureau", (), None),
+}
+
+
+def password(user: str) -> str:
+    return f"{user}-password"
+
+
+@dataclass
+class Web:
+    home: Path
+    archive: Archive
+    samples: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+    records: list[ArchiveRecord] = field(default_factory=list)
+
+    def app(self) -> FastAPI:
+        return create_app(self.archive)
+
+    def one(self, fonds: str, classification: str = "公开") -> ArchiveRecord:
+        return next(
+            r
+            for r in self.records
+            if r.fonds_identifier == fonds and r.security_classification == classification
+        )
+
+
+@pytest.fixture(scope="session")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Web:
+    from earchive.samples import SMALL_PROFILE, generate
+
+    root = tmp_path_factory.mktemp("web")
+    samples = root / "samples"
+    generate(6, samples, seed=14, size_profile=SMALL_PROFILE)
+    archive = Archive(Settings(home=root / "home"))
+    archive.init()
+    results = list(archive.ingest([samples]))
+    assert [r.status for r in results] == ["accepted"] * 6, [r.as_dict() for r in results]
+    store = UserStore(archive.engine, archive.clock)
+    for name, (role, fonds, clearance) in USERS.items():
+        store.add_user(name, role, fonds=fonds, clearance=clearance, password=password(name))
+    web = Web(home=root / "home", archive=archive, samples=samples)
+    for role in ("admin", "submitter"):
+        web.tokens[role] = store.create_token(f"{role}-system", role)[1]
+    web.records = sorted(archive.catalog.iter_archives(), key=lambda r: r.id)
+    return web
+
+
+@pytest.fixture
+def app(web: Web) -> FastAPI:
+    return web.app()
+
+
+@pytest.fixture
+def client_for(app: FastAPI) -> Iterator[ClientFactory]:
+    """``client_for(user)``: a TestClient logged in as ``user`` (``None``: anonymous)."""
+    clients: list[TestClient] = []
+
+    def make(user: str | None = None) -> TestClient:
+        client = TestClient(app, base_url="http://testserver")
+        clients.append(client)
+        if user is not None:
+            response = client.post(
+                "/login",
+                data={"username": user, "password": password(user)},
+                follow_redirects=False,
+            )
+            assert response.status_code == 303, response.text
+        return client
+
+    yield make
+    for c in clients:
+        c.close()

@@ -1,0 +1,7 @@
+"""Fixtures of the 四性 check tests: generated cases (once a session), a fresh archive per test."""
+
+from __future__ import annotations
+
+from check_cases import home, samples
+
+__all__ = ["home", "samples"]
