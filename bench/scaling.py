@@ -10,7 +10,7 @@ Two series, each size in a fresh child process (wall time, peak RSS from GNU tim
    rate, p95 query latency, peak RSS.
 
 Usage: ``.venv/bin/python bench/scaling.py [--sizes 200,1000] [--index-sizes 1000,10000]``;
-BENCHMARKS.md records ``--sizes 300,1000 --index-sizes 1000,10000,100000``.
+BENCHMARKS.md records ``--sizes 100,400 --index-sizes 1000,10000``.
 """
 
 from __future__ import annotations

@@ -6,9 +6,11 @@ its own: each method delegates to the stage packages.
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,9 +18,9 @@ from typing import BinaryIO
 
 from sqlalchemy import create_engine
 
-from earchive.auth.store import metadata as users_metadata
 from earchive.migrations import MigrationError
 from earchive.migrations import upgrade as upgrade_catalog
+from earchive.search_backend import SearchConfigError, build_index
 from earchive.settings import Settings
 from earchive.stores import StorageConfigError, build_storage
 from ingest.casexml import parse_case
@@ -27,7 +29,14 @@ from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_
 from package.bagit import export_bag
 from package.signature import Signer, generate_key, load_signer
 from preservation.events import EventLog
-from search import SearchQuery, SearchResult, SqliteFtsIndex, configure_sqlite, writer_engine
+from search import (
+    SearchIndex,
+    SearchIndexError,
+    SearchQuery,
+    SearchResult,
+    configure_sqlite,
+    writer_engine,
+)
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
 from standards import archival_code as ac
 from standards.retention import RetentionTable
@@ -54,6 +63,18 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_WORKER: dict[str, IngestContext] = {}
+
+
+def _worker_init(settings: Settings) -> None:
+    """In each ingest worker process: its own archive (engine, index, storage handles)."""
+    _WORKER["ctx"] = Archive(settings).context()
+
+
+def _worker_ingest(source: Path) -> IngestResult:
+    return ingest_path(source, _WORKER["ctx"])
+
+
 class Archive:
     """An opened archive: backends built from ``Settings``; call ``init()`` once per home."""
 
@@ -61,17 +82,16 @@ class Archive:
         self.settings = settings
         self.clock = clock
         home = settings.home
-        if settings.search != "sqlite":
-            raise ConfigurationError(
-                f"EARCHIVE_SEARCH={settings.search!r} is not available in this build; use 'sqlite'"
-            )
         self.home = home
         home.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(settings.catalog_url)
         configure_sqlite(self.engine)
         self.writer = writer_engine(self.engine)  # transactions that read, then write
         self.catalog = Catalog(self.engine)
-        self.index = SqliteFtsIndex(settings.index_path)
+        try:  # EARCHIVE_SEARCH (sqlite | elasticsearch): see earchive.search_backend
+            self.index: SearchIndex = build_index(settings)
+        except SearchConfigError as exc:
+            raise ConfigurationError(str(exc)) from exc
         self.events = EventLog(self.writer)
         try:  # EARCHIVE_STORAGE (fs | s3) and EARCHIVE_REPLICA: see earchive.stores
             wiring = build_storage(settings, self.writer, self.events, clock)
@@ -89,10 +109,27 @@ class Archive:
         self.storage.initialize()
         try:
             # Alembic ``upgrade head``; idempotent. Users and API tokens have no migration yet.
-            upgrade_catalog(self.engine, interim=(users_metadata,))
+            upgrade_catalog(self.engine)
         except MigrationError as exc:
             raise ConfigurationError(str(exc)) from exc
         return self.key_path(create=True)
+
+    def trust(self, certificates: Iterable[Path]) -> list[Path]:
+        """Add root certificates (PEM) to the trust store that signature and seal checks use.
+
+        Only certificates are taken; a file holding a private key is refused.
+        """
+        target = self.settings.trust_path
+        target.mkdir(parents=True, exist_ok=True)
+        added = []
+        for cert in certificates:
+            data = cert.read_bytes()
+            if b"PRIVATE KEY" in data or b"BEGIN CERTIFICATE" not in data:
+                raise ConfigurationError(f"{cert} is not a PEM certificate")
+            dest = target / cert.name
+            dest.write_bytes(data)
+            added.append(dest)
+        return added
 
     def key_path(self, create: bool = False) -> Path:
         if self.settings.signing_key is not None:
@@ -130,13 +167,29 @@ class Archive:
         )
 
     # -- ingest -----------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[Path]) -> Iterator[IngestResult]:
-        """Resume interrupted ingests, then ingest every package found under ``paths``."""
+    def ingest(self, paths: Iterable[Path], workers: int = 1) -> Iterator[IngestResult]:
+        """Resume interrupted ingests, then ingest every package found under ``paths``.
+
+        With ``workers`` > 1 the packages are ingested by that many processes (each with its own
+        backends; the catalog serialises 档号 allocation); results come back in input order.
+        """
         ctx = self.context()
         yield from resume_pending(ctx)
         self.reindex_queued()
-        for source in expand_sources(paths):
-            yield ingest_path(source, ctx)
+        sources = list(expand_sources(paths))
+        if workers <= 1 or len(sources) < 2:
+            for source in sources:
+                yield ingest_path(source, ctx)
+            return
+        self.engine.dispose()  # no pooled connection may cross the fork
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=fork,
+            initializer=_worker_init,
+            initargs=(self.settings,),
+        ) as pool:
+            yield from pool.map(_worker_ingest, sources)
 
     def sources(self, paths: Iterable[Path]) -> list[Path]:
         return list(expand_sources(paths))
@@ -212,7 +265,10 @@ class Archive:
                 case, _ = parse_case((root / "original" / "case.xml").read_bytes())
                 if case is None:
                     continue
-                self.index.index_many([build_document(record, case, root)])
+                try:
+                    self.index.index_many([build_document(record, case, root)])
+                except SearchIndexError:
+                    continue  # the index is unreachable: the row stays queued for the next run
                 with self.engine.begin() as conn:
                     dequeue(conn, archive_id)
                 done += 1

@@ -114,8 +114,10 @@ def create_celery(settings: Settings) -> Celery:
     )
     archives = _ArchivePerProcess(settings)
     for name in JOB_NAMES:
-        app.task(
+        app.task(  # registered on this app now, not lazily through Celery's shared registry
             name=task_name(name),
+            shared=False,
+            lazy=False,
             autoretry_for=(IngestBusyError,),
             retry_kwargs={"max_retries": BUSY_RETRIES, "countdown": BUSY_RETRY_SECONDS},
         )(_task_body(job_for(name), archives))

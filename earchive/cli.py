@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 some input refused or a check failed, 2 usage or config
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from rich.table import Table
 from earchive.archive import Archive, ConfigurationError, NotFoundError
 from earchive.settings import Settings
 from ingest.pipeline import IngestResult
-from search.index import SearchQuery
+from search.index import SearchIndexError, SearchQuery
 
 app = typer.Typer(
     add_completion=False,
@@ -95,12 +96,24 @@ def _progress() -> Progress:
     )
 
 
-def run_ingest(archive: Archive, paths: list[Path], as_json: bool) -> list[IngestResult]:
+WorkersOpt = Annotated[
+    int,
+    typer.Option(min=0, help="Ingest processes; 0 = one per CPU core, at most 4."),
+]
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def run_ingest(
+    archive: Archive, paths: list[Path], as_json: bool, workers: int = 1
+) -> list[IngestResult]:
     sources = archive.sources(paths)
     results: list[IngestResult] = []
     with _progress() as progress:
         task = progress.add_task("ingesting", total=len(sources))
-        for result in archive.ingest(paths):
+        for result in archive.ingest(paths, workers=workers):
             results.append(result)
             if as_json:
                 _emit(result.as_dict())
@@ -110,6 +123,9 @@ def run_ingest(archive: Archive, paths: list[Path], as_json: bool) -> list[Inges
                     if f.status.value == "FAIL":
                         progress.console.print(f"   {f.code} {f.dat70} {f.path} {f.message}")
             progress.advance(task)
+    from earchive.checks import register_batch  # GB/T 18894 A.1 form of this batch
+
+    register_batch(archive, results)
     return results
 
 
@@ -119,6 +135,7 @@ def ingest(
         list[Path], typer.Argument(help="ZIPs, case directories, or folders of them.")
     ],
     as_json: JsonOpt = False,
+    workers: WorkersOpt = 0,
 ) -> None:
     """Ingest case packages; refused ones go to the quarantine with every reason."""
     archive = _archive()
@@ -127,10 +144,7 @@ def ingest(
     if missing:
         err.print(f"[red]no such file or folder:[/red] {', '.join(map(str, missing))}")
         raise typer.Exit(2)
-    results = run_ingest(archive, paths, as_json)
-    from earchive.checks import register_batch  # GB/T 18894 A.1 form of this batch
-
-    register_batch(archive, results)
+    results = run_ingest(archive, paths, as_json, workers or default_workers())
     if not as_json:
         _summary(results, None)
     if any(r.status == "refused" for r in results):
@@ -174,7 +188,11 @@ def search(
         archival_code_prefix=code_prefix,
         limit=limit,
     )
-    found = archive.search(q)
+    try:
+        found = archive.search(q)
+    except SearchIndexError as exc:
+        err.print(f"[red]search index unavailable:[/red] {exc}")
+        raise typer.Exit(2) from exc
     if as_json:
         for hit in found.hits:
             _emit(
@@ -310,10 +328,13 @@ def demo(
         with _progress() as progress:
             task = progress.add_task("generating", total=cases)
             gen(cases, samples, seed=seed, on_case=lambda _p: progress.advance(task))
+    roots = sorted((samples / "trust").glob("seal-root*.pem"))
+    archive.trust(p for p in roots if not p.name.endswith("-key.pem"))
     started = time.perf_counter()
-    results = run_ingest(archive, [samples], as_json=False)
+    results = run_ingest(archive, [samples], as_json=False, workers=default_workers())
     _summary(results, time.perf_counter() - started)
     out.print(f"archive holds {archive.catalog.count()} archives in {archive.home}")
+    _demo_checks(archive)
     from earchive.commands_users import print_demo_users
 
     print_demo_users(archive, out)
@@ -327,9 +348,27 @@ def demo(
     uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
 
 
+def _demo_checks(archive: Archive) -> None:
+    from earchive.demo import check_everything, summary_rows
+    from standards.finding import Status
+
+    with _progress() as progress:
+        task = progress.add_task("四性 checks (GD)", total=archive.catalog.count())
+        counts = check_everything(archive, default_workers(), lambda: progress.advance(task))
+    table = Table(title="四性检测 (DA/T 70-2018, GD) — findings per property")
+    table.add_column("property")
+    for status in Status:
+        table.add_column(status.value, justify="right")
+    for row in summary_rows(counts):
+        table.add_row(*row)
+    out.print(table)
+    out.print("per-archive reports: earchive check ID --stage gd --report DIR")
+
+
 # Command groups that live in their own modules; each exposes ``register(app)``.
 COMMAND_MODULES: tuple[str, ...] = (
     "earchive.commands_rebuild",
+    "earchive.commands_reindex",
     "earchive.commands_users",
     "earchive.commands_audit",
     "earchive.commands_check",

@@ -72,7 +72,7 @@ def print_demo_users(archive: Archive, console: Console) -> None:
     fonds = first.fonds_identifier if first is not None else "S001"
     console.print("demo logins (passwords are new on every demo run):")
     for name, password, scope in ensure_demo_users(archive, fonds):
-        console.print(f"  {name} / {password}   ({scope})")
+        console.print(f"  {name} / {password}   ({scope})", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from preservation.text import TextExtractionError, extract_text
 from search.catalog import ArchiveRecord
-from search.index import IndexDocument, SearchIndex
+from search.index import IndexDocument, SearchIndex, SearchIndexError
 from standards.case import CaseRecord
 from standards.finding import Finding, Status
 from standards.findings import make
@@ -92,7 +92,7 @@ def index_version(
     """Index one archive; on failure queue it for a retry and say so as a WARN finding."""
     try:
         index.index_many([build_document(record, case, root)])
-    except (TextExtractionError, OSError, RuntimeError, ValueError) as exc:
+    except (SearchIndexError, TextExtractionError, OSError, RuntimeError, ValueError) as exc:
         _queue(engine, record.id, repr(exc))
         return (make("INDEX_DEFERRED", Status.WARN, archive_id=record.id, error=str(exc)),)
     with engine.begin() as conn:

@@ -281,7 +281,7 @@ def _accept(
         (work / "journal").unlink()
         raise
     _fault(ctx, "allocated")
-    return _resume(entry, ctx)
+    return _resume(entry, ctx, case, measured)
 
 
 def _reserve(
@@ -409,19 +409,33 @@ def _store(
         else:
             inventory, _ = next_inventory(head, state, entry.ingested_at, message, *user)
     data, _sidecar = inventory_bytes(inventory)
-    ctx.storage.write_version(object_id, aip_dir, data, version, stored_paths(inventory, version))
+    # the staged files were hashed when built (or re-hashed on a resume): no third pass here
+    ctx.storage.write_version(
+        object_id, aip_dir, data, version, stored_paths(inventory, version), verify_digests=False
+    )
     with ctx.engine.begin() as conn:
         journal.set_state(conn, entry.ingest_id, "stored")
 
 
-def _resume(entry: journal.JournalEntry, ctx: IngestContext) -> IngestResult:
-    """Carry one journal entry forward to ``done`` from whatever state it reached."""
+def _resume(
+    entry: journal.JournalEntry,
+    ctx: IngestContext,
+    case: CaseRecord | None = None,
+    measured: dict[str, Measured] | None = None,
+) -> IngestResult:
+    """Carry one journal entry forward to ``done`` from whatever state it reached.
+
+    ``case`` and ``measured`` are passed on the normal path (parsed and hashed once); a resume
+    after a crash reads them again from the work area.
+    """
     work = Path(entry.work_dir)
-    case, _ = parse_case((work / "package" / "case.xml").read_bytes())
-    if case is None:  # it was validated before the journal row was written
-        raise RuntimeError(f"journal entry {entry.ingest_id}: case.xml no longer parses")
+    if case is None:
+        case, _ = parse_case((work / "package" / "case.xml").read_bytes())
+        if case is None:  # it was validated before the journal row was written
+            raise RuntimeError(f"journal entry {entry.ingest_id}: case.xml no longer parses")
     report = _load_report(work)
-    measured = _measure_all(work / "package")
+    if measured is None:
+        measured = _measure_all(work / "package")
     object_id = object_id_for(entry.fonds_identifier, entry.electronic_record_code)
     retention = ctx.retention.retention_for(case)
     aip_dir = work / "aip"

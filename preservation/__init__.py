@@ -1,29 +1,50 @@
 """Preservation: archival storage (write-once object stores, the OCFL storage root), fixity
-audits, replicas and restores."""
+audits, replicas and restores.
 
-from .audit import AuditContext, AuditLimits, AuditRun, ObjectAudit, audit_root
-from .audit_ledger import AuditLedger
-from .ocfl_root import (
-    InventoryError,
-    OcflError,
-    OcflNotFoundError,
-    OcflRoot,
-    VersionConflictError,
-    inventory_sidecar,
-)
-from .replication import ReplicaFailure, ReplicaQueue, ReplicatedRoot, retry_pending
-from .restore import CopyOutcome, copy_object, restore_object
-from .storage import (
-    FsStore,
-    ObjectExistsError,
-    ObjectNotFoundError,
-    ObjectStore,
-    ReplaceNotAllowedError,
-    StorageError,
-    UnsafeKeyError,
-    is_pointer_key,
-    safe_key,
-)
+The names below load their module on first use (storage backends, audits and checks pull in
+heavy libraries that a command may never need)."""
+
+from __future__ import annotations
+
+import importlib
+
+_LAZY = {
+    "AuditContext": ".audit",
+    "AuditLimits": ".audit",
+    "AuditRun": ".audit",
+    "ObjectAudit": ".audit",
+    "audit_root": ".audit",
+    "AuditLedger": ".audit_ledger",
+    "InventoryError": ".ocfl_root",
+    "OcflError": ".ocfl_root",
+    "OcflNotFoundError": ".ocfl_root",
+    "OcflRoot": ".ocfl_root",
+    "VersionConflictError": ".ocfl_root",
+    "inventory_sidecar": ".ocfl_root",
+    "ReplicaFailure": ".replication",
+    "ReplicaQueue": ".replication",
+    "ReplicatedRoot": ".replication",
+    "retry_pending": ".replication",
+    "CopyOutcome": ".restore",
+    "copy_object": ".restore",
+    "restore_object": ".restore",
+    "FsStore": ".storage",
+    "ObjectExistsError": ".storage",
+    "ObjectNotFoundError": ".storage",
+    "ObjectStore": ".storage",
+    "ReplaceNotAllowedError": ".storage",
+    "StorageError": ".storage",
+    "UnsafeKeyError": ".storage",
+    "is_pointer_key": ".storage",
+    "safe_key": ".storage",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AuditContext",

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .document_text import body_text, identifier_text
 from .index import (
     EXACT_MATCH_SCORE,
     FACETS,
@@ -117,32 +118,42 @@ class SqliteFtsIndex:
     # -- writing -------------------------------------------------------------------------------
 
     def _rows(self, doc: IndexDocument) -> tuple[tuple[Any, ...], tuple[str, str, str]]:
-        parts = [doc.text, doc.task_name, doc.department, doc.result]
-        for file in doc.files:
-            parts.extend((file.title, file.text))
-        body = "\n".join(p for p in parts if p)
+        body = body_text(doc)
         row = (*(getattr(doc, name) for name in _DOC_COLUMNS[:-1]), body)
-        identifiers = " ".join(
-            (doc.archive_id, doc.electronic_record_code, doc.archival_code, doc.task_code,
-             doc.fonds_identifier, doc.applicant_name)
-        )  # fmt: skip
+        identifiers = identifier_text(doc)
         segment = self._segmenter.segment
         return row, (segment(doc.title), segment(body), segment(identifiers))
 
     def index_many(self, docs: Iterable[IndexDocument]) -> int:
         """Add or replace documents by ``archive_id``, all in one transaction; return the count."""
         prepared = [(doc.archive_id, *self._rows(doc)) for doc in docs]
+        with self._write() as conn:
+            self._insert(conn, prepared)
+        return len(prepared)
+
+    def reindex(self, docs: Iterable[IndexDocument]) -> int:
+        """Replace every document with ``docs`` in one transaction (readers see old or new)."""
+        prepared = [(doc.archive_id, *self._rows(doc)) for doc in docs]
+        with self._write() as conn:
+            conn.execute("DELETE FROM docs_fts")
+            conn.execute("DELETE FROM docs")
+            self._insert(conn, prepared)
+        return len(prepared)
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        prepared: Sequence[tuple[str, tuple[Any, ...], Sequence[str]]],
+    ) -> None:
         columns = ", ".join(_DOC_COLUMNS)
         marks = ", ".join("?" * len(_DOC_COLUMNS))
-        with self._write() as conn:
-            for archive_id, row, fts in prepared:
-                self._delete(conn, archive_id)
-                cursor = conn.execute(f"INSERT INTO docs ({columns}) VALUES ({marks})", row)
-                conn.execute(
-                    "INSERT INTO docs_fts (rowid, title, body, identifiers) VALUES (?, ?, ?, ?)",
-                    (cursor.lastrowid, *fts),
-                )
-        return len(prepared)
+        for archive_id, row, fts in prepared:
+            self._delete(conn, archive_id)
+            cursor = conn.execute(f"INSERT INTO docs ({columns}) VALUES ({marks})", row)
+            conn.execute(
+                "INSERT INTO docs_fts (rowid, title, body, identifiers) VALUES (?, ?, ?, ?)",
+                (cursor.lastrowid, *fts),
+            )
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, archive_id: str) -> bool:
@@ -199,15 +210,17 @@ class SqliteFtsIndex:
                 matched = "SELECT d.id AS id, 0.0 AS rank FROM docs d WHERE 1 = 1" + "".join(
                     f" AND {w}" for w in where
                 )
-            cte = f"WITH m AS ({matched}) "
-            total = int(conn.execute(cte + "SELECT count(*) FROM m", params).fetchone()[0])
+            # the match (FTS5 + bm25) runs once into a connection-private temp table; the count,
+            # the page of hits and every facet are then read from it
+            conn.execute(f"CREATE TEMP TABLE m AS {matched}", params)
+            total = int(conn.execute("SELECT count(*) FROM m").fetchone()[0])
             rows = conn.execute(
-                cte + "SELECT d.archive_id, d.electronic_record_code, d.archival_code, d.title, "
+                "SELECT d.archive_id, d.electronic_record_code, d.archival_code, d.title, "
                 "d.body, m.rank FROM m JOIN docs d ON d.id = m.id "
                 "ORDER BY m.rank, d.archival_code LIMIT ? OFFSET ?",
-                [*params, query.limit, query.offset],
+                [query.limit, query.offset],
             ).fetchall()
-            facets = {name: _facet(conn, cte, name, params) for name in FACETS} if total else {}
+            facets = {name: _facet(conn, name) for name in FACETS} if total else {}
         hits = tuple(
             SearchHit(
                 archive_id=row[0],
@@ -261,10 +274,9 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-def _facet(conn: sqlite3.Connection, cte: str, name: str, params: Sequence[Any]) -> dict[str, int]:
+def _facet(conn: sqlite3.Connection, name: str) -> dict[str, int]:
     rows = conn.execute(
-        cte + f"SELECT d.{name}, count(*) AS n FROM m JOIN docs d ON d.id = m.id "
-        f"GROUP BY d.{name} ORDER BY n DESC, d.{name}",
-        params,
+        f"SELECT d.{name}, count(*) AS n FROM m JOIN docs d ON d.id = m.id "
+        f"GROUP BY d.{name} ORDER BY n DESC, d.{name}"
     ).fetchall()
     return {str(value): int(n) for value, n in rows}

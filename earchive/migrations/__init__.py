@@ -50,12 +50,21 @@ class MigrationError(Exception):
 
 def target_metadata() -> tuple[MetaData, ...]:
     """Every table the migrations manage, as the code declares them (for comparisons)."""
+    from earchive.auth.store import metadata as users_metadata
+    from preservation.audit_ledger import metadata as audit_metadata
+    from preservation.checks.runs import metadata as checks_metadata
+    from preservation.replication import metadata as replication_metadata
+
     return (
         catalog_metadata,
         journal.metadata,
         counters.metadata,
         indexing_metadata,
         events_metadata,
+        users_metadata,
+        checks_metadata,
+        audit_metadata,
+        replication_metadata,
     )
 
 

@@ -1,204 +1,83 @@
-"""SqliteFtsIndex: Chinese words, identifiers, filters, facets, re-indexing, a few thousand docs."""
+"""Runs the SearchIndex contract (contract.py) on every backend: SQLite FTS5 always,
+Elasticsearch when ``EARCHIVE_TEST_ES_URL`` points at a real cluster (a fresh alias per test,
+deleted afterwards)."""
 
 from __future__ import annotations
 
-import time
+import importlib.util
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from search import (
-    IndexDocument,
-    IndexedFile,
-    InvalidQueryError,
-    SearchIndex,
-    SearchQuery,
-    SqliteFtsIndex,
-)
-from search.index import EXACT_MATCH_SCORE
+from search import SearchIndex, SqliteFtsIndex
 
-TASKS = [
-    ("000105001000", "食品经营许可证核发", "市场监督管理局"),
-    ("000105002000", "营业执照变更登记", "市场监督管理局"),
-    ("000201003000", "建设工程规划许可证核发", "自然资源和规划局"),
-    ("000301004000", "社会保障卡申领", "人力资源和社会保障局"),
+ES_ENV = "EARCHIVE_TEST_ES_URL"
+ES_MISSING = f"{ES_ENV} not set: no Elasticsearch server on this machine"
+
+
+def _load_contract() -> ModuleType:
+    # Loaded by path so the module name cannot collide with another test folder's helper.
+    spec = importlib.util.spec_from_file_location(
+        "earchive_tests_search_contract", Path(__file__).with_name("contract.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+contract = _load_contract()
+
+#: Builds a fresh, empty backend; registers its clean-up with ``request.addfinalizer``.
+Factory = Callable[[pytest.FixtureRequest, Path], SearchIndex]
+
+
+def sqlite_index(request: pytest.FixtureRequest, tmp: Path) -> SearchIndex:
+    return SqliteFtsIndex(tmp / f"index-{uuid.uuid4().hex[:8]}.db")
+
+
+def elasticsearch_index(request: pytest.FixtureRequest, tmp: Path) -> SearchIndex:
+    url = os.environ.get(ES_ENV)
+    if not url:
+        pytest.skip(ES_MISSING)
+    from elasticsearch import Elasticsearch
+
+    from search.elasticsearch import ElasticsearchIndex
+
+    client = Elasticsearch(url, request_timeout=60)
+    index = ElasticsearchIndex(client, alias=f"earchive-test-{uuid.uuid4().hex[:12]}", refresh=True)
+
+    def cleanup() -> None:
+        try:
+            index.drop()
+        finally:
+            client.close()
+
+    request.addfinalizer(cleanup)
+    return index
+
+
+BACKENDS = [
+    pytest.param(sqlite_index, id="sqlite"),
+    pytest.param(elasticsearch_index, id="elasticsearch"),
 ]
-NAMES = ["张三", "李四", "王小明", "赵敏", "陈建国"]
-RESULTS = ["准予许可", "不予许可"]
 
 
-def make_doc(n: int, fonds: str = "Z109", **changes: object) -> IndexDocument:
-    code, task, dept = TASKS[n % len(TASKS)]
-    name = NAMES[n % len(NAMES)]
-    year = 2018 + n % 3
-    retention = "D30" if n % 2 else "Y"
-    erc = f"350100-0059-0100190012-{year}-{retention}-{n:06d}"
-    fields: dict[str, object] = {
-        "archive_id": f"{fonds}-{erc}",
-        "electronic_record_code": erc,
-        "archival_code": f"{fonds}-WS·{year}-{retention}-BGS-{n:04d}",
-        "title": f"{name}申请{task}",
-        "task_code": code,
-        "task_name": task,
-        "year": year,
-        "department": dept,
-        "result": RESULTS[n % 7 == 0],
-        "retention": retention,
-        "security_classification": "公开",
-        "fonds_identifier": fonds,
-        "applicant_name": name,
-        "text": f"申请人{name}于{year}年提交{task}申请。",
-        "files": (
-            IndexedFile("original/A/申请表.pdf", "申请表", f"兹有{name}申请办理{task}。"),
-            IndexedFile("original/C/证照.pdf", "结果证照", "准予许可决定书"),
-        ),
-    }
-    fields.update(changes)
-    return IndexDocument(**fields)  # type: ignore[arg-type]
+@pytest.fixture(params=BACKENDS)
+def empty_index(request: pytest.FixtureRequest, tmp_path: Path) -> SearchIndex:
+    factory: Factory = request.param
+    return factory(request, tmp_path)
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> SqliteFtsIndex:
-    idx = SqliteFtsIndex(tmp_path / "index.db")
-    idx.index_many(make_doc(n) for n in range(40))
-    return idx
+def index(empty_index: SearchIndex) -> Iterator[SearchIndex]:
+    empty_index.index_many(contract.make_doc(n) for n in range(40))
+    yield empty_index
 
 
-def ids(index: SqliteFtsIndex, **query: object) -> set[str]:
-    result = index.search(SearchQuery(limit=1000, **query))  # type: ignore[arg-type]
-    assert result.total == len(result.hits)
-    return {h.archive_id for h in result.hits}
-
-
-def test_is_a_search_index(index: SqliteFtsIndex) -> None:
-    assert isinstance(index, SearchIndex)
-    assert index.count() == 40
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"),
-    [
-        ("营业", {n for n in range(40) if n % 4 == 1}),
-        ("执照", {n for n in range(40) if n % 4 == 1}),
-        ("许可", set(range(40))),  # 准予许可决定书 is in every doc
-        ("规划", {n for n in range(40) if n % 4 == 2}),
-        ("王小明", {n for n in range(40) if n % 5 == 2}),
-        ("张三", {n for n in range(40) if n % 5 == 0}),
-        ("王小明 营业执照", {n for n in range(40) if n % 5 == 2 and n % 4 == 1}),
-        ("社会保障卡", {n for n in range(40) if n % 4 == 3}),
-    ],
-)
-def test_chinese_words_are_found(index: SqliteFtsIndex, word: str, expected: set[int]) -> None:
-    assert ids(index, text=word) == {make_doc(n).archive_id for n in expected}
-
-
-def test_nothing_found_and_punctuation_queries(index: SqliteFtsIndex) -> None:
-    assert ids(index, text="不存在的词语组合") == set()
-    assert index.search(SearchQuery(text="，。！")).total == 0
-
-
-def test_titles_used_as_queries_find_their_docs(index: SqliteFtsIndex) -> None:
-    for n in range(0, 40, 3):
-        doc = make_doc(n)
-        result = index.search(SearchQuery(text=doc.title, limit=100))
-        assert doc.archive_id in {h.archive_id for h in result.hits}
-
-
-def test_title_matches_rank_first(index: SqliteFtsIndex) -> None:
-    index.index_many([make_doc(99, title="关于营业执照的说明", text="", files=())])
-    hits = index.search(SearchQuery(text="说明")).hits
-    assert hits[0].archive_id == make_doc(99).archive_id and hits[0].score > 0
-
-
-def test_snippets_are_readable_and_marked(index: SqliteFtsIndex) -> None:
-    hit = index.search(SearchQuery(text="王小明")).hits[0]
-    assert "<mark>王小明</mark>" in hit.snippet
-    assert "王小明</mark>于" in hit.snippet  # no spaces between CJK characters
-    assert "<mark>王小明</mark>申请" in index.search(SearchQuery(text="王小明")).hits[1].snippet
-
-
-def test_archival_code_exact_and_prefix(index: SqliteFtsIndex) -> None:
-    doc = make_doc(7)
-    result = index.search(SearchQuery(text=doc.archival_code))
-    assert [h.archive_id for h in result.hits] == [doc.archive_id]
-    assert result.hits[0].score == EXACT_MATCH_SCORE
-    prefix = "Z109-WS·2019-D30"
-    expected = {make_doc(n).archive_id for n in range(40) if (2018 + n % 3, n % 2) == (2019, 1)}
-    assert ids(index, archival_code_prefix=prefix) == expected
-    assert ids(index, archival_code_prefix="Z109-WS·2019-Y").isdisjoint(expected)
-
-
-def test_electronic_record_code_and_id_lookup(index: SqliteFtsIndex) -> None:
-    doc = make_doc(12)
-    assert ids(index, text=doc.electronic_record_code) == {doc.archive_id}
-    assert ids(index, text=f"  {doc.archive_id} ") == {doc.archive_id}
-    # a part of a code still finds it through the segmented identifiers
-    assert doc.archive_id in ids(index, text="000012")
-
-
-def test_filters(index: SqliteFtsIndex) -> None:
-    all_ids = {make_doc(n).archive_id for n in range(40)}
-    assert ids(index) == all_ids
-    assert ids(index, year=2019) == {make_doc(n).archive_id for n in range(40) if n % 3 == 1}
-    assert ids(index, text="许可", task_code="000105002000", retention="Y") == {
-        make_doc(n).archive_id for n in range(40) if n % 4 == 1 and n % 2 == 0
-    }
-    assert ids(index, department="市场监督管理局", result="不予许可") == {
-        make_doc(n).archive_id for n in range(40) if n % 4 in (0, 1) and n % 7 == 0
-    }
-    assert ids(index, security_classification="秘密") == set()
-    assert ids(index, fonds=()) == set()
-    assert ids(index, fonds=("Z109", "X001")) == all_ids
-    assert ids(index, fonds=("X001",)) == set()
-
-
-def test_facets_count_the_matched_set(index: SqliteFtsIndex) -> None:
-    result = index.search(SearchQuery(text="营业执照", limit=1))
-    assert result.total == 10 and len(result.hits) == 1
-    assert result.facets["task_name"] == {"营业执照变更登记": 10}
-    assert result.facets["department"] == {"市场监督管理局": 10}
-    assert sum(result.facets["year"].values()) == 10
-    assert set(result.facets["year"]) <= {"2018", "2019", "2020"}
-    assert result.facets["retention"] == {"D30": 10}  # n % 4 == 1 is odd
-    browse = index.search(SearchQuery())
-    assert sum(browse.facets["result"].values()) == 40
-    assert browse.facets["security_classification"] == {"公开": 40}
-
-
-def test_paging(index: SqliteFtsIndex) -> None:
-    pages = [index.search(SearchQuery(text="许可", limit=15, offset=o)).hits for o in (0, 15, 30)]
-    assert [len(p) for p in pages] == [15, 15, 10]
-    assert len({h.archive_id for p in pages for h in p}) == 40
-    with pytest.raises(InvalidQueryError):
-        index.search(SearchQuery(limit=0))
-    with pytest.raises(InvalidQueryError):
-        index.search(SearchQuery(offset=-1))
-
-
-def test_reindex_replaces_and_delete_removes(index: SqliteFtsIndex) -> None:
-    doc = make_doc(3)
-    index.index_many([make_doc(3, title="更正后的档案题名", task_name="其他", text="", files=())])
-    assert index.count() == 40
-    assert ids(index, text="更正") == {doc.archive_id}
-    assert doc.archive_id not in ids(index, text="社会保障卡")
-    assert index.delete(doc.archive_id) is True
-    assert index.delete(doc.archive_id) is False
-    assert ids(index, text="更正") == set() and index.count() == 39
-    index.clear()
-    assert index.count() == 0 and index.search(SearchQuery()).total == 0
-
-
-def test_two_thousand_documents(tmp_path: Path) -> None:
-    index = SqliteFtsIndex(tmp_path / "big.db")
-    docs = [make_doc(n, fonds="Z110" if n % 2 else "Z109") for n in range(2000)]
-    started = time.perf_counter()
-    assert index.index_many(docs) == 2000
-    indexed = time.perf_counter() - started
-    started = time.perf_counter()
-    result = index.search(SearchQuery(text="王小明 食品", fonds=("Z109",), limit=1000))
-    queried = time.perf_counter() - started
-    print(f"\nindexed 2000 docs in {indexed:.2f} s; query in {queried * 1000:.1f} ms")
-    expected = {d.archive_id for n, d in enumerate(docs) if n % 20 == 12}  # even n: fonds Z109
-    assert {h.archive_id for h in result.hits} == expected and result.total == 100
-    assert index.search(SearchQuery(text="王小明 食品", fonds=("Z110",))).total == 0
-    assert index.count() == 2000
+class TestSearchIndexContract(contract.SearchIndexContract):  # type: ignore[misc,name-defined]
+    pass

@@ -1,0 +1,36 @@
+"""Operational tables added after the baseline: users and API tokens, check runs and
+registration forms, the fixity-audit ledger and the replica retry queue.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from earchive.auth.store import metadata as users_metadata
+from preservation.audit_ledger import metadata as audit_metadata
+from preservation.checks.runs import metadata as checks_metadata
+from preservation.replication import metadata as replication_metadata
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+# The tables are created from their declarations (checkfirst: a catalog that created one on first
+# use before this revision existed is adopted as it is).
+SOURCES = (users_metadata, checks_metadata, audit_metadata, replication_metadata)
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    for md in SOURCES:
+        md.create_all(bind, checkfirst=True)
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    for md in reversed(SOURCES):
+        md.drop_all(bind, checkfirst=True)
