@@ -13,16 +13,18 @@ import dataclasses
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from earchive.archive import Archive, ArchiveView, NotFoundError
 from earchive.auth import Permission, Principal, mask_id, mask_text
 from earchive.quarantine import QuarantineEntry, read_quarantine
+from earchive.seal_status import SealBadge, seal_badges
 from ingest.casexml import parse_case
 from ingest.pipeline import IngestResult, ingest_path
+from preservation.checks.runs import RunStore
 from preservation.events import Event, verify_chain
 from search import SearchQuery, SearchResult
 from search.records import FileRow
@@ -57,6 +59,7 @@ class CaseDetail:
     view: ArchiveView
     case: CaseRecord | None
     masked: bool
+    seals: Mapping[str, SealBadge] = field(default_factory=dict)
 
 
 class Access:
@@ -131,7 +134,8 @@ class Access:
         masked = self.masks_personal_data
         if case is not None and masked:
             case = _mask_case(case)
-        return CaseDetail(view=view, case=case, masked=masked)
+        seals = seal_badges(RunStore(self.archive.engine).runs(archive_id))
+        return CaseDetail(view=view, case=case, masked=masked, seals=seals)
 
     def _case(self, archive_id: str) -> CaseRecord | None:
         try:

@@ -373,6 +373,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "earchive.commands_audit",
     "earchive.commands_check",
     "earchive.commands_worker",
+    "earchive.commands_transfer",
 )
 
 

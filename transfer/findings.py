@@ -19,8 +19,10 @@ _F, _P, _M = Status.FAIL, Status.PASS, Status.MANUAL_REVIEW
 # code: (default status, DA/T 70 indicator, zh, en)
 TRANSFER_CODES = MappingProxyType(
     {
-        "EEP_MALFORMED": (_F, "YJ-1-5", "封装包无法解析：{error}", "EEP cannot be parsed: {error}"),
-        "EEP_SCHEMA": (_F, "YJ-1-5", "封装包不符合模式：{error}", "EEP violates its schema: {error}"),
+        "EEP_MALFORMED": (
+            _F, "YJ-1-5", "封装包无法解析：{error}", "EEP cannot be parsed: {error}"),
+        "EEP_SCHEMA": (
+            _F, "YJ-1-5", "封装包不符合模式：{error}", "EEP violates its schema: {error}"),
         "EEP_SIGNATURE_VALID": (
             _P, "YJ-1-1", "{which}有效", "{which} is valid"),
         "EEP_SIGNATURE_INVALID": (
@@ -34,7 +36,8 @@ TRANSFER_CODES = MappingProxyType(
         "EEP_CONTENT_DIGEST_MISMATCH": (
             _F, "YJ-1-1", "{algorithm} 摘要不一致：{path}", "{algorithm} digest differs: {path}"),
         "EEP_CONTENT_UNDECODABLE": (
-            _F, "YJ-1-1", "编码数据不是有效的 Base64：{path}", "编码数据 is not valid Base64: {path}"),
+            _F, "YJ-1-1", "编码数据不是有效的 Base64：{path}",
+            "编码数据 is not valid Base64: {path}"),
         "EEP_EXTERNAL_MISSING": (
             _F, "YJ-2-1", "外部文件缺失：{path}", "external file missing: {path}"),
         "EEP_EXTERNAL_UNSAFE": (
@@ -56,7 +59,8 @@ TRANSFER_CODES = MappingProxyType(
             _F, "YJ-1-1", "移交清单签名无效：{reason}",
             "transfer manifest signature invalid: {reason}"),
         "PKG_DIGEST_MISMATCH": (
-            _F, "YJ-1-1", "文件摘要与清单不一致：{path}", "file digest differs from the manifest: {path}"),
+            _F, "YJ-1-1", "文件摘要与清单不一致：{path}",
+            "file digest differs from the manifest: {path}"),
         "PKG_FILE_MISSING": (
             _F, "YJ-2-1", "清单所列文件缺失：{path}", "file in the manifest is missing: {path}"),
         "PKG_EXTRA_FILE": (
@@ -65,7 +69,8 @@ TRANSFER_CODES = MappingProxyType(
             _F, "YJ-1-1", "登记表摘要与封装包不一致：{path}",
             "registration digest sheet differs from the EEP: {path}"),
         "CATALOGUE_MISMATCH": (
-            _F, "YJ-2-4", "文件目录与内容不一致：{path}", "catalogue differs from contents: {path}"),
+            _F, "YJ-2-4", "文件目录与内容不一致：{path}",
+            "catalogue differs from contents: {path}"),
         "CATALOGUE_MATCHES": (
             _P, "YJ-2-4", "文件目录与 {count} 个封装包一致", "catalogue matches the {count} EEPs"),
     }

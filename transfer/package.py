@@ -5,9 +5,9 @@ Layout under ``dest``::
     说明文件.TXT                      carrier, units, counts, software needed (UTF-8)
     文件目录.XML                      one 条目 per archive (transfer-catalogue.xsd)
     电子档案/<年度>/<门类>/<档号>.eep.xml   one signed EEP per archive (+ ``<档号>.files/``)
-    其他/                             metadata scheme notes, eep.xsd, transfer-catalogue.xsd, 档号 rule
+    其他/                             metadata scheme notes, the two XSDs, 档号 rule
     登记表.xml, 登记表.pdf            《电子档案移交与接收登记表》 with the digest sheet
-    manifest.txt, manifest.sig.json  every file above with SM3 + SHA-256 + size, signed by the sender
+    manifest.txt, manifest.sig.json  every file above (SM3, SHA-256, size), signed by the sender
 
 The YJ checks are not run here (``transfer`` does not know the archive): the caller passes
 ``check``, a callback returning each archive's ``CheckOutcome``; an archive with a FAIL or with

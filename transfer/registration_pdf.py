@@ -1,4 +1,4 @@
-"""The printable 《电子档案移交与接收登记表》 (``登记表.pdf``), rendered from a ``RegistrationForm``.
+"""The printable 《电子档案移交与接收登记表》 (``登记表.pdf``) of a ``RegistrationForm``.
 
 Reads: the CJK font file the caller names (the application finds one). Writes: ``dest``.
 Raises ``TransferPackageError`` when the font cannot be loaded or the PDF cannot be written.

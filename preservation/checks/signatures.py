@@ -228,7 +228,9 @@ def ofd_seals(ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     for path in ofds:
         for f in verify_ofd(ctx.local(path), trust, ctx.clock()):
-            findings.append(replace(f, path=path) if not f.path else f)
+            # the file is the finding's path; the part inside the OFD goes to the evidence
+            part = {"part": f.path} if f.path else {}
+            findings.append(replace(f, path=path, detail={**f.detail, **part}))
     return findings
 
 

@@ -34,6 +34,7 @@ FORMAT_DESCRIPTION = (
     "本封装包依据 DA/T 48-2009《基于XML的电子文件封装规范》生成，"
     "元数据依据 DA/T 46-2009《文书类电子文件元数据方案》"
 )
+TYPE_DESCRIPTION = "本封装包为原始型：封装一件电子档案的元数据与全部计算机文件，未经修改"
 SIGNATURE_RULE = (
     "对“{target}”元素按 Canonical XML 1.0（不含注释）规范化后的 UTF-8 字节签名；"
     "算法 {algorithm}（SM2 签名者 ID 1234567812345678），签名结果为 DER 编码的 Base64"
@@ -235,7 +236,7 @@ def _tree(source: EepSource, placed: Sequence[_Placed], options: EepOptions, sig
     _add(root, "版本", "2009")
     signed = _add(root, "被签名对象", eep版本="2009")
     _add(signed, "封装包类型", "原始型")
-    _add(signed, "封装包类型描述", "本封装包为原始型：封装一件电子档案的元数据与全部计算机文件，未经修改")
+    _add(signed, "封装包类型描述", TYPE_DESCRIPTION)
     _add(signed, "封装包创建时间", options.created.isoformat())
     _add(signed, "封装包创建单位", options.unit)
     content = _add(signed, "封装内容")
