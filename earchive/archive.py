@@ -28,7 +28,9 @@ from ingest.indexing import build_document, dequeue, queued
 from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
 from package.bagit import export_bag
 from package.signature import Signer, generate_key, load_signer
+from preservation.eventlog_seal import SealResult
 from preservation.events import EventLog
+from preservation.ocfl_root import OcflRoot
 from search import (
     SearchIndex,
     SearchIndexError,
@@ -39,6 +41,7 @@ from search import (
 )
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
 from standards import archival_code as ac
+from standards.finding import Finding
 from standards.retention import RetentionTable
 
 __all__ = ["Archive", "ArchiveView", "ConfigurationError", "NotFoundError"]
@@ -113,6 +116,28 @@ class Archive:
         except MigrationError as exc:
             raise ConfigurationError(str(exc)) from exc
         return self.key_path(create=True)
+
+    def event_log_root(self) -> OcflRoot:
+        """The storage root that holds the sealed event log (created on first use)."""
+        from earchive.stores import event_log_store
+
+        root = OcflRoot(event_log_store(self.settings))
+        root.initialize()
+        return root
+
+    def seal_event_log(self) -> SealResult | None:
+        """Seal the events not yet in storage, signed by the archive's key."""
+        from preservation.eventlog_seal import seal_events
+
+        return seal_events(
+            self.event_log_root(), self.events, self.signer, self.clock, self.settings.agent
+        )
+
+    def verify_event_log(self, trusted_key_pem: str | None = None) -> list[Finding]:
+        """The event chain, its seals in storage, and their agreement."""
+        from preservation.eventlog_seal import verify_sealed
+
+        return verify_sealed(self.event_log_root(), self.events, trusted_key_pem)
 
     def trust(self, certificates: Iterable[Path]) -> list[Path]:
         """Add root certificates (PEM) to the trust store that signature and seal checks use.

@@ -126,6 +126,7 @@ def run_ingest(
     from earchive.checks import register_batch  # GB/T 18894 A.1 form of this batch
 
     register_batch(archive, results)
+    archive.seal_event_log()  # the trail of this run goes to storage, signed
     return results
 
 
@@ -367,6 +368,7 @@ def _demo_checks(archive: Archive) -> None:
 
 # Command groups that live in their own modules; each exposes ``register(app)``.
 COMMAND_MODULES: tuple[str, ...] = (
+    "earchive.commands_log",
     "earchive.commands_rebuild",
     "earchive.commands_reindex",
     "earchive.commands_users",

@@ -86,6 +86,16 @@ def primary_store(settings: Settings) -> ObjectStore:
     return FsStore(settings.storage_dir)
 
 
+def event_log_store(settings: Settings) -> ObjectStore:
+    """Where the sealed event log lives: beside the primary (its own storage root)."""
+    if settings.storage == "s3":
+        primary = _s3_store(settings, settings.s3_bucket)
+        return S3Store(
+            primary.client, primary.bucket, prefix="event-log/", retention=primary.retention
+        )
+    return FsStore(settings.home / "event-log")
+
+
 def replica_store(settings: Settings) -> ObjectStore | None:
     """The replica store of ``EARCHIVE_REPLICA`` (``fs:<path>`` | ``s3:<bucket>``), or None."""
     spec = settings.replica.strip()
