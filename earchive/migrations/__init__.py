@@ -54,6 +54,7 @@ def target_metadata() -> tuple[MetaData, ...]:
     from preservation.audit_ledger import metadata as audit_metadata
     from preservation.checks.runs import metadata as checks_metadata
     from preservation.replication import metadata as replication_metadata
+    from transfer.ledger import metadata as transfer_metadata
 
     return (
         catalog_metadata,
@@ -65,6 +66,7 @@ def target_metadata() -> tuple[MetaData, ...]:
         checks_metadata,
         audit_metadata,
         replication_metadata,
+        transfer_metadata,
     )
 
 

@@ -1,5 +1,5 @@
 """Operational tables added after the baseline: users and API tokens, check runs and
-registration forms, the fixity-audit ledger and the replica retry queue.
+registration forms, the fixity-audit ledger, the replica retry queue and the transfer ledger.
 
 Revision ID: 0002
 Revises: 0001
@@ -13,6 +13,7 @@ from earchive.auth.store import metadata as users_metadata
 from preservation.audit_ledger import metadata as audit_metadata
 from preservation.checks.runs import metadata as checks_metadata
 from preservation.replication import metadata as replication_metadata
+from transfer.ledger import metadata as transfer_metadata
 
 revision = "0002"
 down_revision = "0001"
@@ -21,7 +22,13 @@ depends_on = None
 
 # The tables are created from their declarations (checkfirst: a catalog that created one on first
 # use before this revision existed is adopted as it is).
-SOURCES = (users_metadata, checks_metadata, audit_metadata, replication_metadata)
+SOURCES = (
+    users_metadata,
+    checks_metadata,
+    audit_metadata,
+    replication_metadata,
+    transfer_metadata,
+)
 
 
 def upgrade() -> None:
