@@ -1,15 +1,15 @@
 """The service items (事项) and their required materials, read from ``standards/data``.
 
-Reads ``tasks.tsv`` and ``materials.tsv`` with :mod:`csv`. Raises ``CatalogError`` when a file
-is missing or a row is malformed.
+The tables are read by ``standards.codes``; this module adds what only sample generation needs
+(which applicant types an item takes, short codes). Raises ``CatalogError``.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
+
+from standards.codes import material_rules, tasks
+from standards.errors import StandardsError
 
 __all__ = ["CatalogError", "MaterialRule", "ServiceItem", "load_items"]
 
@@ -69,47 +69,30 @@ class ServiceItem:
         return self.task_code.replace("-", "")
 
 
-def _data_dir() -> Path:
-    return Path(str(resources.files("standards") / "data"))
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
+def load_items() -> tuple[ServiceItem, ...]:
+    """All service items with their materials, in the order of ``tasks.tsv`` (via ``standards``)."""
     try:
-        with open(path, encoding="utf-8", newline="") as fp:
-            return list(csv.DictReader(fp, delimiter="\t"))
-    except OSError as exc:
-        raise CatalogError(f"cannot read {path}: {exc}") from exc
-
-
-def load_items(data_dir: Path | None = None) -> tuple[ServiceItem, ...]:
-    """All service items with their materials, in the order of ``tasks.tsv``."""
-    data_dir = data_dir or _data_dir()
-    materials: dict[str, list[MaterialRule]] = {}
-    for row in _rows(data_dir / "materials.tsv"):
-        try:
-            rule = MaterialRule(row["material_code"], row["title"], row["required_when"])
-            materials.setdefault(row["task_code"], []).append(rule)
-        except KeyError as exc:
-            raise CatalogError(f"materials.tsv: missing column {exc}") from exc
-    items: list[ServiceItem] = []
-    for row in _rows(data_dir / "tasks.tsv"):
-        try:
-            items.append(
-                ServiceItem(
-                    task_code=row["task_code"],
-                    task_name=row["task_name"],
-                    task_type=row["task_type"],
-                    department=row["department"],
-                    fonds_identifier=row["fonds_identifier"],
-                    fonds_name=row["fonds_name"],
-                    organization_code=row["organization_code"],
-                    licence_type=(row.get("licence_type") or "").strip(),
-                    version=(row.get("version") or "").strip(),
-                    materials=tuple(materials.get(row["task_code"], ())),
-                )
-            )
-        except KeyError as exc:
-            raise CatalogError(f"tasks.tsv: missing column {exc}") from exc
+        table = tasks()
+    except StandardsError as exc:
+        raise CatalogError(f"cannot read the service-item tables: {exc}") from exc
+    items = tuple(
+        ServiceItem(
+            task_code=t.task_code,
+            task_name=t.task_name,
+            task_type=t.task_type,
+            department=t.department,
+            fonds_identifier=t.fonds_identifier,
+            fonds_name=t.fonds_name,
+            organization_code=t.organization_code,
+            licence_type=t.licence_type,
+            version=t.version,
+            materials=tuple(
+                MaterialRule(m.material_code, m.title, m.required_when)
+                for m in material_rules(t.task_code)
+            ),
+        )
+        for t in table.values()
+    )
     if not items:
-        raise CatalogError(f"no service items in {data_dir / 'tasks.tsv'}")
-    return tuple(items)
+        raise CatalogError("no service items in tasks.tsv")
+    return items
