@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,7 +120,18 @@ def _context(
         trust_dir=options.trust_dir or archive.settings.trust_path,
         archive_key_pem=archive.signer.public_key_pem,
         antivirus=options.antivirus,
+        restore_drill=_drill(archive, record.object_id),
     )
+
+
+def _drill(archive: Archive, object_id: str) -> Callable[[], list[Finding]] | None:
+    """The BC 3-4 restore drill when a replica is configured (None: nothing to restore from)."""
+    replica = archive.replica
+    if replica is None:
+        return None
+    from earchive.restore_drill import restore_drill
+
+    return lambda: restore_drill(archive.storage, replica, object_id)
 
 
 def _record(archive: Archive, run: CheckRun) -> None:

@@ -83,6 +83,7 @@ class CheckContext:
     trust_dir: Path | None = None
     archive_key_pem: str | None = None
     antivirus: Antivirus | None = None
+    restore_drill: Callable[[], Sequence[Finding]] | None = None  # BC 3-4: restore from backup
     archival_code_rule: Any = None  # standards.archival_code.ArchivalCodeRule; None = shipped
     _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 

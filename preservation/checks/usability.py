@@ -221,6 +221,13 @@ def compression(ctx: CheckContext) -> list[Finding]:
     return ok_or(found, make("NO_PRIVATE_COMPRESSION", Status.PASS, count=len(paths)))
 
 
+def restore_drill(ctx: CheckContext) -> list[Finding]:
+    """BC 3-4: restore the archive from its backup copy for real and compare it with the primary."""
+    if ctx.restore_drill is None:
+        return [make("RESTORE_DRILL_UNAVAILABLE", Status.MANUAL_REVIEW)]
+    return list(ctx.restore_drill())
+
+
 def storage_readable(ctx: CheckContext) -> list[Finding]:
     """BC: the OCFL inventory resolves every logical file of the version (read each once)."""
     found = []
@@ -245,4 +252,5 @@ CHECKS = (
     Check(items("3-4-1", ("GD", "YJ")), encryption),
     Check(items("3-4-2", ("GD", "YJ")), compression),
     Check(items("3-4-2", ("BC",)), storage_readable),
+    Check(items("3-4-1", ("BC",)), restore_drill),
 )
