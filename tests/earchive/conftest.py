@@ -19,8 +19,9 @@ class Cli:
     home: Path
     env: dict[str, str]
 
-    def run(self, *args: str, check: bool | None = True, extra_env: dict[str, str] | None = None
-            ) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, check: bool | None = True, extra_env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         env = dict(self.env, **(extra_env or {}))
         proc = subprocess.run(
             [sys.executable, "-m", "earchive", *args],

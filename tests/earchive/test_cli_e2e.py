@@ -30,9 +30,7 @@ def _ingest(cli: Cli, *paths: Path, check: bool = True) -> list[dict[str, object
     return cli.json_lines("ingest", *map(str, paths), check=check)
 
 
-def test_ingest_search_reingest_and_ocfl_validity(
-    cli: Cli, zips: Callable[[], list[Path]]
-) -> None:
+def test_ingest_search_reingest_and_ocfl_validity(cli: Cli, zips: Callable[[], list[Path]]) -> None:
     packages = zips()
     results = _ingest(cli, *packages)
     assert [r["status"] for r in results] == ["accepted"] * len(packages)
@@ -67,7 +65,9 @@ def test_ingest_search_reingest_and_ocfl_validity(
     assert (objects, good) == (len(packages), len(packages)), errors
 
 
-def test_refusal_is_kept_with_every_reason(cli: Cli, zips: Callable[[], list[Path]], tmp_path: Path) -> None:
+def test_refusal_is_kept_with_every_reason(
+    cli: Cli, zips: Callable[[], list[Path]], tmp_path: Path
+) -> None:
     src = zips()[0]
     bad = tmp_path / src.name
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w") as zout:
@@ -94,7 +94,9 @@ def test_refusal_is_kept_with_every_reason(cli: Cli, zips: Callable[[], list[Pat
     assert cli.json_lines("search", str(result["electronic_record_code"])) == []
 
 
-def test_new_version_keeps_version_one(cli: Cli, zips: Callable[[], list[Path]], tmp_path: Path) -> None:
+def test_new_version_keeps_version_one(
+    cli: Cli, zips: Callable[[], list[Path]], tmp_path: Path
+) -> None:
     src = zips()[1]
     first = _ingest(cli, src)[0]
     changed = tmp_path / src.name
@@ -102,7 +104,11 @@ def test_new_version_keeps_version_one(cli: Cli, zips: Callable[[], list[Path]],
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "case.xml":
-                data = data.replace(b"<project_name>", b"<project_name>\xe3\x80\x90\xe6\x9b\xb4\xe6\xad\xa3\xe3\x80\x91", 1)
+                data = data.replace(
+                    b"<project_name>",
+                    b"<project_name>\xe3\x80\x90\xe6\x9b\xb4\xe6\xad\xa3\xe3\x80\x91",
+                    1,
+                )
             zout.writestr(info, data)
     second = _ingest(cli, changed)[0]
     assert second["status"] == "new_version"
@@ -130,7 +136,11 @@ def test_export_validates_with_loc_bagit_and_verify_finds_flipped_byte(
     ok = cli.run("verify", str(bag_dir))
     assert "FAIL" not in ok.stdout
 
-    target = next(p for p in sorted((bag_dir / "data" / "original").rglob("*")) if p.is_file() and p.suffix == ".pdf")
+    target = next(
+        p
+        for p in sorted((bag_dir / "data" / "original").rglob("*"))
+        if p.is_file() and p.suffix == ".pdf"
+    )
     raw = bytearray(target.read_bytes())
     raw[len(raw) // 2] ^= 0x01
     target.write_bytes(bytes(raw))
@@ -182,10 +192,14 @@ def test_usage_errors_exit_2(cli: Cli) -> None:
     assert cli.run("frobnicate", check=False).returncode == 2
 
 
-def test_loc_bagit_cli_validates_export(cli: Cli, zips: Callable[[], list[Path]], tmp_path: Path) -> None:
+def test_loc_bagit_cli_validates_export(
+    cli: Cli, zips: Callable[[], list[Path]], tmp_path: Path
+) -> None:
     result = _ingest(cli, zips()[3])[0]
     bag_dir = tmp_path / "bag2"
     cli.run("export", str(result["id"]), str(bag_dir))
     exe = shutil.which("bagit.py") or str(Path(__import__("sys").executable).parent / "bagit.py")
-    proc = subprocess.run([exe, "--validate", str(bag_dir)], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [exe, "--validate", str(bag_dir)], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,7 +33,7 @@ def _codes(log: EventLog) -> list[str]:
 def test_intact_chain_passes_and_links(log: EventLog) -> None:
     events = list(log.iter_events())
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     findings = verify_chain(events)
     assert [(f.code, f.status) for f in findings] == [("EVENT_LOG_INTACT", Status.PASS)]
     assert log.head() is not None and log.head().hash == events[-1].hash  # type: ignore[union-attr]
@@ -66,6 +67,6 @@ def test_times_are_stored_in_utc_and_round_trip(log: EventLog) -> None:
         __import__("datetime").timezone(timedelta(hours=8))
     )
     ev = log.record(Event("tester", "export", "obj-x", "success", east8, {}))
-    again = list(log.iter_events(after_seq=ev.seq - 1))[0]
+    again = next(iter(log.iter_events(after_seq=ev.seq - 1)))
     assert again.at == east8 and again.hash == ev.hash
     assert _codes(log) == ["EVENT_LOG_INTACT"]

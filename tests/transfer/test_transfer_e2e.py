@@ -104,8 +104,11 @@ def test_interrupted_delivery_resumes_without_duplicates(
     assert set(result.skipped) == set(half)
     assert broken in result.copied
     assert DirectoryDelivery(dest).deliver(source).skipped == tuple(sorted(listing))  # idempotent
-    delivered = {p.relative_to(dest / source.name).as_posix()
-                 for p in (dest / source.name).rglob("*") if p.is_file()}
+    delivered = {
+        p.relative_to(dest / source.name).as_posix()
+        for p in (dest / source.name).rglob("*")
+        if p.is_file()
+    }
     assert delivered == set(listing) | {"manifest.txt", "manifest.sig.json"}
     receipt, _ = receive_package(bureau, dest / source.name, _pub(sender))
     assert receipt.code == "accepted"
@@ -115,14 +118,28 @@ def test_cli_plan_run_receive(sender: Archive, bureau: Archive, tmp_path: Path) 
     def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
         env["EARCHIVE_HOME"] = str(home)
-        return subprocess.run([sys.executable, "-m", "earchive", *args], capture_output=True,
-                              text=True, env=env, timeout=300, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "earchive", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
 
     planned = cli(sender.home, "transfer", "plan", "--json")
     assert planned.returncode == 0, planned.stderr
     assert len(planned.stdout.splitlines()) == 3
-    ran = cli(sender.home, "transfer", "run", "--to", str(tmp_path / "x"), "--json",
-              "--ids", archive_ids(sender)[0])
+    ran = cli(
+        sender.home,
+        "transfer",
+        "run",
+        "--to",
+        str(tmp_path / "x"),
+        "--json",
+        "--ids",
+        archive_ids(sender)[0],
+    )
     assert ran.returncode == 0, ran.stderr
     target = json.loads(ran.stdout)["target"]
     key = tmp_path / "sender.pub.pem"
