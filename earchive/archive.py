@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from sqlalchemy import create_engine
 
+from earchive.disposal import disposal_date
 from earchive.migrations import MigrationError
 from earchive.migrations import upgrade as upgrade_catalog
 from earchive.search_backend import SearchConfigError, build_index
@@ -101,6 +102,7 @@ class Archive:
         except StorageConfigError as exc:
             raise ConfigurationError(str(exc)) from exc
         self.store, self.storage, self.replica = wiring.store, wiring.storage, wiring.replica
+        self.locks = wiring.locks
         self._signer: Signer | None = None
 
     # -- set-up -----------------------------------------------------------------------------
@@ -138,6 +140,11 @@ class Archive:
         from preservation.eventlog_seal import verify_sealed
 
         return verify_sealed(self.event_log_root(), self.events, trusted_key_pem)
+
+    def _declare_retention(self, object_id: str, years: int | None, year: int) -> None:
+        """Tell the (S3) store how long an archive's objects stay locked, before they are put."""
+        root = OcflRoot.object_root(self.storage, object_id)
+        self.locks.declare(root, disposal_date(year, years), hold=years is None)
 
     def trust(self, certificates: Iterable[Path]) -> list[Path]:
         """Add root certificates (PEM) to the trust store that signature and seal checks use.
@@ -189,6 +196,7 @@ class Archive:
             agent=self.settings.agent,
             events=self.events,
             fault_point=self.settings.crash_at,
+            declare_retention=self._declare_retention,
         )
 
     # -- ingest -----------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 ``EARCHIVE_STORAGE=fs`` (default): ``FsStore`` in ``<home>/storage``. ``EARCHIVE_STORAGE=s3``:
 ``S3Store`` on ``EARCHIVE_S3_ENDPOINT`` / ``_ACCESS_KEY`` / ``_SECRET_KEY`` / ``_BUCKET`` (https
 with ``EARCHIVE_S3_SECURE=true``); the bucket is created with Object Lock (so versioning) if
-missing, and every object version gets COMPLIANCE retention for ``EARCHIVE_S3_RETENTION_DAYS``
-days. (Retention until each archive's disposal date and a legal hold for 永久 records are the
-next refinement: ``RetentionPolicy`` already takes a per-key date and hold.)
+missing, and every object version gets COMPLIANCE retention until its archive's disposal date
+and a legal hold for 永久 records (``earchive.disposal``; keys outside an archive object get
+``EARCHIVE_S3_RETENTION_DAYS`` days).
 ``EARCHIVE_REPLICA=fs:<path>`` (relative paths are under the home) or ``s3:<bucket>`` (same
 endpoint and keys) adds a second location: every version is written there too
 (``ReplicatedRoot``); a replica failure is queued (``replica_pending``) and logged as an event.
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from minio import Minio
 from sqlalchemy import Engine
 
+from earchive.disposal import DisposalLocks
 from earchive.settings import Settings
 from preservation.events import Event, EventLog
 from preservation.ocfl_root import OcflRoot
@@ -60,9 +61,10 @@ class StorageWiring:
     store: ObjectStore
     storage: OcflRoot
     replica: OcflRoot | None
+    locks: DisposalLocks
 
 
-def _s3_store(settings: Settings, bucket: str) -> S3Store:
+def _s3_store(settings: Settings, bucket: str, locks: DisposalLocks | None = None) -> S3Store:
     if not settings.s3_endpoint:
         raise StorageConfigError("EARCHIVE_S3_ENDPOINT is required for S3 storage")
     client = Minio(
@@ -73,16 +75,23 @@ def _s3_store(settings: Settings, bucket: str) -> S3Store:
     )
     try:
         ensure_bucket(client, bucket, object_lock=True)
-        retention = RetentionPolicy(days=settings.s3_retention_days)
+        locks = locks or DisposalLocks(settings.s3_retention_days, _utc_now)
+        retention = RetentionPolicy(
+            retain_until=locks.until, legal_hold=locks.hold, clock=locks.clock
+        )
     except StorageError as exc:
         raise StorageConfigError(f"S3 bucket {bucket!r} on {settings.s3_endpoint}: {exc}") from exc
     return S3Store(client, bucket, retention=retention)
 
 
-def primary_store(settings: Settings) -> ObjectStore:
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def primary_store(settings: Settings, locks: DisposalLocks | None = None) -> ObjectStore:
     """The configured primary store (``EARCHIVE_STORAGE``)."""
     if settings.storage == "s3":
-        return _s3_store(settings, settings.s3_bucket)
+        return _s3_store(settings, settings.s3_bucket, locks)
     return FsStore(settings.storage_dir)
 
 
@@ -91,12 +100,12 @@ def event_log_store(settings: Settings) -> ObjectStore:
     if settings.storage == "s3":
         primary = _s3_store(settings, settings.s3_bucket)
         return S3Store(
-            primary.client, primary.bucket, prefix="event-log/", retention=primary.retention
+            primary.client, primary.bucket, prefix="event-log", retention=primary.retention
         )
     return FsStore(settings.home / "event-log")
 
 
-def replica_store(settings: Settings) -> ObjectStore | None:
+def replica_store(settings: Settings, locks: DisposalLocks | None = None) -> ObjectStore | None:
     """The replica store of ``EARCHIVE_REPLICA`` (``fs:<path>`` | ``s3:<bucket>``), or None."""
     spec = settings.replica.strip()
     if not spec:
@@ -108,7 +117,7 @@ def replica_store(settings: Settings) -> ObjectStore | None:
     if kind == "s3" and target:
         if settings.storage == "s3" and target == settings.s3_bucket:
             raise StorageConfigError("the replica must be another bucket than the primary")
-        return _s3_store(settings, target)
+        return _s3_store(settings, target, locks)
     raise StorageConfigError(f"EARCHIVE_REPLICA={spec!r}: use fs:<path> or s3:<bucket>")
 
 
@@ -130,11 +139,12 @@ def build_storage(
     settings: Settings, engine: Engine, events: EventLog, clock: Callable[[], datetime]
 ) -> StorageWiring:
     """Primary store and root; with a replica, a ``ReplicatedRoot`` writing both."""
-    store = primary_store(settings)
-    replica = replica_store(settings)
+    locks = DisposalLocks(settings.s3_retention_days, clock)
+    store = primary_store(settings, locks)
+    replica = replica_store(settings, locks)
     if replica is None:
-        return StorageWiring(store, OcflRoot(store), None)
+        return StorageWiring(store, OcflRoot(store), None, locks)
     replica_root = OcflRoot(replica)
     report = _on_replica_failure(engine, events, settings.agent)
     storage = ReplicatedRoot(store, replica_root, report, location=REPLICA, clock=clock)
-    return StorageWiring(store, storage, replica_root)
+    return StorageWiring(store, storage, replica_root, locks)

@@ -79,6 +79,8 @@ class IngestContext:
     events: EventLog | None = None
     limits: Limits = field(default_factory=Limits)
     fault_point: str | None = None
+    # called before a version is stored: (object id, retention years or None for 永久, year)
+    declare_retention: Callable[[str, int | None, int], None] | None = None
 
     def log(
         self, action: str, obj: str, outcome: str, detail: dict[str, object], conn: Any = None
@@ -449,6 +451,8 @@ def _resume(
         }
     _fault(ctx, "built")
     if entry.state in ("allocated", "built"):
+        if ctx.declare_retention is not None:
+            ctx.declare_retention(object_id, retention.years, case.year)
         _store(entry, ctx, object_id, state)
     _fault(ctx, "stored")
     manifest_sha256 = state["metadata/manifest.txt"]

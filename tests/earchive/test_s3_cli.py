@@ -14,6 +14,8 @@ from types import ModuleType
 
 import pytest
 from minio import Minio
+from minio.error import S3Error
+from minio.retention import Retention
 
 from preservation.ocfl_root import OcflRoot
 from preservation.storage import FsStore
@@ -114,3 +116,53 @@ def test_ingest_search_export_audit_and_repair_on_s3(
         if v.object_name == pdf
     ]
     assert len(versions) == 3  # original, corrupt, repaired: the locked ones all stay
+
+
+def _legal_hold(client: Minio, bucket: str, key: str) -> bool:
+    try:
+        return bool(client.is_object_legal_hold_enabled(bucket, key))
+    except S3Error as exc:  # the server answers "no legal hold configuration" for none
+        if exc.code == "NoSuchObjectLegalHold":
+            return False
+        raise
+
+
+def _retention(client: Minio, bucket: str, key: str) -> Retention | None:
+    try:
+        return client.get_object_retention(bucket, key)
+    except S3Error as exc:
+        if exc.code in (
+            "NoSuchObjectLockConfiguration",
+            "NoSuchObjectRetention",
+            "ObjectLockConfigurationNotFoundError",
+        ):
+            return None
+        raise
+
+
+def test_objects_are_locked_until_disposal_and_permanent_ones_held(
+    cli: Cli, zips: Callable[[], list[Path]], s3_server: object
+) -> None:
+    bucket = servers.S3Server.new_bucket_name(s3_server, "d")
+    _s3_env(cli, s3_server, bucket)
+    results = cli.json_lines("ingest", *map(str, zips()[:8]))
+    client: Minio = s3_server.client()  # type: ignore[attr-defined]
+    seen = set()
+    for r in results:
+        shown = cli.json_lines("show", str(r["id"]))[0]
+        retention, year = str(shown["retention"]), int(str(shown["year"]))
+        root = _object_root(str(r["id"]))
+        key = f"{root}/v1/content/original/case.xml"
+        held = _legal_hold(client, bucket, key)
+        lock = _retention(client, bucket, key)
+        if retention == "Y":  # 永久: a legal hold, no end date
+            assert held, key
+            assert lock is None or lock.retain_until_date is None
+        else:
+            years = int(retention[1:])
+            assert not held
+            assert lock is not None and lock.mode == "COMPLIANCE"
+            until = lock.retain_until_date
+            assert (until.year, until.month, until.day) == (year + 1 + years, 1, 1), (key, until)
+        seen.add(retention == "Y")
+    assert seen == {True, False}  # both kinds were exercised
