@@ -13,7 +13,7 @@ import dataclasses
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +24,7 @@ from earchive.quarantine import QuarantineEntry, read_quarantine
 from earchive.seal_status import SealBadge, seal_badges
 from ingest.casexml import parse_case
 from ingest.pipeline import IngestResult, ingest_path
+from preservation.checks import CheckRun
 from preservation.checks.runs import RunStore
 from preservation.events import Event, verify_chain
 from search import SearchQuery, SearchResult
@@ -60,6 +61,16 @@ class CaseDetail:
     case: CaseRecord | None
     masked: bool
     seals: Mapping[str, SealBadge] = field(default_factory=dict)
+    checks: tuple[CheckRun, ...] = ()  # the latest 四性 run of each stage
+
+
+def latest_runs(runs: Iterable[CheckRun]) -> tuple[CheckRun, ...]:
+    """The newest run of each stage, in GD, YJ, BC order."""
+    newest: dict[str, CheckRun] = {}
+    for run in runs:
+        if run.stage not in newest or run.finished >= newest[run.stage].finished:
+            newest[run.stage] = run
+    return tuple(newest[s] for s in ("GD", "YJ", "BC") if s in newest)
 
 
 class Access:
@@ -134,8 +145,23 @@ class Access:
         masked = self.masks_personal_data
         if case is not None and masked:
             case = _mask_case(case)
-        seals = seal_badges(RunStore(self.archive.engine).runs(archive_id))
-        return CaseDetail(view=view, case=case, masked=masked, seals=seals)
+        runs = list(RunStore(self.archive.engine).runs(archive_id))
+        return CaseDetail(
+            view=view, case=case, masked=masked, seals=seal_badges(runs), checks=latest_runs(runs)
+        )
+
+    def check_report(self, archive_id: str, kind: str, purpose: str = "") -> tuple[bytes, str]:
+        """The 四性检测报告 of an archive's latest runs as ``pdf`` or ``html`` (access recorded)."""
+        self.view(archive_id, purpose)  # enforces fonds, clearance and logs the access
+        runs = latest_runs(RunStore(self.archive.engine).runs(archive_id))
+        if not runs:
+            raise NotFoundError(f"{archive_id}: no 四性 check has run yet")
+        from earchive.checks import write_reports
+
+        with tempfile.TemporaryDirectory(prefix="earchive-report-") as tmp:
+            paths = write_reports(self.archive, Path(tmp), runs, name="report")
+            chosen = next(p for p in paths if p.suffix == f".{kind}")
+            return chosen.read_bytes(), chosen.name
 
     def _case(self, archive_id: str) -> CaseRecord | None:
         try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from earchive.deps import AccessDep
 from earchive.facets import FILTER_PARAMS, build_facets
@@ -78,6 +78,22 @@ def case_page(
         purpose=purpose,
         inline_types=tuple(INLINE_TYPES),
     )
+
+
+@router.get("/archives/{archive_id}/report.{kind}")
+def check_report(
+    archive_id: str,
+    kind: str,
+    access: AccessDep,
+    purpose: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The 四性检测报告 (PDF in Chinese, or HTML) of the archive's latest check runs."""
+    if kind not in ("pdf", "html"):
+        raise HTTPException(status_code=404)
+    data, name = access.check_report(archive_id, kind, purpose)
+    media = "application/pdf" if kind == "pdf" else "text/html; charset=utf-8"
+    disposition = f"inline; filename*=UTF-8''{archive_id}-{name}"
+    return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
 @router.get("/archives/{archive_id}/files/{path:path}")

@@ -43,3 +43,21 @@ def test_case_page_shows_intact_valid_trusted_from_the_latest_check(
     for path in signed:
         assert trusted[(path, "intact")] == trusted[(path, "valid")] == "ok"
         assert trusted[(path, "trusted")] == "ok"
+
+
+def test_case_page_offers_the_check_report_in_chinese(web: Web, client_for: ClientFactory) -> None:
+    import subprocess
+
+    record = web.records[0]
+    check_archive(web.archive, record.id, "gd")
+    admin = client_for("admin")
+    page = admin.get(f"/archives/{record.id}").text
+    assert 'data-testid="report-pdf"' in page and "<td>GD</td>" in page
+    pdf = admin.get(f"/archives/{record.id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-q", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert "四性检测报告" in text and record.archival_code in text
+    outsider = "dept-g" if record.fonds_identifier != "G002" else "dept-s"
+    assert client_for(outsider).get(f"/archives/{record.id}/report.pdf").status_code == 404
