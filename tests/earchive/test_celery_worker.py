@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,7 +157,12 @@ def test_task_of_a_killed_worker_is_redelivered_and_completes_once(
             done = _result(runner, handle, w2)  # the same task, not a new one
             assert done["status"] == "accepted", done
             assert done["archival_code"] == reserved
-            assert f"ingest_package[{handle.id}] succeeded" in w2.log.read_text(errors="replace")
+            # the result can arrive before the worker's log line is flushed: wait for it briefly
+            line = f"ingest_package[{handle.id}] succeeded"
+            deadline = time.monotonic() + 20
+            while line not in w2.log.read_text(errors="replace") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert line in w2.log.read_text(errors="replace"), w2.tail()
             later = _result(runner, runner.submit("ingest_package", {"path": str(second)}), w2)
             assert later["status"] == "accepted", later
             repeat = _result(runner, runner.submit("ingest_package", {"path": str(first)}), w2)
