@@ -19,8 +19,6 @@ from typing import BinaryIO
 from sqlalchemy import create_engine
 
 from earchive.disposal import disposal_date
-from earchive.migrations import MigrationError
-from earchive.migrations import upgrade as upgrade_catalog
 from earchive.search_backend import SearchConfigError, build_index
 from earchive.settings import Settings
 from earchive.stores import StorageConfigError, build_storage
@@ -112,9 +110,12 @@ class Archive:
             (self.home / sub).mkdir(parents=True, exist_ok=True)
         self.settings.storage_dir.mkdir(parents=True, exist_ok=True)
         self.storage.initialize()
+        from earchive.migrations import MigrationError
+        from earchive.migrations import upgrade as upgrade_catalog
+
         try:
             # Alembic ``upgrade head``; idempotent. Users and API tokens have no migration yet.
-            upgrade_catalog(self.engine)
+            upgrade_catalog(self.engine)  # alembic is imported only here, on init
         except MigrationError as exc:
             raise ConfigurationError(str(exc)) from exc
         return self.key_path(create=True)

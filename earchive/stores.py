@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from minio import Minio
 from sqlalchemy import Engine
 
 from earchive.disposal import DisposalLocks
@@ -27,14 +27,10 @@ from earchive.settings import Settings
 from preservation.events import Event, EventLog
 from preservation.ocfl_root import OcflRoot
 from preservation.replication import ReplicaFailure, ReplicaQueue, ReplicatedRoot
-from preservation.storage import (
-    FsStore,
-    ObjectStore,
-    RetentionPolicy,
-    S3Store,
-    StorageError,
-    ensure_bucket,
-)
+from preservation.storage import FsStore, ObjectStore, StorageError
+
+if TYPE_CHECKING:
+    from preservation.storage import S3Store
 
 __all__ = [
     "PRIMARY",
@@ -67,6 +63,10 @@ class StorageWiring:
 def _s3_store(settings: Settings, bucket: str, locks: DisposalLocks | None = None) -> S3Store:
     if not settings.s3_endpoint:
         raise StorageConfigError("EARCHIVE_S3_ENDPOINT is required for S3 storage")
+    from minio import Minio  # only S3 deployments pay for the client
+
+    from preservation.storage import RetentionPolicy, S3Store, ensure_bucket
+
     client = Minio(
         settings.s3_endpoint,
         access_key=settings.s3_access_key or None,
@@ -98,6 +98,8 @@ def primary_store(settings: Settings, locks: DisposalLocks | None = None) -> Obj
 def event_log_store(settings: Settings) -> ObjectStore:
     """Where the sealed event log lives: beside the primary (its own storage root)."""
     if settings.storage == "s3":
+        from preservation.storage import S3Store
+
         primary = _s3_store(settings, settings.s3_bucket)
         return S3Store(
             primary.client, primary.bucket, prefix="event-log", retention=primary.retention

@@ -9,7 +9,6 @@ from .context import CheckContext, CheckContextError, FileFacts
 from .engine import Check, CheckRun, ItemFinding, UnknownItemError, registry, run_checks
 from .registration import FORM_NAME, RegistrationEntry, RegistrationError, RegistrationForm
 from .report_html import report_html, report_json
-from .report_pdf import ReportError, write_report_pdf
 from .runs import RunStore, RunStoreError
 from .tools import tool_versions
 
@@ -35,3 +34,12 @@ __all__ = [
     "tool_versions",
     "write_report_pdf",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The PDF report (reportlab) loads on first use: most commands never render one."""
+    if name in ("ReportError", "write_report_pdf"):
+        from . import report_pdf
+
+        return getattr(report_pdf, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
