@@ -72,6 +72,7 @@ _DOC_COLUMNS = (
     "body",
 )
 _FILTERS = ("task_code", "year", "department", "result", "retention", "security_classification")
+_FACET_COLUMNS = ", ".join(f"d.{name}" for name in FACETS)
 _BM25 = "bm25(docs_fts, 10.0, 1.0, 5.0)"  # title counts most, then identifiers, then body
 _BUSY_TIMEOUT_S = 10.0
 
@@ -190,7 +191,8 @@ class SqliteFtsIndex:
             text = query.text.strip()
             if text and self._exact(conn, text, where, params):
                 matched = (
-                    "SELECT d.id AS id, ? AS rank FROM docs d WHERE (d.electronic_record_code = ? "
+                    f"SELECT d.id AS id, ? AS rank, {_FACET_COLUMNS} FROM docs d "
+                    "WHERE (d.electronic_record_code = ? "
                     "OR d.archival_code = ? OR d.archive_id = ?)"
                     + "".join(f" AND {w}" for w in where)
                 )
@@ -201,15 +203,15 @@ class SqliteFtsIndex:
                     return SearchResult(total=0, hits=(), facets={})
                 fts = " ".join('"' + w.replace('"', '""') + '"' for w in words)
                 matched = (
-                    f"SELECT d.id AS id, {_BM25} AS rank FROM docs_fts JOIN docs d "
-                    "ON d.id = docs_fts.rowid WHERE docs_fts MATCH ?"
+                    f"SELECT d.id AS id, {_BM25} AS rank, {_FACET_COLUMNS} "
+                    "FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid WHERE docs_fts MATCH ?"
                     + "".join(f" AND {w}" for w in where)
                 )
                 params = [fts, *params]
             else:
-                matched = "SELECT d.id AS id, 0.0 AS rank FROM docs d WHERE 1 = 1" + "".join(
-                    f" AND {w}" for w in where
-                )
+                matched = (
+                    f"SELECT d.id AS id, 0.0 AS rank, {_FACET_COLUMNS} FROM docs d WHERE 1 = 1"
+                ) + "".join(f" AND {w}" for w in where)
             # the match (FTS5 + bm25) runs once into a connection-private temp table; the count,
             # the page of hits and every facet are then read from it
             conn.execute(f"CREATE TEMP TABLE m AS {matched}", params)
@@ -275,8 +277,8 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
 
 
 def _facet(conn: sqlite3.Connection, name: str) -> dict[str, int]:
+    # the facet columns were copied into ``m`` with the match: no second pass over the wide docs
     rows = conn.execute(
-        f"SELECT d.{name}, count(*) AS n FROM m JOIN docs d ON d.id = m.id "
-        f"GROUP BY d.{name} ORDER BY n DESC, d.{name}"
+        f"SELECT {name}, count(*) AS n FROM m GROUP BY {name} ORDER BY n DESC, {name}"
     ).fetchall()
     return {str(value): int(n) for value, n in rows}
