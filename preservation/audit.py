@@ -79,8 +79,8 @@ class AuditRun:
 def _discover(root: OcflRoot) -> tuple[list[str], list[str]]:
     """(object ids found in the store, object roots whose id cannot be read)."""
     ids, unreadable = [], []
-    for key in root.store.list():
-        match = _DECLARATION_KEY.fullmatch(key)
+    for objroot in root.object_roots():
+        match = _DECLARATION_KEY.fullmatch(f"{objroot}/{OBJECT_DECLARATION[0]}")
         if match is None:
             continue
         objroot, encoded = match.groups()
@@ -105,6 +105,9 @@ def _stored_id(store: ObjectStore, objroot: str) -> str | None:
     except (UnicodeDecodeError, ValueError, AttributeError):
         return None
     return found if isinstance(found, str) and found else None
+
+
+_LEDGER_BATCH = 100
 
 
 def _order(candidates: Iterable[str], ledger: AuditLedger, location: str) -> list[str]:
@@ -148,8 +151,10 @@ def audit_root(
         ThreadPoolExecutor(workers, "fixity-object") as objects,
     ):
         waiting, running = deque(todo), deque[Future[ObjectAudit]]()
+        pending: list[tuple[str, datetime, str]] = []  # ledger rows, written in batches
         while waiting or running:
-            while waiting and len(running) < workers and not out_of_time():
+            # a few objects queued per worker keep both cores hashing while results are read
+            while waiting and len(running) < workers * 4 and not out_of_time():
                 oid = waiting.popleft()
                 if oid in unreadable_roots:
                     running.append(objects.submit(unreadable_root, oid, ctx))
@@ -158,10 +163,14 @@ def audit_root(
             if not running:
                 break
             done = running.popleft().result()
-            ledger.record(ctx.location, done.object_id, done.audited_at, done.outcome.value)
+            pending.append((done.object_id, done.audited_at, done.outcome.value))
+            if len(pending) >= _LEDGER_BATCH:
+                ledger.record_many(ctx.location, pending)
+                pending.clear()
             if done.outcome is Status.FAIL and ctx.record is not None:
                 ctx.record(_object_event(done, ctx))
             results.append(done)
+        ledger.record_many(ctx.location, pending)
     run = AuditRun(
         location=ctx.location,
         started=started,

@@ -7,7 +7,7 @@ resume oldest-first. Reads/writes: the engine passed in. Raises SQLAlchemy error
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -60,10 +60,21 @@ class AuditLedger:
 
     def record(self, location: str, object_id: str, at: datetime, outcome: str) -> None:
         """Remember that ``object_id`` was audited in ``location`` at ``at`` (upsert)."""
-        key = (fixity_audits.c.location == location) & (fixity_audits.c.object_id == object_id)
-        values = {"last_audit": _aware(at), "outcome": outcome}
+        self.record_many(location, [(object_id, at, outcome)])
+
+    def record_many(self, location: str, audits: Sequence[tuple[str, datetime, str]]) -> None:
+        """Remember several audits of ``location`` in one transaction (object id, at, outcome)."""
+        if not audits:
+            return
         with self.engine.begin() as conn:
-            if conn.execute(fixity_audits.update().where(key).values(**values)).rowcount == 0:
-                conn.execute(
-                    fixity_audits.insert().values(location=location, object_id=object_id, **values)
+            for object_id, at, outcome in audits:
+                key = (fixity_audits.c.location == location) & (
+                    fixity_audits.c.object_id == object_id
                 )
+                values = {"last_audit": _aware(at), "outcome": outcome}
+                if conn.execute(fixity_audits.update().where(key).values(**values)).rowcount == 0:
+                    conn.execute(
+                        fixity_audits.insert().values(
+                            location=location, object_id=object_id, **values
+                        )
+                    )

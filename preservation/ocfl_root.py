@@ -203,10 +203,28 @@ class OcflRoot:
             raise InventoryError(f"{root}/{version}/{INVENTORY} does not match its sidecar")
         return _parse_inventory(data, f"{root}/{version}/{INVENTORY}")
 
+    def object_roots(self) -> Iterator[str]:
+        """Yield every folder holding an object declaration, in key order (visible or not).
+
+        Walks the layout's levels (three hash tuples, then the object folder) folder by folder,
+        so the cost grows with the number of objects, not with the number of stored files.
+        """
+        levels = [""]
+        for _ in range(int(LAYOUT_CONFIG["numberOfTuples"]) + 1):
+            levels = [
+                f"{parent}/{name}" if parent else name
+                for parent in levels
+                for name in self.store.children(parent)
+                if parent or name != "extensions"
+            ]
+        for root in sorted(levels):
+            if self.store.exists(f"{root}/{OBJECT_DECLARATION[0]}"):
+                yield root
+
     def object_ids(self) -> Iterator[str]:
         """Yield the id of every visible object (one with a root inventory), in key order."""
-        for key in self.store.list():
-            match = _OBJECT_DECLARATION_KEY.fullmatch(key)
+        for root in self.object_roots():
+            match = _OBJECT_DECLARATION_KEY.fullmatch(f"{root}/{OBJECT_DECLARATION[0]}")
             if match is None:
                 continue
             found = self._read_root_at(match.group(1))

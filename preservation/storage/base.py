@@ -53,3 +53,11 @@ class ObjectStore(Protocol):
     def list(self, prefix: str = "") -> Iterator[str]:
         """Yield the keys starting with ``prefix`` (a plain string prefix), sorted by code point."""
         ...
+
+    def children(self, folder: str = "") -> Iterator[str]:
+        """Yield the names of the sub-folders directly under ``folder`` ("" = the root), sorted.
+
+        Lets a caller that knows the hierarchy (the OCFL layout) walk it level by level
+        instead of listing every key.
+        """
+        ...

@@ -215,6 +215,21 @@ class FsStore:
             if key.startswith(prefix):
                 yield key
 
+    def children(self, folder: str = "") -> Iterator[str]:
+        """Sorted names of the sub-directories directly under ``folder``."""
+        directory = self._path(folder) if folder else self.root
+        try:
+            names = [
+                e.name
+                for e in os.scandir(directory)
+                if e.is_dir(follow_symlinks=False) and not e.name.startswith(TEMP_PREFIX)
+            ]
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError as exc:
+            raise StorageError(f"cannot list {directory}: {exc}") from exc
+        yield from sorted(names)
+
     def _walk(self, directory: Path, base: str) -> Iterator[str]:
         try:
             entries = builtins.list(os.scandir(directory))

@@ -361,6 +361,16 @@ class S3Store:
                     continue
         yield from sorted(keys)
 
+    def children(self, folder: str = "") -> Iterator[str]:
+        """Sorted names of the "folders" (common prefixes) directly under ``folder``."""
+        prefix = self._root + (f"{folder}/" if folder else "")
+        names: builtins.list[str] = []
+        with _translated(f"list folders of {folder!r}"):
+            for item in self.client.list_objects(self.bucket, prefix=prefix or None):
+                name = item.object_name or ""
+                if item.is_dir and name.startswith(prefix):
+                    names.append(name[len(prefix) :].rstrip("/"))
+        yield from sorted(n for n in names if n)
 
     # -- repair (restore from a replica) ------------------------------------------------------
 
@@ -382,9 +392,10 @@ class S3Store:
             if self._stored_sha256(name) == expected_sha256:
                 return False
             sha = hashlib.sha256()
-            with tempfile.SpooledTemporaryFile(max_size=self.part_size) as spool, _opened(
-                source
-            ) as stream:
+            with (
+                tempfile.SpooledTemporaryFile(max_size=self.part_size) as spool,
+                _opened(source) as stream,
+            ):
                 while block := stream.read(MiB):
                     sha.update(block)
                     spool.write(block)
@@ -407,6 +418,7 @@ class S3Store:
             if self._stored_sha256(name) != expected_sha256:
                 raise StorageError(f"S3: repaired {key!r} does not read back as {expected_sha256}")
         return True
+
 
 def ensure_bucket(client: Minio, bucket: str, *, object_lock: bool) -> None:
     """Create ``bucket`` if missing; with ``object_lock`` (which turns versioning on) required.

@@ -89,6 +89,15 @@ class StoreContract:
         assert isinstance(store, ObjectStore)
         assert not hasattr(store, "delete")
 
+    def test_children_lists_sub_folders_one_level_at_a_time(self, store: ObjectStore) -> None:
+        for key in ("t/b/x.bin", "t/a/y.bin", "t/a/deep/z.bin", "t/档案/w.bin", "t/top.bin"):
+            store.put(key, b"1")
+        assert list(store.children("t")) == sorted(["a", "b", "档案"])
+        assert list(store.children("t/a")) == ["deep"]
+        assert list(store.children("t/a/deep")) == []
+        assert list(store.children("t/none")) == []
+        assert "t" in list(store.children(""))
+
     def test_round_trip_bytes_path_and_stream(self, store: ObjectStore, tmp_path: Path) -> None:
         store.put("a/bytes.bin", b"hello")
         source = tmp_path / "src.bin"
