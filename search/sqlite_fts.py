@@ -204,7 +204,9 @@ class SqliteFtsIndex:
                 fts = " ".join('"' + w.replace('"', '""') + '"' for w in words)
                 matched = (
                     f"SELECT d.id AS id, {_BM25} AS rank, {_FACET_COLUMNS} "
-                    "FROM docs_fts CROSS JOIN docs d ON d.id = docs_fts.rowid WHERE docs_fts MATCH ?"
+                    # CROSS JOIN: the full-text match drives the join, never a filter index scan
+                    "FROM docs_fts CROSS JOIN docs d ON d.id = docs_fts.rowid "
+                    "WHERE docs_fts MATCH ?"
                     + "".join(f" AND {w}" for w in where)
                 )
                 params = [fts, *params]
