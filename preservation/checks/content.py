@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import re
 import warnings
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 import pikepdf
@@ -17,6 +18,7 @@ import pikepdf
 from package.errors import ManifestError
 from package.manifest import MANIFEST_PATH, parse_manifest
 from preservation.formats import declared_matches
+from standards.case import CaseRecord, FileEntry
 from standards.finding import Finding, Status
 from standards.findings import make
 
@@ -33,6 +35,13 @@ def _archived_path(path: str) -> str:
 
 
 # -- x-1-3 content attributes -----------------------------------------------------------------
+def _archived_entries(case: CaseRecord, paths: Sequence[str]) -> list[tuple[FileEntry, str]]:
+    """The case.xml file entries whose originals the version holds, with their logical paths."""
+    held = set(paths)
+    pairs = [(entry, _archived_path(entry.path)) for entry in case.files]
+    return [(entry, path) for entry, path in pairs if path in held]
+
+
 def sizes(ctx: CheckContext) -> list[Finding]:
     if ctx.case is None:
         return manual(f"{ctx.stage}-1-3-1", "case.xml could not be read")
@@ -54,12 +63,10 @@ def sizes(ctx: CheckContext) -> list[Finding]:
 def formats_match(ctx: CheckContext) -> list[Finding]:
     if ctx.case is None:
         return manual(f"{ctx.stage}-1-3-2", "case.xml could not be read")
-    found, count = [], 0
-    for entry in ctx.case.files:
-        path = _archived_path(entry.path)
-        if path not in ctx.paths:
-            continue
-        count += 1
+    found: list[Finding] = []
+    archived = _archived_entries(ctx.case, ctx.paths)
+    count = len(archived)
+    for entry, path in archived:
         fmt = ctx.facts(path).format
         if not declared_matches(entry.format, fmt):
             found.append(
@@ -202,12 +209,10 @@ def sender_digests(ctx: CheckContext) -> list[Finding]:
     """Archived originals equal what the sender declared (case.xml SM3/SHA-256)."""
     if ctx.case is None:
         return manual(f"{ctx.stage}-1-5-2", "case.xml could not be read")
-    found, count = [], 0
-    for entry in ctx.case.files:
-        path = _archived_path(entry.path)
-        if path not in ctx.paths:
-            continue
-        count += 1
+    found: list[Finding] = []
+    archived = _archived_entries(ctx.case, ctx.paths)
+    count = len(archived)
+    for entry, path in archived:
         have = ctx.facts(path).digests
         if have.sm3 != entry.sm3.lower() or (entry.sha256 and have.sha256 != entry.sha256.lower()):
             found.append(
