@@ -7,8 +7,6 @@ its own: each method delegates to the stage packages.
 from __future__ import annotations
 
 import multiprocessing
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,8 +20,7 @@ from earchive.disposal import disposal_date
 from earchive.search_backend import SearchConfigError, build_index
 from earchive.settings import Settings
 from earchive.stores import StorageConfigError, build_storage
-from ingest.casexml import parse_case
-from ingest.indexing import build_document, dequeue, queued
+from ingest.indexing import StoredDocumentError, dequeue, queued, stored_document
 from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
 from package.bagit import export_bag
 from package.signature import Signer, generate_key, load_signer
@@ -288,21 +285,14 @@ class Archive:
             record = self.catalog.get(archive_id)
             if record is None:
                 continue
-            with tempfile.TemporaryDirectory() as tmp:
-                root = Path(tmp)
-                for p in self.version_paths(archive_id):
-                    if p.startswith("original/"):
-                        target = root / p
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        with self.open_file(archive_id, p) as src, open(target, "wb") as dst:
-                            shutil.copyfileobj(src, dst)
-                case, _ = parse_case((root / "original" / "case.xml").read_bytes())
-                if case is None:
-                    continue
-                try:
-                    self.index.index_many([build_document(record, case, root)])
-                except SearchIndexError:
-                    continue  # the index is unreachable: the row stays queued for the next run
+            try:
+                document = stored_document(self.storage, record)
+            except StoredDocumentError:
+                continue  # stays queued; `earchive check` reports the unreadable case.xml
+            try:
+                self.index.index_many([document])
+            except SearchIndexError:
+                continue  # the index is unreachable: the row stays queued for the next run
                 with self.engine.begin() as conn:
                     dequeue(conn, archive_id)
                 done += 1

@@ -11,12 +11,9 @@ configuration error or index failure.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,21 +21,29 @@ from rich.console import Console
 
 from earchive.archive import Archive, ConfigurationError, NotFoundError
 from earchive.settings import Settings
-from ingest.casexml import parse_case
-from ingest.indexing import build_document, dequeue, queue_for_indexing
+from ingest.indexing import StoredDocumentError, dequeue, queue_for_indexing, stored_document
 from preservation.storage import StorageError
 from preservation.text import TextExtractionError
 from search.catalog import CatalogError
 from search.index import IndexDocument, SearchIndexError
-from search.records import ArchiveRecord
 from search.reindex import replace_all
+from standards.errors import UnsafePathError
 
 __all__ = ["ReindexReport", "register", "run_reindex"]
 
 _err = Console(stderr=True)
 _out = Console()
 #: What leaves one archive out of the new index without stopping the others.
-_ARCHIVE_ERRORS = (NotFoundError, StorageError, OSError, TextExtractionError, KeyError, ValueError)
+_ARCHIVE_ERRORS = (
+    NotFoundError,
+    StorageError,
+    OSError,
+    TextExtractionError,
+    StoredDocumentError,
+    UnsafePathError,
+    KeyError,
+    ValueError,
+)
 
 
 @dataclass
@@ -49,24 +54,6 @@ class ReindexReport:
     left_out: dict[str, str] = field(default_factory=dict)
 
 
-def stored_document(archive: Archive, record: ArchiveRecord) -> IndexDocument:
-    """The index document of ``record``'s current version, from its original files in storage."""
-    with tempfile.TemporaryDirectory(prefix="earchive-reindex-") as tmp:
-        root = Path(tmp)
-        for logical in archive.version_paths(record.id):
-            if logical.startswith("original/"):
-                target = root / logical
-                if root.resolve() not in target.resolve().parents:
-                    raise ValueError(f"unsafe logical path {logical!r}")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open_file(record.id, logical) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-        case, findings = parse_case((root / "original" / "case.xml").read_bytes())
-        if case is None:
-            raise ValueError(f"case.xml does not parse: {findings[:1]}")
-        return build_document(record, case, root)
-
-
 def run_reindex(archive: Archive) -> ReindexReport:
     """Replace ``archive``'s search index with documents built from its catalog and storage."""
     report = ReindexReport()
@@ -75,7 +62,7 @@ def run_reindex(archive: Archive) -> ReindexReport:
     def documents() -> Iterator[IndexDocument]:
         for record in archive.catalog.iter_archives():
             try:
-                doc = stored_document(archive, record)
+                doc = stored_document(archive.storage, record)
             except _ARCHIVE_ERRORS as exc:
                 report.left_out[record.id] = str(exc)
                 continue

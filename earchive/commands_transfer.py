@@ -67,8 +67,15 @@ def plan_cmd(as_json: JsonOpt = False) -> None:
         entries = plan(Archive(Settings()))
     for e in entries:
         if as_json:
-            _emit({"id": e.archive_id, "archival_code": e.archival_code, "formed": e.formed,
-                   "deadline": e.deadline, "status": e.status})
+            _emit(
+                {
+                    "id": e.archive_id,
+                    "archival_code": e.archival_code,
+                    "formed": e.formed,
+                    "deadline": e.deadline,
+                    "status": e.status,
+                }
+            )
         else:
             out.print(f"{e.status:<12} {e.deadline}  {e.archival_code}  {e.archive_id}")
 
@@ -76,27 +83,43 @@ def plan_cmd(as_json: JsonOpt = False) -> None:
 @transfer_app.command("run")
 def run_cmd(
     to: Annotated[Path, typer.Option("--to", help="Deliver into this directory.")],
-    ids: Annotated[list[str] | None, typer.Option("--ids", help="Archive ids (repeatable); "
-                                                  "default: all due or overdue.")] = None,
+    ids: Annotated[
+        list[str] | None,
+        typer.Option("--ids", help="Archive ids (repeatable); default: all due or overdue."),
+    ] = None,
     receiver: Annotated[str, typer.Option(help="接收单位.")] = "综合档案馆",
     inline_limit: Annotated[int, typer.Option(help="Embed files up to this many bytes.")] = 1 << 20,
     as_json: JsonOpt = False,
 ) -> None:
     """YJ-check, package (DA/T 48 EEPs, 文件目录, 登记表) and deliver to a directory."""
     with _errors():
-        sent = run_transfer(Archive(Settings()), to, ids, receiver=receiver,
-                            inline_limit=inline_limit)
+        sent = run_transfer(
+            Archive(Settings()), to, ids, receiver=receiver, inline_limit=inline_limit
+        )
     pkg = sent.package
-    summary = {"batch_id": pkg.batch_id, "target": sent.delivery.target,
-               "items": [{"id": i.archive_id, "archival_code": i.archival_code,
-                          "eep": i.eep_path, "sm3": i.eep.sm3} for i in pkg.items],
-               "refused": [f.as_dict() for f in pkg.refused],
-               "copied": len(sent.delivery.copied), "skipped": len(sent.delivery.skipped)}
+    summary = {
+        "batch_id": pkg.batch_id,
+        "target": sent.delivery.target,
+        "items": [
+            {
+                "id": i.archive_id,
+                "archival_code": i.archival_code,
+                "eep": i.eep_path,
+                "sm3": i.eep.sm3,
+            }
+            for i in pkg.items
+        ],
+        "refused": [f.as_dict() for f in pkg.refused],
+        "copied": len(sent.delivery.copied),
+        "skipped": len(sent.delivery.skipped),
+    }
     if as_json:
         _emit(summary)
     else:
-        out.print(f"batch {pkg.batch_id}: {len(pkg.items)} archives delivered to "
-                  f"{sent.delivery.target}, {len(pkg.refused)} refused")
+        out.print(
+            f"batch {pkg.batch_id}: {len(pkg.items)} archives delivered to "
+            f"{sent.delivery.target}, {len(pkg.refused)} refused"
+        )
         for f in pkg.refused:
             out.print(f"  [red]refused[/red] {f.message}")
     if pkg.refused:
@@ -112,8 +135,9 @@ def status_cmd(as_json: JsonOpt = False) -> None:
         if as_json:
             _emit(dict(r.__dict__))
         else:
-            out.print(f"{r.batch_id}  {r.status:<24} {r.items} sent, {r.refused} refused  "
-                      f"{r.target}")
+            out.print(
+                f"{r.batch_id}  {r.status:<24} {r.items} sent, {r.refused} refused  {r.target}"
+            )
 
 
 @transfer_app.command("receipt")

@@ -76,8 +76,9 @@ def outcome_of(run: CheckRun) -> CheckOutcome:
         row = counts.setdefault(prop, {})
         row[r.finding.status.value] = row.get(r.finding.status.value, 0) + 1
     encrypted = any(r.finding.failed and "ENCRYPT" in r.finding.code for r in run.results)
-    return CheckOutcome(run.archive_id, run.failed, encrypted, counts,
-                        tuple(r.finding for r in run.results))
+    return CheckOutcome(
+        run.archive_id, run.failed, encrypted, counts, tuple(r.finding for r in run.results)
+    )
 
 
 def plan(archive: Archive, today: date | None = None) -> list[PlanEntry]:
@@ -86,8 +87,9 @@ def plan(archive: Archive, today: date | None = None) -> list[PlanEntry]:
     today = today or archive.clock().date()
     done = TransferLedger(archive.writer).transferred()
     return [
-        plan_entry(policy, r.id, r.archival_code, r.transact_time.date(), r.retention, today,
-                   r.id in done)
+        plan_entry(
+            policy, r.id, r.archival_code, r.transact_time.date(), r.retention, today, r.id in done
+        )
         for r in archive.catalog.iter_archives()
     ]
 
@@ -102,8 +104,14 @@ def _font() -> tuple[Path | None, int]:
     return font.path, font.index
 
 
-def run_transfer(archive: Archive, to: Path, ids: Sequence[str] | None = None, *,
-                 receiver: str = "综合档案馆", inline_limit: int = 1 << 20) -> Sent:
+def run_transfer(
+    archive: Archive,
+    to: Path,
+    ids: Sequence[str] | None = None,
+    *,
+    receiver: str = "综合档案馆",
+    inline_limit: int = 1 << 20,
+) -> Sent:
     """YJ-check, encapsulate and package ``ids`` (default: every due or overdue archive), keep
     the package under ``<home>/transfers/`` and deliver it into ``to``."""
     if ids is None:
@@ -118,9 +126,15 @@ def run_transfer(archive: Archive, to: Path, ids: Sequence[str] | None = None, *
     units = units or [archive.settings.agent]
     font, index = _font()
     request = TransferRequest(
-        batch_id=batch_id, task_name=f"电子档案移交 {batch_id}", sender="、".join(units),
-        receiver=receiver, created=now, agent=archive.settings.agent,
-        inline_limit=inline_limit, font=font, font_index=index,
+        batch_id=batch_id,
+        task_name=f"电子档案移交 {batch_id}",
+        sender="、".join(units),
+        receiver=receiver,
+        created=now,
+        agent=archive.settings.agent,
+        inline_limit=inline_limit,
+        font=font,
+        font_index=index,
     )
     built = build_transfer_package(
         archive.home / "transfers" / batch_id,
@@ -131,34 +145,55 @@ def run_transfer(archive: Archive, to: Path, ids: Sequence[str] | None = None, *
     )
     delivered = DirectoryDelivery(to).deliver(built.path)
     TransferLedger(archive.writer).record_batch(
-        batch_id, now, delivered.target, [(i.archive_id, i.archival_code) for i in built.items],
-        built.registration.refused)
+        batch_id,
+        now,
+        delivered.target,
+        [(i.archive_id, i.archival_code) for i in built.items],
+        built.registration.refused,
+    )
     agent = archive.settings.agent
     for item in built.items:
-        archive.events.record(Event(agent, "transfer", item.archive_id, "sent", now,
-                                    {"batch": batch_id, "eep": item.eep_path, "sm3": item.eep.sm3}))
+        archive.events.record(
+            Event(
+                agent,
+                "transfer",
+                item.archive_id,
+                "sent",
+                now,
+                {"batch": batch_id, "eep": item.eep_path, "sm3": item.eep.sm3},
+            )
+        )
     for archive_id in built.registration.refused:
-        archive.events.record(Event(agent, "transfer", archive_id, "refused", now,
-                                    {"batch": batch_id}))
+        archive.events.record(
+            Event(agent, "transfer", archive_id, "refused", now, {"batch": batch_id})
+        )
     return Sent(built, delivered)
 
 
-def receive_package(archive: Archive, package_dir: Path, sender_key_pem: str
-                    ) -> tuple[Receipt, Path]:
+def receive_package(
+    archive: Archive, package_dir: Path, sender_key_pem: str
+) -> tuple[Receipt, Path]:
     """Bureau side: verify a delivered package, write ``<package>.receipt.json`` beside it
     (signed with this archive's key) and return the receipt and its path. Ingesting the EEPs
     into this archive is not done yet."""
     if not package_dir.is_dir():
         raise NotFoundError(str(package_dir))
-    receipt = receive(package_dir, sender_key_pem, receiver=archive.settings.agent,
-                      clock=archive.clock)
+    receipt = receive(
+        package_dir, sender_key_pem, receiver=archive.settings.agent, clock=archive.clock
+    )
     data = receipt_json(receipt, archive.signer)
     path = package_dir.with_name(package_dir.name + RECEIPT_SUFFIX)
     path.write_bytes(data)
-    archive.events.record(Event(archive.settings.agent, "receive", receipt.batch_id or
-                                package_dir.name, receipt.code, receipt.received_at,
-                                {"items": str(len(receipt.items)), "receipt_sm3":
-                                 digest_bytes(data).sm3}))
+    archive.events.record(
+        Event(
+            archive.settings.agent,
+            "receive",
+            receipt.batch_id or package_dir.name,
+            receipt.code,
+            receipt.received_at,
+            {"items": str(len(receipt.items)), "receipt_sm3": digest_bytes(data).sm3},
+        )
+    )
     return receipt, path
 
 
@@ -167,9 +202,20 @@ def accept_receipt(archive: Archive, receipt_path: Path, receiver_key_pem: str) 
     data = receipt_path.read_bytes()
     receipt = verify_receipt(data, receiver_key_pem)
     TransferLedger(archive.writer).record_receipt(
-        receipt.batch_id, receipt.code, receipt.received_at, digest_bytes(data).sm3,
-        {i.archival_code: ("accepted" if i.code == "accepted" else i.code)
-         for i in receipt.items})
-    archive.events.record(Event(archive.settings.agent, "receipt", receipt.batch_id,
-                                receipt.code, archive.clock(), {"items": str(len(receipt.items))}))
+        receipt.batch_id,
+        receipt.code,
+        receipt.received_at,
+        digest_bytes(data).sm3,
+        {i.archival_code: ("accepted" if i.code == "accepted" else i.code) for i in receipt.items},
+    )
+    archive.events.record(
+        Event(
+            archive.settings.agent,
+            "receipt",
+            receipt.batch_id,
+            receipt.code,
+            archive.clock(),
+            {"items": str(len(receipt.items))},
+        )
+    )
     return receipt

@@ -7,6 +7,8 @@ and a row in ``index_queue`` that ``retry_pending`` works off later.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import (
@@ -22,12 +24,15 @@ from sqlalchemy import (
     select,
 )
 
+from ingest.casexml import parse_case
+from preservation.ocfl_root import OcflRoot
 from preservation.text import TextExtractionError, extract_text
 from search.catalog import ArchiveRecord
 from search.index import IndexDocument, SearchIndex, SearchIndexError
 from standards.case import CaseRecord
 from standards.finding import Finding, Status
 from standards.findings import make
+from standards.paths import check_relative_path
 
 metadata = MetaData()
 
@@ -84,6 +89,36 @@ def build_document(record: ArchiveRecord, case: CaseRecord, content_root: Path) 
         applicant_name=record.applicant_name,
         text="\n".join(texts),
     )
+
+
+class StoredDocumentError(Exception):
+    """An archive's stored originals cannot give an index document (case.xml unreadable)."""
+
+
+def stored_document(
+    storage: OcflRoot, record: ArchiveRecord, version: str | None = None
+) -> IndexDocument:
+    """The index document of an archive, from its original files in storage (default: head).
+
+    The originals are streamed to a temporary folder (text extraction needs files) and removed.
+    """
+    with tempfile.TemporaryDirectory(prefix="earchive-index-") as tmp:
+        root = Path(tmp)
+        for logical in storage.version_state(record.object_id, version):
+            if not logical.startswith("original/"):
+                continue
+            target = root / check_relative_path(logical)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with (
+                storage.open_file(record.object_id, logical, version) as src,
+                open(target, "wb") as dst,
+            ):
+                shutil.copyfileobj(src, dst, 1 << 20)
+        case, findings = parse_case((root / "original" / "case.xml").read_bytes())
+        if case is None:
+            first = findings[0].message if findings else "unreadable"
+            raise StoredDocumentError(f"{record.id}: case.xml does not parse: {first}")
+        return build_document(record, case, root)
 
 
 def index_version(

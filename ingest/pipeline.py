@@ -13,7 +13,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ from ingest import journal, workarea
 from ingest.casexml import parse_case
 from ingest.counters import allocate_item_number
 from ingest.indexing import index_version, queue_for_indexing
-from ingest.measure import Measured, list_files, measure
+from ingest.measure import Measured, list_files, measure_all
 from ingest.rules import check_case
 from ingest.unpack import Limits, package_name, unpack
 from package.aip import build_version
@@ -161,10 +160,8 @@ def _package_digest(measured: dict[str, Measured]) -> str:
 
 
 def _measure_all(root: Path) -> dict[str, Measured]:
-    """case.xml and every file under A/ B/ C/, measured on two threads (hashlib frees the GIL)."""
-    rels = ["case.xml", *list_files(root)]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(rels, pool.map(lambda r: measure(root, r), rels), strict=True))
+    """case.xml and every file under A/ B/ C/, each read and hashed once."""
+    return measure_all(root, ["case.xml", *list_files(root)])
 
 
 def _quarantine(
