@@ -153,6 +153,12 @@ class EventLog:
         return _row_event(row) if row is not None else None
 
 
+def _chain(
+    code: str, message: str, expected: str, found: str, status: Status = Status.FAIL
+) -> Finding:
+    return Finding(code, status, message, dat70="BC-4-3", expected=expected, found=found)
+
+
 def verify_chain(log: Iterator[Event] | list[Event], start_hash: str = GENESIS) -> list[Finding]:
     """Walk the chain; one FAIL finding per broken link (edited, deleted or reordered entry)."""
     findings: list[Finding] = []
@@ -160,48 +166,17 @@ def verify_chain(log: Iterator[Event] | list[Event], start_hash: str = GENESIS) 
     for ev in log:
         count += 1
         if expected_seq is not None and ev.seq != expected_seq:
-            findings.append(
-                Finding(
-                    code="EVENT_LOG_GAP",
-                    status=Status.FAIL,
-                    message=f"event {expected_seq} to {ev.seq - 1} missing (deleted)",
-                    dat70="BC-4-3",
-                    expected=str(expected_seq),
-                    found=str(ev.seq),
-                )
-            )
+            missing = f"event {expected_seq} to {ev.seq - 1} missing (deleted)"
+            findings.append(_chain("EVENT_LOG_GAP", missing, str(expected_seq), str(ev.seq)))
         if ev.prev_hash != prev:
-            findings.append(
-                Finding(
-                    code="EVENT_LOG_BROKEN",
-                    status=Status.FAIL,
-                    message=f"event {ev.seq} does not follow the previous entry",
-                    dat70="BC-4-3",
-                    expected=prev,
-                    found=ev.prev_hash,
-                )
-            )
+            broken = f"event {ev.seq} does not follow the previous entry"
+            findings.append(_chain("EVENT_LOG_BROKEN", broken, prev, ev.prev_hash))
         recomputed = event_hash(ev.prev_hash, ev)
         if recomputed != ev.hash:
-            findings.append(
-                Finding(
-                    code="EVENT_LOG_TAMPERED",
-                    status=Status.FAIL,
-                    message=f"event {ev.seq} was changed after it was written",
-                    dat70="BC-4-3",
-                    expected=ev.hash,
-                    found=recomputed,
-                )
-            )
+            changed = f"event {ev.seq} was changed after it was written"
+            findings.append(_chain("EVENT_LOG_TAMPERED", changed, ev.hash, recomputed))
         prev, expected_seq = ev.hash, ev.seq + 1
     if not findings:
-        findings.append(
-            Finding(
-                code="EVENT_LOG_INTACT",
-                status=Status.PASS,
-                message=f"{count} events, chain intact",
-                dat70="BC-4-3",
-                found=prev,
-            )
-        )
+        intact = f"{count} events, chain intact"
+        findings.append(_chain("EVENT_LOG_INTACT", intact, "", prev, Status.PASS))
     return findings
