@@ -16,14 +16,28 @@ from earchive.archive import Archive
 from earchive.auth import SessionCodec, UserStore, load_secret
 from earchive.authentication import AuthenticationMiddleware, Authenticator
 from earchive.errors import install_error_handlers
+from earchive.job_board import JobBoard
+from earchive.login_guard import LoginGuard
 from earchive.routes import (
+    api_admin,
+    api_applicants,
     api_archives,
     api_audit,
+    api_bureau,
     api_cases,
+    api_checks,
+    api_fixity,
+    api_objections,
+    api_reminders,
     api_search,
+    api_transfers,
+    ui_applicants,
     ui_auth,
+    ui_checks,
+    ui_objections,
     ui_pages,
     ui_staff,
+    ui_transfers,
 )
 from earchive.security_headers import SecurityHeadersMiddleware
 from earchive.ui import STATIC_DIR, render_error
@@ -46,7 +60,13 @@ def create_app(archive: Archive) -> FastAPI:
     app.state.users = users
     app.state.sessions = sessions
     install_error_handlers(app, render_error)
-    app.add_middleware(AuthenticationMiddleware, authenticator=Authenticator(users, sessions))
+    app.state.jobs = JobBoard(archive.clock)
+    app.state.login_guard = guard = LoginGuard(
+        archive.events.record, archive.clock, archive.settings.agent
+    )
+    app.add_middleware(
+        AuthenticationMiddleware, authenticator=Authenticator(users, sessions), guard=guard
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -55,6 +75,29 @@ def create_app(archive: Archive) -> FastAPI:
         """Liveness; needs no credentials."""
         return {"status": "ok"}
 
-    for module in (api_cases, api_search, api_archives, api_audit, ui_auth, ui_pages, ui_staff):
+    for module in (
+        api_cases,
+        api_search,
+        api_archives,
+        api_audit,
+        api_bureau,
+        api_objections,
+        ui_auth,
+        ui_pages,
+        ui_staff,
+        ui_objections,
+        api_applicants,
+        ui_applicants,
+    ):
+        app.include_router(module.router)
+    for module in (
+        api_checks,
+        api_fixity,
+        api_transfers,
+        api_reminders,
+        api_admin,
+        ui_checks,
+        ui_transfers,
+    ):
         app.include_router(module.router)
     return app

@@ -7,6 +7,7 @@ its own: each method delegates to the stage packages.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import BinaryIO
 from sqlalchemy import create_engine
 
 from earchive.disposal import disposal_date
+from earchive.identity_key import load_identity_keyer
 from earchive.search_backend import SearchConfigError, build_index
 from earchive.settings import Settings
 from earchive.stores import StorageConfigError, build_storage
@@ -36,6 +38,7 @@ from search import (
     writer_engine,
 )
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
+from search.identities import IdentityKeyer, IdentityKeyError
 from standards import archival_code as ac
 from standards.finding import Finding
 from standards.retention import RetentionTable
@@ -99,6 +102,7 @@ class Archive:
         self.store, self.storage, self.replica = wiring.store, wiring.storage, wiring.replica
         self.locks = wiring.locks
         self._signer: Signer | None = None
+        self._identities: IdentityKeyer | None = None
 
     # -- set-up -----------------------------------------------------------------------------
     def init(self) -> Path:
@@ -115,6 +119,7 @@ class Archive:
             upgrade_catalog(self.engine)  # alembic is imported only here, on init
         except MigrationError as exc:
             raise ConfigurationError(str(exc)) from exc
+        self.identities  # noqa: B018 - creates the identity key (keys/identity-hmac.key)
         return self.key_path(create=True)
 
     def event_log_root(self) -> OcflRoot:
@@ -127,11 +132,16 @@ class Archive:
 
     def seal_event_log(self) -> SealResult | None:
         """Seal the events not yet in storage, signed by the archive's key."""
+        from earchive.oplocks import exclusive
         from preservation.eventlog_seal import seal_events
 
-        return seal_events(
-            self.event_log_root(), self.events, self.signer, self.clock, self.settings.agent
-        )
+        root = self.event_log_root()
+        # One sealer at a time: two ingest runs finishing together would both write version N+1.
+        # It reads the events on the reader engine: the lock's transaction holds SQLite's write lock.
+        with exclusive(self.writer, "event-log-seal", f"{os.getpid()}", self.clock()):
+            return seal_events(
+                root, EventLog(self.engine), self.signer, self.clock, self.settings.agent
+            )
 
     def verify_event_log(self, trusted_key_pem: str | None = None) -> list[Finding]:
         """The event chain, its seals in storage, and their agreement."""
@@ -178,6 +188,16 @@ class Archive:
             self._signer = load_signer(self.key_path())
         return self._signer
 
+    @property
+    def identities(self) -> IdentityKeyer:
+        """The keyer of applicants' identifiers (``earchive.identity_key``; made when missing)."""
+        if self._identities is None:
+            try:
+                self._identities = load_identity_keyer(self.settings.key_dir)
+            except IdentityKeyError as exc:
+                raise ConfigurationError(str(exc)) from exc
+        return self._identities
+
     def context(self) -> IngestContext:
         return IngestContext(
             engine=self.writer,
@@ -195,6 +215,7 @@ class Archive:
             events=self.events,
             fault_point=self.settings.crash_at,
             declare_retention=self._declare_retention,
+            identities=self.identities,
         )
 
     # -- ingest -----------------------------------------------------------------------------
@@ -276,7 +297,11 @@ class Archive:
             "AIP-Version": f"v{record.version}",
         }
         files = [(p, opener(p)) for p in paths]
-        return export_bag(dest, files, info, bagging_date=self.clock().date())
+        from earchive.objections import bag_annotations  # 异议标注: tag files, never payload
+
+        tags, marks = bag_annotations(self, archive_id)
+        info.update(marks)
+        return export_bag(dest, files, info, bagging_date=self.clock().date(), tag_files=tags)
 
     def reindex_queued(self) -> int:
         """Retry indexing of archives whose indexing failed earlier; returns how many."""
@@ -293,7 +318,7 @@ class Archive:
                 self.index.index_many([document])
             except SearchIndexError:
                 continue  # the index is unreachable: the row stays queued for the next run
-                with self.engine.begin() as conn:
-                    dequeue(conn, archive_id)
-                done += 1
+            with self.engine.begin() as conn:
+                dequeue(conn, archive_id)
+            done += 1
         return done

@@ -20,14 +20,16 @@ from collections.abc import Callable
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 
 from earchive.archive import Archive
 from earchive.settings import Settings
 from earchive.tasks.celery_runner import task_name
 from earchive.tasks.jobs import JOB_NAMES, Job, Outcome, job_for
 from ingest.pipeline import IngestBusyError
+from transfer import TransferPolicy
 
-__all__ = ["create_celery"]
+__all__ = ["create_celery", "transfer_beat"]
 
 BUSY_RETRY_SECONDS = 15  # the same package is being ingested by another worker: ask again later
 BUSY_RETRIES = 40
@@ -79,9 +81,26 @@ def _task_body(job: Job, archives: _ArchivePerProcess) -> Callable[..., Outcome]
     return run
 
 
+def transfer_beat(settings: Settings, policy: TransferPolicy) -> dict[str, Any]:
+    """One beat entry per enabled endpoint of the transfer policy, firing on its cron schedule
+    (read in the app's ``timezone``, set to the policy's ``schedule_timezone``); the task
+    itself runs only what is due."""
+    return {
+        f"transfer-{e.name}": {
+            "task": task_name("transfer_scheduled"),
+            "schedule": crontab(**e.schedule.celery_fields()),
+            "kwargs": {"endpoint": e.name},
+            "options": {"queue": settings.task_queue},
+        }
+        for e in policy.endpoints
+        if e.enabled
+    }
+
+
 def create_celery(settings: Settings) -> Celery:
     """A Celery app on ``settings.broker_url`` with every earchive task registered."""
     app = Celery("earchive", set_as_current=False)
+    policy = TransferPolicy.load()
     backend_options: dict[str, Any] = {}
     if settings.broker_key_prefix:
         backend_options["global_keyprefix"] = settings.broker_key_prefix
@@ -109,8 +128,10 @@ def create_celery(settings: Settings) -> Celery:
                 "kwargs": {"limit": settings.audit_limit},
                 # a run not started before the next one is due is dropped, not stacked up
                 "options": {"queue": settings.task_queue, "expires": settings.audit_interval},
-            }
+            },
+            **transfer_beat(settings, policy),
         },
+        timezone=policy.schedule_timezone,  # cron schedules of transfer endpoints
     )
     archives = _ArchivePerProcess(settings)
     for name in JOB_NAMES:

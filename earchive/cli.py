@@ -194,6 +194,9 @@ def search(
     except SearchIndexError as exc:
         err.print(f"[red]search index unavailable:[/red] {exc}")
         raise typer.Exit(2) from exc
+    from earchive.objections import open_counts  # 异议标注: the open mark on each hit
+
+    marks = open_counts(archive, [h.archive_id for h in found.hits])
     if as_json:
         for hit in found.hits:
             _emit(
@@ -204,6 +207,8 @@ def search(
                     "title": hit.title,
                     "score": hit.score,
                     "snippet": hit.snippet,
+                    "objection_open": hit.archive_id in marks,
+                    "open_objections": marks.get(hit.archive_id, 0),
                 }
             )
         return
@@ -211,7 +216,8 @@ def search(
     for col in ("档号", "电子文件号", "题名", "id"):
         table.add_column(col)
     for hit in found.hits:
-        table.add_row(hit.archival_code, hit.electronic_record_code, hit.title, hit.archive_id)
+        title = f"{hit.title} ⚑异议" if hit.archive_id in marks else hit.title
+        table.add_row(hit.archival_code, hit.electronic_record_code, title, hit.archive_id)
     out.print(table)
 
 
@@ -376,6 +382,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "earchive.commands_check",
     "earchive.commands_worker",
     "earchive.commands_transfer",
+    "earchive.commands_retention",
+    "earchive.commands_delivery",
+    "earchive.commands_objections",
+    "earchive.commands_identities",
 )
 
 

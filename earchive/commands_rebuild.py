@@ -57,6 +57,7 @@ def run_rebuild(archive: Archive, show_progress: bool = True) -> RebuildReport:
             archive.writer,
             ac.ArchivalCodeRule.load(),
             on_object=lambda _oid: progress.advance(task),
+            identities=archive.identities,
         )
     outcome = "failed" if report.problems else "done"
     detail = {k: v for k, v in _report_dict(report).items() if k != "counters"}

@@ -1,9 +1,12 @@
-"""``earchive transfer plan|run|status|receipt`` (sender) and ``earchive receive DIR`` (bureau).
+"""``earchive transfer plan|run|status|receipt|rework`` (sender), ``earchive receive DIR`` (bureau).
 
-``plan`` lists each archive's transfer deadline (policy: standards/data/transfer-policy.json);
-``run --to DIR`` YJ-checks, packages and delivers into DIR; ``receipt FILE --receiver-key PEM``
-verifies the bureau's signed receipt and records it; ``status`` lists batches. ``receive DIR
---sender-key PEM`` verifies a delivered package and writes the signed ``DIR.receipt.json``.
+``plan`` lists each archive's transfer deadline and status (policy:
+standards/data/transfer-policy.json), with "kept until" for transferred ones; ``run --to DIR``
+YJ-checks, packages and delivers into DIR; ``receipt FILE --receiver-key PEM`` verifies the
+bureau's signed receipt and records it (transferred / rework); ``rework`` lists the archives the
+bureau refused, with the reasons; ``status`` lists batches. ``receive DIR --sender-key PEM``
+verifies a delivered package, ingests the accepted archives (``--verify-only``: not) and writes
+the signed ``DIR.receipt.json``.
 Exit codes: 0 success, 1 items refused / package not accepted, 2 usage or configuration error.
 """
 
@@ -23,7 +26,7 @@ from earchive.archive import Archive, ConfigurationError, NotFoundError
 from earchive.settings import Settings
 from earchive.transfers import accept_receipt, plan, receive_package, run_transfer
 from package.errors import PackageError
-from transfer import TransferError, TransferLedger
+from transfer import OutcomeLedger, TransferError, TransferLedger
 
 __all__ = ["register"]
 
@@ -74,27 +77,77 @@ def plan_cmd(as_json: JsonOpt = False) -> None:
                     "formed": e.formed,
                     "deadline": e.deadline,
                     "status": e.status,
+                    "outcome": e.outcome,
+                    "kept_until": e.kept_until,
                 }
             )
         else:
-            out.print(f"{e.status:<12} {e.deadline}  {e.archival_code}  {e.archive_id}")
+            kept = f"  kept until {e.kept_until}" if e.kept_until else ""
+            out.print(f"{e.status:<15} {e.deadline}  {e.archival_code}  {e.archive_id}{kept}")
+
+
+@transfer_app.command("rework")
+def rework_cmd(as_json: JsonOpt = False) -> None:
+    """Archives the bureau refused (rework), with the receipt's reasons; fix them, then the next
+    ``transfer run`` sends them again."""
+    from earchive.transfer_outcomes import rework_queue
+
+    with _errors():
+        waiting = rework_queue(Archive(Settings()))
+    for o in waiting:
+        if as_json:
+            _emit(
+                {
+                    "id": o.archive_id,
+                    "archival_code": o.archival_code,
+                    "batch_id": o.batch_id,
+                    "code": o.code,
+                    "receipt_at": o.receipt_at,
+                    "findings": [f.as_dict() for f in o.findings],
+                }
+            )
+        else:
+            out.print(f"[red]{o.code}[/red] {o.archival_code}  {o.archive_id}  ({o.batch_id})")
+            for f in o.findings:
+                out.print(f"  {f.code} {f.path} {f.message}")
 
 
 @transfer_app.command("run")
 def run_cmd(
-    to: Annotated[Path, typer.Option("--to", help="Deliver into this directory.")],
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="DIR, s3://bucket/prefix or https://bureau/ (receiving API)."),
+    ] = None,
     ids: Annotated[
         list[str] | None,
         typer.Option("--ids", help="Archive ids (repeatable); default: all due or overdue."),
     ] = None,
     receiver: Annotated[str, typer.Option(help="接收单位.")] = "综合档案馆",
     inline_limit: Annotated[int, typer.Option(help="Embed files up to this many bytes.")] = 1 << 20,
+    endpoint: Annotated[
+        str, typer.Option(help="A transfer-policy endpoint: its target, receiver and selection.")
+    ] = "",
+    scheduled: Annotated[
+        bool, typer.Option("--scheduled", help="Run every policy endpoint whose schedule is due.")
+    ] = False,
+    resume: Annotated[
+        str, typer.Option(help="Deliver the kept package of this batch again (after a failure).")
+    ] = "",
     as_json: JsonOpt = False,
 ) -> None:
-    """YJ-check, package (DA/T 48 EEPs, 文件目录, 登记表) and deliver to a directory."""
+    """YJ-check, package (DA/T 48 EEPs, 文件目录, 登记表) and deliver to a directory, an S3
+    bucket or the bureau's receiving API."""
+    from earchive import commands_delivery as delivery
+
+    if scheduled or resume:
+        with _errors():
+            delivery.scheduled_or_resume(scheduled, resume, to, endpoint, as_json)
+        return
     with _errors():
+        archive = Archive(Settings())
+        to, ids, receiver = delivery.resolve_endpoint(archive, endpoint, to, ids, receiver)
         sent = run_transfer(
-            Archive(Settings()), to, ids, receiver=receiver, inline_limit=inline_limit
+            archive, to, ids, receiver=receiver, inline_limit=inline_limit, endpoint=endpoint
         )
     pkg = sent.package
     summary = {
@@ -112,6 +165,8 @@ def run_cmd(
         "refused": [f.as_dict() for f in pkg.refused],
         "copied": len(sent.delivery.copied),
         "skipped": len(sent.delivery.skipped),
+        "receipt_path": str(sent.receipt_path or ""),
+        "receipt_code": sent.receipt.code if sent.receipt else "",
     }
     if as_json:
         _emit(summary)
@@ -128,15 +183,27 @@ def run_cmd(
 
 @transfer_app.command("status")
 def status_cmd(as_json: JsonOpt = False) -> None:
-    """The transfer batches and their receipt outcome."""
+    """The transfer batches and their receipt outcome: how many archives the receipt
+    transferred (kept here until when) and sent to rework."""
     with _errors():
-        rows = TransferLedger(Archive(Settings()).writer).batches()
+        archive = Archive(Settings())
+        rows = TransferLedger(archive.writer).batches()
+        outcomes = OutcomeLedger(archive.writer).all().values()
     for r in rows:
+        mine = [o for o in outcomes if o.batch_id == r.batch_id]
+        kept = max((o.kept_until for o in mine if o.kept_until is not None), default=None)
+        extra = {
+            "transferred": sum(o.status == "transferred" for o in mine),
+            "rework": sum(o.status == "rework" for o in mine),
+            "kept_until": kept,
+        }
         if as_json:
-            _emit(dict(r.__dict__))
+            _emit({**r.__dict__, **extra})
         else:
+            until = f"  kept until {kept}" if kept else ""
             out.print(
-                f"{r.batch_id}  {r.status:<24} {r.items} sent, {r.refused} refused  {r.target}"
+                f"{r.batch_id}  {r.status:<24} {r.items} sent, {r.refused} refused  "
+                f"{r.target}{until}"
             )
 
 
@@ -161,16 +228,25 @@ def receipt_cmd(
 def receive_cmd(
     package_dir: Annotated[Path, typer.Argument(help="A delivered transfer package.")],
     sender_key: Annotated[Path, typer.Option("--sender-key", help="Sender public key PEM.")],
+    verify_only: Annotated[
+        bool, typer.Option("--verify-only", help="Check and sign a receipt; ingest nothing.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Bureau side: verify a transfer package and write its signed receipt beside it."""
+    """Bureau side: verify a transfer package, ingest the accepted archives into this archive
+    and write the signed receipt beside the package."""
     key = _read_key(sender_key)
     with _errors():
-        receipt, path = receive_package(Archive(Settings()), package_dir, key)
+        receipt, path = receive_package(
+            Archive(Settings()), package_dir, key, ingest=not verify_only
+        )
     if as_json:
         _emit({**receipt.as_dict(), "receipt_path": str(path)})
     else:
         out.print(f"{receipt.code}: {len(receipt.items)} archives; receipt {path}")
+        for item in receipt.items:
+            if item.archive_id:
+                out.print(f"  {item.code} {item.archival_code} → {item.archive_id}")
         for item in receipt.items:
             for f in item.failed():
                 out.print(f"  [red]{f.code}[/red] {item.archival_code} {f.path} {f.message}")

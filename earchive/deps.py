@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from earchive.access import Access, AuthenticationRequiredError
+from earchive.access import Access, AuthenticationRequiredError, PermissionDeniedError
+from earchive.access_admin import Administration
+from earchive.access_ops import Operations
 from earchive.archive import Archive
-from earchive.auth import COOKIE, Principal, UserStore
+from earchive.auth import COOKIE, Permission, Principal, UserStore
 from earchive.i18n import LANGUAGES
+from earchive.job_board import JobBoard
+from earchive.login_limit import LoginLimiter
 
 __all__ = [
     "AccessDep",
+    "AdministrationDep",
     "ArchiveDep",
+    "JobsDep",
     "LangDep",
+    "LoginLimiterDep",
+    "OperationsDep",
     "OptionalPrincipalDep",
     "PrincipalDep",
     "UsersDep",
+    "require",
 ]
 
 # Declared so that OpenAPI documents both ways in; the middleware does the actual checking.
@@ -69,4 +78,44 @@ def get_lang(request: Request) -> str:
 
 
 AccessDep = Annotated[Access, Depends(get_access)]
+
+
+def get_operations(request: Request, archive: ArchiveDep, principal: PrincipalDep) -> Operations:
+    via = "api" if request.url.path.startswith("/api/") else "ui"
+    return Operations(archive, principal, via)
+
+
+def get_administration(
+    request: Request, archive: ArchiveDep, principal: PrincipalDep
+) -> Administration:
+    via = "api" if request.url.path.startswith("/api/") else "ui"
+    return Administration(archive, principal, via)
+
+
+def get_jobs(request: Request) -> JobBoard:
+    board: JobBoard = request.app.state.jobs
+    return board
+
+
+def get_login_limiter(request: Request) -> LoginLimiter:
+    limiter: LoginLimiter = request.app.state.login_limiter
+    return limiter
+
+
+def require(*permissions: Permission) -> Any:
+    """A route dependency: 403 unless the caller has one of ``permissions`` (checked before the
+    request body is validated, so a role without the permission never learns more)."""
+
+    def check(principal: PrincipalDep) -> None:
+        if not any(principal.can(p) for p in permissions):
+            wanted = " or ".join(p.value for p in permissions)
+            raise PermissionDeniedError(f"role {principal.role.value} may not {wanted}")
+
+    return Depends(check)
+
+
+OperationsDep = Annotated[Operations, Depends(get_operations)]
+AdministrationDep = Annotated[Administration, Depends(get_administration)]
+JobsDep = Annotated[JobBoard, Depends(get_jobs)]
+LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
 LangDep = Annotated[str, Depends(get_lang)]

@@ -19,9 +19,13 @@ from earchive.access import (
     PermissionDeniedError,
     UploadRejectedError,
 )
-from earchive.archive import NotFoundError
+from earchive.applicants import ApplicantQueryError
+from earchive.archive import ConfigurationError, NotFoundError
 from earchive.auth import UserError
+from earchive.file_release import PersonalDataWithheldError
+from earchive.objections import ObjectionConflictError, ObjectionError
 from search import InvalidQueryError
+from transfer import TransferError
 
 __all__ = ["ERROR_STATUS", "PROBLEM_JSON", "install_error_handlers", "is_api", "problem"]
 
@@ -35,6 +39,12 @@ ERROR_STATUS: Mapping[type[Exception], tuple[int, str]] = {
     UploadRejectedError: (400, "upload rejected"),
     InvalidQueryError: (400, "invalid query"),
     UserError: (400, "invalid user request"),
+    ConfigurationError: (409, "not configured"),
+    TransferError: (422, "transfer refused"),
+    ApplicantQueryError: (422, "invalid applicant query"),
+    PersonalDataWithheldError: (403, "personal data withheld"),
+    ObjectionError: (400, "invalid objection request"),
+    ObjectionConflictError: (409, "objection already decided"),
 }
 
 HtmlRenderer = Callable[[Request, int, str, str], Response]

@@ -40,6 +40,20 @@ class Settings(BaseSettings):
     category: str = "WS"
     agent: str = "earchive"
     trust_dir: Path | None = None
+    transfer_target: Path | None = None  # directory the API/UI deliver transfers into
+    # transfer delivery (sender): credentials for `transfer run --to s3://… | https://…`
+    transfer_s3_endpoint: str = ""  # the bureau's S3 endpoint host:port
+    transfer_s3_access_key: str = ""
+    transfer_s3_secret_key: str = ""
+    transfer_s3_secure: bool = True
+    transfer_token: str = ""  # bearer token of the bureau's receiving API
+    transfer_tokens: dict[str, str] = {}  # per policy endpoint name, JSON: {"name": "eat_…"}
+    transfer_receiver_key: Path | None = None  # the bureau's public key PEM (checks receipts)
+    transfer_retry_attempts: int = 5
+    # bureau mode: this archive runs the receiving API (/api/bureau/…) for sending archives
+    bureau_mode: bool = False
+    bureau_max_file_bytes: int = 8 << 30  # largest file one PUT may deliver
+    bureau_senders_dir: Path | None = None  # <token name>.pem per sender; default home/bureau/…
     clamd_socket: Path | None = None  # ClamAV daemon socket for the 4-1 checks
     clamav_db: Path | None = None  # else clamscan with this signature database
     crash_at: str | None = None  # test hook: die at a named ingest step
@@ -59,6 +73,14 @@ class Settings(BaseSettings):
     @property
     def key_dir(self) -> Path:
         return self.home / "keys"
+
+    @property
+    def bureau_dir(self) -> Path:
+        return self.home / "bureau"
+
+    @property
+    def senders_path(self) -> Path:
+        return self.bureau_senders_dir or (self.bureau_dir / "senders")
 
     @property
     def trust_path(self) -> Path:

@@ -10,23 +10,29 @@ each batch a row in the transfer ledger. Raises ``NotFoundError``, ``Configurati
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from earchive.archive import Archive, ConfigurationError, NotFoundError
 from earchive.checks import CheckOptions, antivirus_from_settings, check_archive
+from earchive.objections import transfer_annotations
+from earchive.transfer_delivery import deliver_package
+from earchive.transfer_targets import check_target
 from package.digest import digest_bytes
 from package.errors import MetadataError
 from package.metadata import read_archival_metadata
 from preservation.checks import CheckRun
 from preservation.events import Event
 from transfer import (
+    RECEIVED,
+    REWORK,
+    TRANSFERRED,
     CheckOutcome,
     DeliveryResult,
-    DirectoryDelivery,
     EepDocument,
     EepSource,
+    OutcomeLedger,
     PlanEntry,
     Receipt,
     TransferLedger,
@@ -39,6 +45,7 @@ from transfer import (
     receive,
     verify_receipt,
 )
+from transfer.retry import Progress, RetryPolicy
 
 __all__ = ["Sent", "accept_receipt", "eep_source", "plan", "receive_package", "run_transfer"]
 
@@ -49,6 +56,8 @@ RECEIPT_SUFFIX = ".receipt.json"
 class Sent:
     package: TransferPackage
     delivery: DeliveryResult
+    receipt_path: Path | None = None  # the bureau's receipt when it answered at once (HTTP)
+    receipt: Receipt | None = None  # that receipt, verified with the bureau's key and accepted
 
 
 def _metadata(archive: Archive, archive_id: str) -> dict[str, object]:
@@ -81,17 +90,38 @@ def outcome_of(run: CheckRun) -> CheckOutcome:
     )
 
 
+#: plan statuses a run without explicit ids sends (rework: refused by the bureau, sent again
+#: after the archivist's fix; the run's YJ checks re-check it first)
+SELECTED_BY_DEFAULT = ("due", "overdue", "rework")
+
+
 def plan(archive: Archive, today: date | None = None) -> list[PlanEntry]:
-    """Every archive with its transfer deadline and status under the shipped policy."""
+    """Every archive with its transfer deadline and status under the shipped policy:
+    ``received`` (the bureau's side: taken in by transfer), ``transferred`` (with the date until
+    which the copy here is kept), ``rework`` (refused by the bureau), ``disposal_review`` (its
+    retention class is not transferred), else by deadline."""
     policy = TransferPolicy.load()
     today = today or archive.clock().date()
-    done = TransferLedger(archive.writer).transferred()
-    return [
-        plan_entry(
-            policy, r.id, r.archival_code, r.transact_time.date(), r.retention, today, r.id in done
+    outcomes = OutcomeLedger(archive.writer).all()
+    done = TransferLedger(archive.writer).transferred()  # receipts recorded before outcomes
+    entries = []
+    for r in archive.catalog.iter_archives():
+        o = outcomes.get(r.id)
+        entries.append(
+            plan_entry(
+                policy,
+                r.id,
+                r.archival_code,
+                r.transact_time.date(),
+                r.retention,
+                today,
+                r.id in done or (o is not None and o.status == TRANSFERRED),
+                rework=o is not None and o.status == REWORK,
+                kept_until=o.kept_until if o is not None else None,
+                received=o is not None and o.status == RECEIVED,
+            )
         )
-        for r in archive.catalog.iter_archives()
-    ]
+    return entries
 
 
 def _font() -> tuple[Path | None, int]:
@@ -106,16 +136,25 @@ def _font() -> tuple[Path | None, int]:
 
 def run_transfer(
     archive: Archive,
-    to: Path,
+    to: Path | str,
     ids: Sequence[str] | None = None,
     *,
     receiver: str = "综合档案馆",
     inline_limit: int = 1 << 20,
+    endpoint: str = "",
+    progress: Progress | None = None,
+    retry: RetryPolicy | None = None,
+    receiver_key_pem: str | None = None,
+    form: str = "online",
 ) -> Sent:
     """YJ-check, encapsulate and package ``ids`` (default: every due or overdue archive), keep
-    the package under ``<home>/transfers/`` and deliver it into ``to``."""
+    the package under ``<home>/transfers/`` and deliver it to ``to``: a directory,
+    ``s3://bucket/prefix`` or the bureau's receiving API ``http(s)://…`` (see
+    ``earchive.transfer_delivery``; ``endpoint`` names the policy endpoint whose token to use,
+    ``form`` is ``online`` (在线) or ``offline`` (离线, removable media): the 载体类型)."""
+    check_target(archive.settings, to, endpoint=endpoint)  # before any package is built
     if ids is None:
-        ids = [e.archive_id for e in plan(archive) if e.status in ("due", "overdue")]
+        ids = [e.archive_id for e in plan(archive) if e.status in SELECTED_BY_DEFAULT]
     for archive_id in ids:
         if archive.catalog.get(archive_id) is None:
             raise NotFoundError(archive_id)
@@ -135,6 +174,7 @@ def run_transfer(
         inline_limit=inline_limit,
         font=font,
         font_index=index,
+        carrier="离线" if form == "offline" else "在线",
     )
     built = build_transfer_package(
         archive.home / "transfers" / batch_id,
@@ -142,15 +182,25 @@ def run_transfer(
         lambda i: outcome_of(check_archive(archive, i, "yj", options)),
         request,
         archive.signer,
+        annotations=lambda i: transfer_annotations(archive, i),  # 异议标注, under 其他/
     )
-    delivered = DirectoryDelivery(to).deliver(built.path)
     TransferLedger(archive.writer).record_batch(
         batch_id,
         now,
-        delivered.target,
+        str(to),
         [(i.archive_id, i.archival_code) for i in built.items],
         built.registration.refused,
     )
+    outcome = deliver_package(
+        archive,
+        built.path,
+        to,
+        endpoint=endpoint,
+        progress=progress,
+        retry=retry,
+        receiver_key_pem=receiver_key_pem,
+    )
+    delivered = outcome.result
     agent = archive.settings.agent
     for item in built.items:
         archive.events.record(
@@ -167,20 +217,26 @@ def run_transfer(
         archive.events.record(
             Event(agent, "transfer", archive_id, "refused", now, {"batch": batch_id})
         )
-    return Sent(built, delivered)
+    return Sent(built, delivered, outcome.receipt_path, outcome.receipt)
 
 
 def receive_package(
-    archive: Archive, package_dir: Path, sender_key_pem: str
+    archive: Archive, package_dir: Path, sender_key_pem: str, *, ingest: bool = True
 ) -> tuple[Receipt, Path]:
-    """Bureau side: verify a delivered package, write ``<package>.receipt.json`` beside it
-    (signed with this archive's key) and return the receipt and its path. Ingesting the EEPs
-    into this archive is not done yet."""
+    """Bureau side: verify a delivered package, ingest the items it accepted into this archive
+    (``earchive.accession``; ``ingest=False`` only verifies), write ``<package>.receipt.json``
+    beside it (signed with this archive's key) and return the receipt and its path."""
     if not package_dir.is_dir():
         raise NotFoundError(str(package_dir))
     receipt = receive(
         package_dir, sender_key_pem, receiver=archive.settings.agent, clock=archive.clock
     )
+    if not receipt.batch_id:  # 文件目录 unreadable: the delivered folder is named by its batch
+        receipt = replace(receipt, batch_id=package_dir.name)
+    if ingest:
+        from earchive.accession import accession
+
+        receipt = accession(archive, package_dir, receipt, sender_key_pem)
     data = receipt_json(receipt, archive.signer)
     path = package_dir.with_name(package_dir.name + RECEIPT_SUFFIX)
     path.write_bytes(data)
@@ -191,16 +247,25 @@ def receive_package(
             receipt.batch_id or package_dir.name,
             receipt.code,
             receipt.received_at,
-            {"items": str(len(receipt.items)), "receipt_sm3": digest_bytes(data).sm3},
+            {
+                "items": str(len(receipt.items)),
+                "ingested": str(sum(1 for i in receipt.items if i.archive_id)),
+                "receipt_sm3": digest_bytes(data).sm3,
+            },
         )
     )
     return receipt, path
 
 
 def accept_receipt(archive: Archive, receipt_path: Path, receiver_key_pem: str) -> Receipt:
-    """Sender side: verify the bureau's receipt signature and record its outcome."""
+    """Sender side: verify the bureau's receipt signature and record its outcome: accepted
+    archives become ``transferred`` (kept here at least the policy's ``keep_copy_years``), the
+    others go to ``rework`` with their findings (``earchive.transfer_outcomes``)."""
+    from earchive.transfer_outcomes import record_outcomes
+
     data = receipt_path.read_bytes()
     receipt = verify_receipt(data, receiver_key_pem)
+    record_outcomes(archive, receipt)
     TransferLedger(archive.writer).record_receipt(
         receipt.batch_id,
         receipt.code,

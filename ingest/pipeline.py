@@ -22,9 +22,11 @@ from sqlalchemy import Engine
 
 from ingest import journal, workarea
 from ingest.casexml import parse_case
-from ingest.counters import allocate_item_number
+from ingest.counters import allocate_item_number, set_counter_at_least
+from ingest.identities import case_identities
 from ingest.indexing import index_version, queue_for_indexing
 from ingest.measure import Measured, list_files, measure_all
+from ingest.provenance import Provenance, check_kept_code
 from ingest.rules import check_case
 from ingest.unpack import Limits, package_name, unpack
 from package.aip import build_version
@@ -35,6 +37,7 @@ from package.signature import Signer
 from preservation.events import Event, EventLog
 from preservation.ocfl_root import OcflRoot
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
+from search.identities import IdentityKeyer, IdentityTable
 from search.index import SearchIndex
 from standards import archival_code as ac
 from standards.case import CaseRecord
@@ -80,6 +83,8 @@ class IngestContext:
     fault_point: str | None = None
     # called before a version is stored: (object id, retention years or None for 永久, year)
     declare_retention: Callable[[str, int | None, int], None] | None = None
+    # keys the applicant's identifier into ``archive_identities`` (None: nothing is keyed)
+    identities: IdentityKeyer | None = None
 
     def log(
         self, action: str, obj: str, outcome: str, detail: dict[str, object], conn: Any = None
@@ -195,19 +200,28 @@ def _quarantine(
     )
 
 
-def ingest_path(source: Path, ctx: IngestContext) -> IngestResult:
-    """Ingest one case package; never raises for bad input."""
+def ingest_path(
+    source: Path, ctx: IngestContext, *, provenance: Provenance | None = None
+) -> IngestResult:
+    """Ingest one case package; never raises for bad input.
+
+    ``provenance`` (a transfer received from a sender): a new archive keeps the sender's 档号
+    instead of allocating one (``ingest.provenance``), and its detail is recorded in the ingest
+    report and event.
+    """
     work = ctx.work_dir / uuid.uuid4().hex
     with workarea.held(work):
         try:
-            return _ingest(source, ctx, work)
+            return _ingest(source, ctx, work, provenance)
         finally:
             # the journal owns work dirs of accepted ingests; anything else is scratch
             if work.exists() and not (work / "journal").exists():
                 shutil.rmtree(work, ignore_errors=True)
 
 
-def _ingest(source: Path, ctx: IngestContext, work: Path) -> IngestResult:
+def _ingest(
+    source: Path, ctx: IngestContext, work: Path, provenance: Provenance | None = None
+) -> IngestResult:
     findings: list[Finding] = []
     unpacked = unpack(source, work / "package", ctx.limits)
     findings.extend(unpacked.findings)
@@ -222,7 +236,7 @@ def _ingest(source: Path, ctx: IngestContext, work: Path) -> IngestResult:
     findings.extend(check_case(case, root, measured, package_name(source)))
     if any(f.status is Status.FAIL for f in findings):
         return _quarantine(ctx, source, findings, case.electronic_record_code)
-    return _accept(source, ctx, work, case, measured, findings)
+    return _accept(source, ctx, work, case, measured, findings, provenance)
 
 
 def _accept(
@@ -232,6 +246,7 @@ def _accept(
     case: CaseRecord,
     measured: dict[str, Measured],
     findings: list[Finding],
+    provenance: Provenance | None = None,
 ) -> IngestResult:
     erc = case.electronic_record_code
     archive_id = archive_id_for(case.fonds_identifier, erc)
@@ -266,16 +281,25 @@ def _accept(
                 return _resume(open_entry, ctx)
         raise IngestBusyError(f"{archive_id} is being ingested by another process")
     retention = ctx.retention.retention_for(case)
-    report = {
+    kept: ac.ArchivalCodeParts | None = None
+    if provenance is not None and existing is None:
+        kept, refusals = check_kept_code(
+            provenance, case, retention.code, ctx.category, ctx.code_rule, ctx.catalog, archive_id
+        )
+        if refusals:
+            return _quarantine(ctx, source, [*findings, *refusals], erc)
+    report: dict[str, object] = {
         "source": str(source),
         "package_sha256": digest,
         "package_bytes": total,
         "findings": [f.as_dict() for f in findings],
     }
+    if provenance is not None:
+        report["provenance"] = {"archival_code": provenance.archival_code, **provenance.detail}
     (work / "ingest-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     (work / "journal").write_text(archive_id, encoding="utf-8")  # the journal owns `work` now
     try:
-        entry = _reserve(ctx, work, source, case, existing, digest, retention)
+        entry = _reserve(ctx, work, source, case, existing, digest, retention, kept)
     except Exception:
         (work / "journal").unlink()
         raise
@@ -291,8 +315,13 @@ def _reserve(
     existing: ArchiveRecord | None,
     digest: str,
     retention: RetentionDecision,
+    kept: ac.ArchivalCodeParts | None = None,
 ) -> journal.JournalEntry:
-    """Reserve the version (and for a new archive its 档号) with the journal row, atomically."""
+    """Reserve the version (and for a new archive its 档号) with the journal row, atomically.
+
+    ``kept``: the sender's 档号 of a transferred archive, taken as it is (the counter of its
+    class is raised to its 件号 so a later local allocation never repeats it).
+    """
     archive_id = archive_id_for(case.fonds_identifier, case.electronic_record_code)
     with ctx.engine.begin() as conn:
         latest = journal.latest_version(conn, archive_id)
@@ -301,6 +330,10 @@ def _reserve(
             assert holder is not None
             version = 1 + max(existing.version if existing else 0, latest.version if latest else 0)
             code, item = holder.archival_code, holder.item_number
+        elif kept is not None:
+            version = 1
+            code, item = ac.format_code(ctx.code_rule, kept), kept.item
+            set_counter_at_least(conn, ac.class_key(kept, ctx.code_rule), item)
         else:
             version = 1
             parts = ac.ArchivalCodeParts(
@@ -459,6 +492,9 @@ def _resume(
     ctx.catalog.record_version(record, files, version_row)
     with ctx.engine.begin() as conn:
         queue_for_indexing(conn, entry.archive_id)
+        if ctx.identities is not None:
+            keyed = case_identities(entry.archive_id, case, ctx.identities)
+            IdentityTable.replace(conn, entry.archive_id, keyed)
         journal.set_state(conn, entry.ingest_id, "done")
         detail: dict[str, object] = {
             "source": entry.source,
@@ -467,6 +503,8 @@ def _resume(
             "manifest_sha256": manifest_sha256,
             "package_sha256": entry.package_sha256,
         }
+        if isinstance(report.get("provenance"), dict):
+            detail["provenance"] = report["provenance"]
         ctx.log("ingest", entry.archive_id, "accepted", detail, conn)
     _fault(ctx, "cataloged")
     index_findings = index_version(ctx.index, ctx.engine, record, case, aip_dir)

@@ -8,7 +8,8 @@ directory) and raises each class's counter to the highest 件号 found. Counters
 so a number held by an unfinished ingest is not handed out again. File formats are identified
 again from the stored bytes, as ingest measured them.
 
-Reads: storage. Writes: the catalog, the counters, the index queue, the index. Raises nothing for a
+Reads: storage. Writes: the catalog, the counters, the index queue, the index and, given the
+identity keyer, the identity keys (``archive_identities``). Raises nothing for a
 damaged object: it becomes a ``RebuildProblem`` and the others go on. Run it while no ingest runs.
 """
 
@@ -27,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ingest.casexml import parse_case
 from ingest.counters import set_counter_at_least
+from ingest.identities import case_identities
 from ingest.indexing import build_document, dequeue
 from package.aip import ARCHIVAL_PATH, CASE_XML_PATH, REPORT_PATH
 from package.digest import digest_stream
@@ -38,6 +40,7 @@ from preservation.ocfl_root import OcflRoot
 from preservation.storage import StorageError
 from preservation.text import TextExtractionError
 from search.catalog import Catalog, CatalogError
+from search.identities import IdentityKeyer, IdentityRow, IdentityTable
 from search.index import IndexDocument, SearchIndex
 from search.records import ArchiveRecord, FileRow, VersionRow
 from standards import archival_code as ac
@@ -93,6 +96,7 @@ class _Rebuilt:
     document: IndexDocument
     versions: int
     class_key: str
+    identities: tuple[IdentityRow, ...] = ()
 
 
 def rebuild(
@@ -102,21 +106,28 @@ def rebuild(
     engine: Engine,
     code_rule: ac.ArchivalCodeRule,
     on_object: Callable[[str], None] | None = None,
+    identities: IdentityKeyer | None = None,
 ) -> RebuildReport:
     """Empty the catalog and the index, then fill them again from every object in ``storage``.
 
-    ``engine`` is the catalog database (counters, index queue); ``on_object`` is called with each
-    object id once it is done (progress).
+    ``engine`` is the catalog database (counters, index queue, identity keys); ``on_object`` is
+    called with each object id once it is done (progress); ``identities`` keys each archive's
+    applicant into ``archive_identities`` (emptied first), as ingest does.
     """
     catalog.clear()
     index.clear()
+    table = IdentityTable(engine)
+    if identities is not None:
+        table.clear()
     maxima: dict[str, int] = {}
     problems: list[RebuildProblem] = []
     batch: list[IndexDocument] = []
     archives = versions = indexed = 0
     for object_id in storage.object_ids():
         try:
-            done = _rebuild_object(storage, catalog, object_id, code_rule)
+            done = _rebuild_object(storage, catalog, object_id, code_rule, identities)
+            if identities is not None:
+                table.record(done.record.id, done.identities)
         except _OBJECT_ERRORS as exc:
             problems.append(RebuildProblem(object_id, str(exc)))
         else:
@@ -155,7 +166,11 @@ def _flush(index: SearchIndex, engine: Engine, batch: list[IndexDocument]) -> in
 
 
 def _rebuild_object(
-    storage: OcflRoot, catalog: Catalog, object_id: str, code_rule: ac.ArchivalCodeRule
+    storage: OcflRoot,
+    catalog: Catalog,
+    object_id: str,
+    code_rule: ac.ArchivalCodeRule,
+    keyer: IdentityKeyer | None = None,
 ) -> _Rebuilt:
     inventory = storage.read_inventory(object_id)
     if inventory is None:
@@ -203,7 +218,8 @@ def _rebuild_object(
         retention=record.retention,
         organization=record.organization_code,
     )
-    return _Rebuilt(record, document, len(names), code_rule.class_key(parts))
+    keyed = case_identities(record.id, case, keyer) if keyer is not None else []
+    return _Rebuilt(record, document, len(names), code_rule.class_key(parts), tuple(keyed))
 
 
 def _number(version: object) -> int:

@@ -7,8 +7,8 @@ Layout::
     data/<logical path>       the version's files, copied and hashed in the same pass
     manifest-sha256.txt       "<hex>  data/<path>", sorted
     manifest-sm3.txt          the same with SM3 (RFC 8493 allows any algorithm name)
-    tagmanifest-sha256.txt    digests of the four tag files above
-    tagmanifest-sm3.txt
+    tagmanifest-sha256.txt    digests of the four tag files above (and of any extra tag files,
+    tagmanifest-sm3.txt       e.g. ``objections/<id>/entry.json``: signed annotations)
 
 bagit-python (LoC) only reads manifests whose algorithm is in ``hashlib.algorithms_guaranteed``,
 so it ignores the SM3 manifests (without error) and validates the SHA-256 ones; the SHA-256 tag
@@ -97,11 +97,21 @@ def _write_payload(
     return payload
 
 
+def _extra_tags(extra: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Caller's tag files, each in a subdirectory outside ``data/`` (e.g. ``objections/…``)."""
+    for name in extra:
+        safe_logical_path(name)
+        if "/" not in name or name.startswith("data/"):
+            raise ExportError(f"extra tag file must be in a directory other than data/: {name}")
+    return dict(extra)
+
+
 def _write_bag(
     work: Path,
     files: Iterable[tuple[str, Callable[[], BinaryIO]]],
     info: Mapping[str, str],
     bagging_date: date,
+    tag_files: Mapping[str, bytes],
 ) -> None:
     payload = _write_payload(work, files)
     oxum = f"{sum(d.size for d in payload.values())}.{len(payload)}"
@@ -111,8 +121,10 @@ def _write_bag(
     }
     for algorithm in BAG_ALGORITHMS:
         tags[f"manifest-{algorithm}.txt"] = _manifest(payload, algorithm)
+    tags.update(_extra_tags(tag_files))
     tag_digests: dict[str, Digests] = {}
     for name, data in tags.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_bytes(data)
         tag_digests[name] = digest_file(work / name)
     for algorithm in BAG_ALGORITHMS:
@@ -125,20 +137,23 @@ def export_bag(
     info: Mapping[str, str],
     *,
     bagging_date: date,
+    tag_files: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Write a BagIt 1.0 bag of ``files`` (logical path, opener) at ``dest``; return ``dest``.
 
     ``info`` gives the bag-info.txt fields in order (e.g. ``Source-Organization``,
     ``External-Identifier`` = the archive id); ``Bagging-Date`` and ``Payload-Oxum`` are added.
     Refuses an existing non-empty ``dest``. Raises ``ExportError`` (also for unsafe or repeated
-    paths and unreadable sources); on error nothing is left at ``dest``.
+    paths and unreadable sources); on error nothing is left at ``dest``. ``tag_files`` (path →
+    bytes, each in a directory other than ``data/``) are extra tag files, listed in the tag
+    manifests; they are not payload, so the AIP inside stays as it is.
     """
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise ExportError(f"destination exists and is not empty: {dest.name}")
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
     try:
-        _write_bag(work, files, info, bagging_date)
+        _write_bag(work, files, info, bagging_date, tag_files or {})
         os.chmod(work, 0o755)  # mkdtemp made it 0700
         if dest.exists():
             dest.rmdir()

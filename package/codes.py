@@ -26,6 +26,10 @@ __all__ = [
     "AIP_SIGNATURE_VALID",
     "AIP_SIZE_MISMATCH",
     "AIP_VERIFIED",
+    "ANNOTATION_ATTACHMENT_MISMATCH",
+    "ANNOTATION_INVALID",
+    "ANNOTATION_UNTRUSTED",
+    "ANNOTATION_VALID",
     "BAG_DIGEST_MISMATCH",
     "BAG_FILE_EXTRA",
     "BAG_FILE_MISSING",
@@ -52,6 +56,10 @@ AIP_FILE_MISSING = "AIP_FILE_MISSING"
 AIP_FILE_EXTRA = "AIP_FILE_EXTRA"
 AIP_FILE_UNREADABLE = "AIP_FILE_UNREADABLE"
 BAG_VERIFIED = "BAG_VERIFIED"
+ANNOTATION_VALID = "ANNOTATION_VALID"
+ANNOTATION_INVALID = "ANNOTATION_INVALID"
+ANNOTATION_UNTRUSTED = "ANNOTATION_UNTRUSTED"
+ANNOTATION_ATTACHMENT_MISMATCH = "ANNOTATION_ATTACHMENT_MISMATCH"
 BAG_STRUCTURE_INVALID = "BAG_STRUCTURE_INVALID"
 BAG_MANIFEST_MISSING = "BAG_MANIFEST_MISSING"
 BAG_MANIFEST_MALFORMED = "BAG_MANIFEST_MALFORMED"
@@ -90,6 +98,16 @@ CODES: Mapping[str, tuple[str, str]] = MappingProxyType(
         BAG_FILE_MISSING: ("BC-2-4", "file {path} listed in {manifest} is missing"),
         BAG_FILE_EXTRA: ("BC-1-5", "payload file {path} is not listed in {manifest}"),
         BAG_OXUM_MISMATCH: ("BC-2-1", "Payload-Oxum says {expected}, payload is {found}"),
+        ANNOTATION_VALID: ("BC-1-1", "signed annotation {path} valid (key {key_id})"),
+        ANNOTATION_INVALID: ("BC-1-1", "signed annotation {path} invalid: {reason}"),
+        ANNOTATION_UNTRUSTED: (
+            "BC-1-1",
+            "signed annotation {path} valid but key {key_id} is not the trusted key",
+        ),
+        ANNOTATION_ATTACHMENT_MISMATCH: (
+            "BC-1-1",
+            "attachment {path} differs from the digests its signed annotation lists",
+        ),
     }
 )
 

@@ -4,7 +4,10 @@ Checks, collecting every problem before returning: the bag's structure; both pay
 (SHA-256 and SM3) against every payload file — missing, extra, and each mismatch with its path,
 algorithm, expected and found digest; both tag manifests; Payload-Oxum; then the AIP inside
 (``data/metadata/manifest.txt`` against the payload, and its signature: intact, valid, and
-trusted when ``trusted_key_pem`` is given). Each payload file is read once.
+trusted when ``trusted_key_pem`` is given). Each payload file is read once. Signed annotations
+carried as tag files under ``objections/`` (objection marks, 异议标注) are verified too: each
+``*.json`` document's signature (valid, and trusted with ``trusted_key_pem``) and the digests of
+the attachments it lists.
 
 Reads files under the bag directory (never follows links). Writes nothing. Raises nothing for
 damaged content: returns findings.
@@ -15,8 +18,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from package.annotation import verify_annotation
 from package.bagit import BAG_ALGORITHMS, BAGIT_TXT, decode_bag_path
 from package.codes import (
+    ANNOTATION_ATTACHMENT_MISMATCH,
+    ANNOTATION_INVALID,
+    ANNOTATION_UNTRUSTED,
+    ANNOTATION_VALID,
     BAG_DIGEST_MISMATCH,
     BAG_FILE_EXTRA,
     BAG_FILE_MISSING,
@@ -238,6 +246,63 @@ def _small(root: Path, bag_path: str) -> bytes | None:
         return None
 
 
+ANNOTATIONS_TAG_DIR = "objections"
+
+
+def _annotation_attachments(root: Path, rel: str, listed: object, findings: list[Finding]) -> None:
+    """Each attachment an entry annotation lists, against the file beside it."""
+    folder = (root / rel).parent / "attachments"
+    for item in listed if isinstance(listed, list) else []:
+        name = str(item.get("name", "")) if isinstance(item, dict) else ""
+        target = folder / name
+        where = f"{Path(rel).parent.as_posix()}/attachments/{name}"
+        expected = str(item.get("sm3", "")) if isinstance(item, dict) else ""
+        try:
+            safe_logical_path(name)
+            found = digest_file(target).sm3 if target.is_file() and not target.is_symlink() else ""
+        except (UnsafePathError, OSError):
+            found = ""
+        if found != expected or not found:
+            findings.append(
+                make_finding(
+                    ANNOTATION_ATTACHMENT_MISMATCH,
+                    path=where,
+                    expected=expected,
+                    found=found or "missing",
+                )
+            )
+
+
+def _annotations(root: Path, trusted_key_pem: str | None) -> list[Finding]:
+    base = root / ANNOTATIONS_TAG_DIR
+    if not base.is_dir() or base.is_symlink():
+        return []
+    findings: list[Finding] = []
+    for file in sorted(base.rglob("*.json")):
+        rel = file.relative_to(root).as_posix()
+        if "attachments" in file.relative_to(base).parts[:-1]:
+            continue
+        if file.is_symlink() or not file.is_file():
+            findings.append(make_finding(ANNOTATION_INVALID, path=rel, reason="not a file"))
+            continue
+        check = verify_annotation(file.read_bytes(), trusted_key_pem)
+        if not check.valid:
+            findings.append(make_finding(ANNOTATION_INVALID, path=rel, reason=check.reason))
+            continue
+        if check.trusted is False:
+            findings.append(
+                make_finding(
+                    ANNOTATION_UNTRUSTED, Status.MANUAL_REVIEW, path=rel, key_id=check.key_id
+                )
+            )
+        else:
+            findings.append(
+                make_finding(ANNOTATION_VALID, Status.PASS, path=rel, key_id=check.key_id)
+            )
+        _annotation_attachments(root, rel, check.annotation.get("attachments"), findings)
+    return findings
+
+
 def verify_package(path: Path, trusted_key_pem: str | None = None) -> tuple[Finding, ...]:
     """Verify an exported bag offline; return every finding (bag-level, then AIP-level).
 
@@ -262,4 +327,5 @@ def verify_package(path: Path, trusted_key_pem: str | None = None) -> tuple[Find
             trusted_key_pem=trusted_key_pem,
         )
     )
+    findings.extend(_annotations(path, trusted_key_pem))
     return tuple(findings)

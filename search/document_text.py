@@ -2,10 +2,15 @@
 
 Both backends index the same body and identifier strings (then segment them with the same
 ``Segmenter``), so the same query finds the same archives and the snippets read the same.
+Resident ID numbers and mobile numbers never reach an index: ``body_text`` replaces them with
+digit-free placeholders (``standards.personal_data``), so neither a whole number nor a fragment
+finds an archive or shows in a snippet; archives are found by ID through the identity table.
 Reads/writes nothing.
 """
 
 from __future__ import annotations
+
+from standards.personal_data import redact_personal_numbers
 
 from .index import IndexDocument
 
@@ -13,11 +18,12 @@ __all__ = ["body_text", "identifier_text"]
 
 
 def body_text(doc: IndexDocument) -> str:
-    """Original (unsegmented) body: free text, task, department, result, file titles and text."""
+    """Original (unsegmented) body: free text, task, department, result, file titles and text,
+    with ID and mobile numbers redacted."""
     parts = [doc.text, doc.task_name, doc.department, doc.result]
     for file in doc.files:
         parts.extend((file.title, file.text))
-    return "\n".join(p for p in parts if p)
+    return redact_personal_numbers("\n".join(p for p in parts if p))
 
 
 def identifier_text(doc: IndexDocument) -> str:

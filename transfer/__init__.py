@@ -6,7 +6,19 @@ Never imports the application: the sender's YJ check results come in through a c
 
 from .catalogue import CatalogueEntry, catalogue_xml, parse_catalogue
 from .delivery import Delivery, DeliveryResult, DirectoryDelivery
-from .eep import BuiltEep, EepDocument, EepOptions, EepSource, build_eep, verify_eep
+from .delivery_http import HttpDelivery
+from .delivery_s3 import FetchResult, S3Delivery, fetch_s3_package
+from .eep import (
+    BuiltEep,
+    EepContents,
+    EepDocument,
+    EepOptions,
+    EepSource,
+    build_eep,
+    extract_documents,
+    read_eep,
+    verify_eep,
+)
 from .errors import (
     DeliveryError,
     EepError,
@@ -17,6 +29,7 @@ from .errors import (
     TransferPackageError,
 )
 from .ledger import BatchRow, TransferLedger
+from .outcomes import RECEIVED, REWORK, TRANSFERRED, Outcome, OutcomeLedger
 from .package import (
     CheckOutcome,
     PackagedItem,
@@ -24,31 +37,58 @@ from .package import (
     TransferRequest,
     build_transfer_package,
 )
-from .policy import PlanEntry, TransferPolicy, plan_entry
-from .receipt import CODES, Receipt, ReceiptItem, receipt_json, verify_receipt
+from .policy import DISPOSAL_REVIEW, TRANSFER, PlanEntry, TransferPolicy, plan_entry
+from .receipt import (
+    ACCEPTED,
+    ARCHIVING_FAILED,
+    CODES,
+    Receipt,
+    ReceiptItem,
+    receipt_json,
+    verify_receipt,
+    with_items,
+)
 from .receive import receive
+from .retry import DeliveryEvent, RetryPolicy
+from .schedule import CronSchedule
 
 __all__ = [
+    "ACCEPTED",
+    "ARCHIVING_FAILED",
     "CODES",
+    "DISPOSAL_REVIEW",
+    "RECEIVED",
+    "REWORK",
+    "TRANSFER",
+    "TRANSFERRED",
     "BatchRow",
     "BuiltEep",
     "CatalogueEntry",
     "CheckOutcome",
+    "CronSchedule",
     "Delivery",
     "DeliveryError",
+    "DeliveryEvent",
     "DeliveryResult",
     "DirectoryDelivery",
+    "EepContents",
     "EepDocument",
     "EepError",
     "EepOptions",
     "EepSource",
+    "FetchResult",
+    "HttpDelivery",
     "LedgerError",
+    "Outcome",
+    "OutcomeLedger",
     "PackagedItem",
     "PlanEntry",
     "PolicyError",
     "Receipt",
     "ReceiptError",
     "ReceiptItem",
+    "RetryPolicy",
+    "S3Delivery",
     "TransferError",
     "TransferLedger",
     "TransferPackage",
@@ -58,10 +98,14 @@ __all__ = [
     "build_eep",
     "build_transfer_package",
     "catalogue_xml",
+    "extract_documents",
+    "fetch_s3_package",
     "parse_catalogue",
     "plan_entry",
+    "read_eep",
     "receipt_json",
     "receive",
     "verify_eep",
     "verify_receipt",
+    "with_items",
 ]

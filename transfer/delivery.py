@@ -31,9 +31,10 @@ _PART = ".part"
 
 @dataclass(frozen=True)
 class DeliveryResult:
-    target: str  # where the package now is (a path for the directory adapter)
+    target: str  # where the package now is (a path, an s3:// or https:// address)
     copied: tuple[str, ...]
     skipped: tuple[str, ...]
+    receipt: bytes | None = None  # the receiver's signed receipt.json, when it answers at once
 
 
 class Delivery(Protocol):

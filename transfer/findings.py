@@ -73,6 +73,18 @@ TRANSFER_CODES = MappingProxyType(
             "catalogue differs from contents: {path}"),
         "CATALOGUE_MATCHES": (
             _P, "YJ-2-4", "文件目录与 {count} 个封装包一致", "catalogue matches the {count} EEPs"),
+        "ACCESSION_UNPACK_FAILED": (
+            _F, "YJ-1-5", "无法从封装包取出办件包：{error}",
+            "cannot take the case package out of the EEP: {error}"),
+        "ACCESSION_REFUSED": (
+            _F, "YJ-1-5", "接收方归档未通过（{codes}）",
+            "the receiver's ingest refused it ({codes})"),
+        "ACCESSION_INGESTED": (
+            _P, "YJ-1-5", "已归档为 {archive_id}（档号 {archival_code}，{outcome}）",
+            "archived as {archive_id} (archival code {archival_code}, {outcome})"),
+        "ACCESSION_GD_CHECKED": (
+            _P, "YJ-1-5", "接收方归档检测（GD）：{summary}",
+            "the receiver's archiving checks (GD): {summary}"),
     }
 )
 

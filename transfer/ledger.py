@@ -106,6 +106,31 @@ class TransferLedger:
             return [BatchRow(r.batch_id, r.created, r.target, r.items, r.refused, r.status,
                              r.receipt_at) for r in rows]
 
+    def set_delivery(self, batch_id: str, status: str, target: str) -> None:
+        """Delivery state of a batch before its receipt: ``delivering`` (still so after a crash),
+        ``delivered`` or ``delivery_failed``."""
+        try:
+            with self.engine.begin() as conn:
+                done = conn.execute(update(batches).where(batches.c.batch_id == batch_id).values(
+                    status=status, target=target))
+                if done.rowcount != 1:
+                    raise LedgerError(f"no batch {batch_id} in the ledger")
+        except SQLAlchemyError as exc:
+            raise LedgerError(f"cannot record the delivery of {batch_id}: {exc}") from exc
+
+    def in_flight(self) -> set[str]:
+        """Archive ids sent in a batch that has no receipt yet (not to be sent again)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(items.c.archive_id).where(items.c.status == "sent"))
+            return {r.archive_id for r in rows}
+
+    def sent_items(self, batch_id: str) -> dict[str, str]:
+        """{archival code: archive id} of the archives a batch packaged (refused ones excluded)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(items.c.archival_code, items.c.archive_id).where(
+                (items.c.batch_id == batch_id) & (items.c.status != "refused")))
+            return {r.archival_code: r.archive_id for r in rows}
+
     def transferred(self) -> set[str]:
         """Archive ids whose item was accepted by the bureau."""
         with self.engine.connect() as conn:

@@ -32,6 +32,7 @@ from standards.datafiles import data_path
 from standards.errors import DataFileError
 from standards.finding import Finding
 
+from .annotations import ItemAnnotations, write_annotations
 from .catalogue import CATALOGUE_NAME, CatalogueEntry, catalogue_xml
 from .eep import EepOptions, EepSource, build_eep
 from .errors import TransferError, TransferPackageError
@@ -86,6 +87,7 @@ class TransferRequest:
     inline_limit: int = 1 << 20
     font: Path | None = None  # CJK TrueType font for 登记表.pdf; None = no PDF
     font_index: int = 0
+    carrier: str = "在线"  # 载体类型: 在线 (network, bucket) or 离线 (removable media)
 
 
 @dataclass(frozen=True)
@@ -124,15 +126,15 @@ def _refusal(outcome: CheckOutcome) -> Finding | None:
     return None
 
 
-def _notes(request: TransferRequest, items: Sequence[PackagedItem], form: RegistrationForm
-           ) -> bytes:
+def _notes(request: TransferRequest, items: Sequence[PackagedItem], form: RegistrationForm,
+           extra: Sequence[str] = ()) -> bytes:
     lines = [
         "电子档案移交说明文件",
         f"批次：{request.batch_id}",
         f"交接工作名称：{request.task_name}",
         f"移交单位：{request.sender}",
         f"接收单位：{request.receiver}",
-        "载体类型：在线",
+        f"载体类型：{request.carrier}",
         f"移交时间：{request.created.isoformat()}",
         f"电子档案件数：{len(items)}；计算机文件数：{form.files}",
         f"数据量：{form.gigabytes} GB（{form.data_bytes} 字节）",
@@ -144,6 +146,7 @@ def _notes(request: TransferRequest, items: Sequence[PackagedItem], form: Regist
         f"（如 {request.agent} 的 earchive receive）",
         "目录结构：文件目录.XML；电子档案/<年度>/<门类代码>/<档号>.eep.xml；其他/（模式与规则）；"
         "登记表.xml、登记表.pdf；manifest.txt 与 manifest.sig.json（全部文件的摘要及移交单位签名）",
+        *extra,
     ]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
@@ -205,7 +208,7 @@ def _build(
         archives=len(items), files=sum(i.documents for i in items),
         data_bytes=sum(i.data_bytes for i in items), checks=checks_total(counts),
         sheet=tuple(SheetEntry(i.eep_path, i.eep.sm3, i.eep.size) for i in items),
-        refused=tuple(refused_ids),
+        refused=tuple(refused_ids), carrier=request.carrier,
     )
     return items, refused, form
 
@@ -216,8 +219,13 @@ def build_transfer_package(
     check: Callable[[str], CheckOutcome],
     request: TransferRequest,
     signer: Signer,
+    annotations: Callable[[str], ItemAnnotations | None] | None = None,
 ) -> TransferPackage:
-    """Check, encapsulate and register ``sources`` (archive id, EEP source loader) at ``dest``."""
+    """Check, encapsulate and register ``sources`` (archive id, EEP source loader) at ``dest``.
+
+    ``annotations`` (optional): each packaged archive's annotation files, e.g. objection marks,
+    written under ``其他/异议标注/<档号>/`` and noted in 说明文件.TXT (``transfer.annotations``).
+    """
     if dest.exists():
         raise TransferPackageError(f"destination exists, not overwritten: {dest.name}")
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -229,8 +237,10 @@ def build_transfer_package(
         (work / REGISTRATION_NAME).write_bytes(registration_xml(form))
         if request.font is not None:
             write_registration_pdf(work / "登记表.pdf", form, request.font, request.font_index)
-        (work / NOTES_NAME).write_bytes(_notes(request, items, form))
         _other(work)
+        marks = [(i.archive_id, i.archival_code) for i in items]
+        extra = write_annotations(work, marks, annotations) if annotations else []
+        (work / NOTES_NAME).write_bytes(_notes(request, items, form, extra))
         listing = {
             p.relative_to(work).as_posix(): digest_file(p)
             for p in sorted(work.rglob("*")) if p.is_file()

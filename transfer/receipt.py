@@ -3,7 +3,9 @@
 ``receipt.json`` = ``{"receipt": {...}, "signature": {algorithm, key_id, public_key_pem, value}}``;
 the signature is over the canonical JSON of ``receipt`` (sorted keys, no spaces, UTF-8).
 Codes (DOMAIN.md §4): ``accepted``, ``unpack_failed``, ``four_properties_failed`` (四性 failed),
-``digest_failed``. Reads and writes nothing. Raises ``ReceiptError``.
+``digest_failed``, ``archiving_failed`` (归档失败: the package checks passed but the receiver's own
+ingest refused the item). An item names the receiver's archive id once it is ingested.
+Reads and writes nothing. Raises ``ReceiptError``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .errors import ReceiptError
 
 __all__ = [
     "ACCEPTED",
+    "ARCHIVING_FAILED",
     "CODES",
     "DIGEST_FAILED",
     "FOUR_PROPERTIES_FAILED",
@@ -31,13 +34,15 @@ __all__ = [
     "ReceiptItem",
     "receipt_json",
     "verify_receipt",
+    "with_items",
 ]
 
 ACCEPTED = "accepted"
 UNPACK_FAILED = "unpack_failed"
 FOUR_PROPERTIES_FAILED = "four_properties_failed"
 DIGEST_FAILED = "digest_failed"
-CODES = (ACCEPTED, UNPACK_FAILED, FOUR_PROPERTIES_FAILED, DIGEST_FAILED)
+ARCHIVING_FAILED = "archiving_failed"
+CODES = (ACCEPTED, UNPACK_FAILED, FOUR_PROPERTIES_FAILED, DIGEST_FAILED, ARCHIVING_FAILED)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class ReceiptItem:
     eep_path: str
     code: str
     findings: tuple[Finding, ...]
+    archive_id: str = ""  # the receiver's archive id, once ingested there
 
     def failed(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.failed)
@@ -68,11 +74,23 @@ class Receipt:
             "receiver": self.receiver,
             "items": [
                 {"archival_code": i.archival_code, "eep_path": i.eep_path, "code": i.code,
-                 "findings": [f.as_dict() for f in i.findings]}
+                 "findings": [f.as_dict() for f in i.findings],
+                 **({"archive_id": i.archive_id} if i.archive_id else {})}
                 for i in self.items
             ],
             "findings": [f.as_dict() for f in self.findings],
         }
+
+
+_SEVERITY = (UNPACK_FAILED, DIGEST_FAILED, FOUR_PROPERTIES_FAILED, ARCHIVING_FAILED, ACCEPTED)
+
+
+def with_items(receipt: Receipt, items: tuple[ReceiptItem, ...]) -> Receipt:
+    """``receipt`` with its items replaced (e.g. after ingest); the overall code is the most
+    severe of the previous code and the new item codes."""
+    worst = min((receipt.code, *(i.code for i in items)), key=_SEVERITY.index)
+    return Receipt(receipt.batch_id, worst, receipt.received_at, receipt.receiver, items,
+                   receipt.findings)
 
 
 def _canonical(body: dict[str, Any]) -> bytes:
@@ -96,7 +114,8 @@ def receipt_json(receipt: Receipt, signer: Signer) -> bytes:
 def _from_dict(body: dict[str, Any]) -> Receipt:
     items = tuple(
         ReceiptItem(str(i["archival_code"]), str(i["eep_path"]), str(i["code"]),
-                    tuple(finding_from_dict(f) for f in i["findings"]))
+                    tuple(finding_from_dict(f) for f in i["findings"]),
+                    str(i.get("archive_id", "")))
         for i in body["items"]
     )
     return Receipt(str(body["batch_id"]), str(body["code"]),

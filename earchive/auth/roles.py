@@ -32,6 +32,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     BUREAU = "bureau"
     SUBMITTER = "submitter"
+    SENDER = "sender"  # a sending archive's system delivering transfers (bureau mode, tokens)
 
 
 class Permission(StrEnum):
@@ -44,19 +45,44 @@ class Permission(StrEnum):
     QUARANTINE = "quarantine"  # read the refused packages and their reasons
     EXPORT = "export"  # export an AIP (BagIt)
     EVENTS = "events"  # read the event log and verify its chain
+    RUN_CHECKS = "run_checks"  # run the 四性 checks on an archive again
+    FIXITY = "fixity"  # read the fixity-audit history and start an audit
+    TRANSFERS = "transfers"  # read the transfer plan, batches and receipts
+    TRANSFER_RUN = "transfer_run"  # start a transfer to the archive bureau
+    MAINTENANCE = "maintenance"  # rebuild, reindex, seal the event log into storage
+    USERS = "users"  # manage users and API tokens
+    REMINDERS = "reminders"  # read the reminders feed (what the archive owes its users)
+    TRANSFER_IN = "transfer_in"  # bureau mode: deliver transfer packages to the receiving API
+    OBJECTION_ENTER = "objection_enter"  # mark a data subject's objection (异议标注) on an archive
+    OBJECTION_DECIDE = "objection_decide"  # see the objection queue of its fonds and decide
 
 
 _READ = frozenset({Permission.SEARCH, Permission.DOWNLOAD})
+#: Archivists operate the archive: checks, audits, transfers.
+_OPERATE = frozenset(
+    {
+        Permission.RUN_CHECKS,
+        Permission.FIXITY,
+        Permission.TRANSFERS,
+        Permission.TRANSFER_RUN,
+        Permission.REMINDERS,
+    }
+)
 
 #: The roles matrix (documented in docs/access-control.md).
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.ARCHIVIST: _READ
-    | {Permission.PERSONAL_DATA, Permission.UPLOAD, Permission.QUARANTINE, Permission.EXPORT},
-    Role.DEPARTMENT: _READ,
-    Role.AUDITOR: _READ | {Permission.EVENTS, Permission.EXPORT},
-    Role.BUREAU: _READ,
-    Role.SUBMITTER: frozenset({Permission.UPLOAD}),
+    | {Permission.PERSONAL_DATA, Permission.UPLOAD, Permission.QUARANTINE, Permission.EXPORT}
+    | _OPERATE
+    | {Permission.OBJECTION_ENTER, Permission.OBJECTION_DECIDE},
+    Role.DEPARTMENT: _READ | {Permission.REMINDERS, Permission.OBJECTION_DECIDE},
+    Role.AUDITOR: _READ
+    | {Permission.EVENTS, Permission.EXPORT}
+    | {Permission.FIXITY, Permission.TRANSFERS, Permission.REMINDERS},
+    Role.BUREAU: _READ | {Permission.TRANSFERS, Permission.REMINDERS},
+    Role.SUBMITTER: frozenset({Permission.UPLOAD, Permission.OBJECTION_ENTER}),
+    Role.SENDER: frozenset({Permission.TRANSFER_IN}),
 }
 
 
@@ -73,6 +99,7 @@ DEFAULT_CLEARANCE: dict[Role, str] = {
     Role.AUDITOR: "内部",
     Role.BUREAU: "内部",
     Role.SUBMITTER: "公开",
+    Role.SENDER: "公开",
 }
 
 

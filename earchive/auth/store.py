@@ -137,8 +137,8 @@ class UserStore:
         if not _NAME.match(name):
             raise UserError("a user name is 1-64 letters, digits, '.', '@', '_' or '-'")
         parsed, fonds_json, chosen = _scope(role, fonds, clearance)
-        if parsed is Role.SUBMITTER:
-            raise UserError("submitter is a token role: use 'earchive token create'")
+        if parsed in (Role.SUBMITTER, Role.SENDER):
+            raise UserError(f"{parsed.value} is a token role: use 'earchive token create'")
         secret = password if password is not None else generate_password()
         if len(secret) < 8:
             raise UserError("a password has at least 8 characters")

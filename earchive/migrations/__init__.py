@@ -25,6 +25,7 @@ from ingest import counters, journal
 from ingest.indexing import metadata as indexing_metadata
 from preservation.events import metadata as events_metadata
 from search import configure_sqlite
+from search.identities import metadata as identities_metadata
 from search.tables import WRITE_OPTION
 from search.tables import metadata as catalog_metadata
 
@@ -51,10 +52,13 @@ class MigrationError(Exception):
 def target_metadata() -> tuple[MetaData, ...]:
     """Every table the migrations manage, as the code declares them (for comparisons)."""
     from earchive.auth.store import metadata as users_metadata
+    from earchive.objection_store import metadata as objections_metadata
+    from earchive.oplocks import metadata as locks_metadata
     from preservation.audit_ledger import metadata as audit_metadata
     from preservation.checks.runs import metadata as checks_metadata
     from preservation.replication import metadata as replication_metadata
     from transfer.ledger import metadata as transfer_metadata
+    from transfer.outcomes import metadata as transfer_outcomes_metadata
 
     return (
         catalog_metadata,
@@ -67,6 +71,10 @@ def target_metadata() -> tuple[MetaData, ...]:
         audit_metadata,
         replication_metadata,
         transfer_metadata,
+        identities_metadata,
+        objections_metadata,
+        locks_metadata,
+        transfer_outcomes_metadata,
     )
 
 

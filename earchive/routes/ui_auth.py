@@ -1,4 +1,8 @@
-"""Login, logout and the language switch (the only UI pages open without a session)."""
+"""Login, logout and the language switch (the only UI pages open without a session).
+
+Failed logins are rate-limited per user name and client address (``earchive.login_guard``):
+when locked, the login page answers 429 with ``Retry-After`` and says for how long.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from earchive.auth import COOKIE, MAX_AGE, SessionCodec
 from earchive.deps import UsersDep
 from earchive.i18n import LANGUAGES
+from earchive.login_guard import LoginGuard
 from earchive.ui import render
 
 router = APIRouter(include_in_schema=False)
@@ -39,11 +44,26 @@ def login(
     password: Annotated[str, Form(max_length=256)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    user = users.authenticate(username, password)
-    if user is None:
-        return render(
-            request, "login.html", status=401, next=safe_next(next), failed=True, username=username
-        )
+    guard: LoginGuard = request.app.state.login_guard
+    address = request.client.host if request.client else None
+    lock = guard.locked(username, address)
+    user = None if lock is not None else users.authenticate(username, password)
+    if user is None and lock is None:
+        lock = guard.failed(username, address, via="ui")
+        if lock is None:
+            return render(
+                request, "login.html", status=401, next=safe_next(next), failed=True,
+                username=username,
+            )  # fmt: skip
+    if lock is not None:
+        locked = render(
+            request, "login.html", status=429, next=safe_next(next), failed=False,
+            username=username, locked_minutes=max(1, -(-lock.retry_after // 60)),
+        )  # fmt: skip
+        locked.headers["Retry-After"] = str(lock.retry_after)
+        return locked
+    assert user is not None
+    guard.succeeded(username)
     codec: SessionCodec = request.app.state.sessions
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(

@@ -53,11 +53,13 @@ def search_page(
         "search.html",
         q=q,
         found=found,
+        objection_marks=access.objections().open_counts([h.archive_id for h in found.hits]),
         facets=build_facets(found.facets, params),
         active=active,
         params=params,
         offset=offset,
         page=PAGE,
+        personal_query_refused=access.refuses_personal_query(q),
     )
 
 
@@ -72,6 +74,7 @@ def case_page(
     return render(
         request,
         "case.html",
+        objections=access.objections().for_archive(archive_id),  # 异议标注 banner
         detail=detail,
         record=detail.view.record,
         case=detail.case,

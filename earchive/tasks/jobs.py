@@ -6,6 +6,8 @@ JSON-ready dict. The same functions run in-process and in Celery workers.
   a rerun after a crash resumes the journal entry; a rerun after success reports ``duplicate``.
 - ``check_archive`` ``{"id": str, "stage": "gd"|"yj"|"bc"}`` → the check run as a dict.
 - ``audit`` ``{"limit": int | None}`` → a fixity audit summary and its findings.
+- ``transfer_scheduled`` ``{"endpoint": str}`` → the scheduled transfer runs that were due now
+  (one policy endpoint, or every one when empty); Celery beat fires it per endpoint schedule.
 """
 
 from __future__ import annotations
@@ -74,8 +76,23 @@ def audit(archive: Archive, payload: Payload) -> Outcome:
     }
 
 
+def transfer_scheduled(archive: Archive, payload: Payload) -> Outcome:
+    """Run the transfers whose endpoint schedule is due now (``earchive.transfer_schedule``)."""
+    from earchive.transfer_schedule import run_scheduled
+
+    only = payload.get("endpoint") or ""
+    if not isinstance(only, str):
+        raise ValueError("payload 'endpoint' must be a string")
+    return {"runs": [r.as_dict() for r in run_scheduled(archive, only=only)]}
+
+
 _JOBS: Mapping[str, Job] = MappingProxyType(
-    {"ingest_package": ingest_package, "check_archive": check_archive, "audit": audit}
+    {
+        "ingest_package": ingest_package,
+        "check_archive": check_archive,
+        "audit": audit,
+        "transfer_scheduled": transfer_scheduled,
+    }
 )
 JOB_NAMES: tuple[str, ...] = tuple(_JOBS)
 

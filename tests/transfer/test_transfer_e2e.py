@@ -29,9 +29,15 @@ def _pub(archive: Archive) -> str:
 def test_plan_follows_the_policy(sender: Archive) -> None:
     entries = {e.archive_id: e for e in plan(sender, today=date(2029, 12, 31))}
     assert set(entries) == set(archive_ids(sender))
-    assert all(e.status == "overdue" for e in entries.values())  # 2024 cases, 5-year deadline
+    # 2023 cases, 5-year deadline; 10-year ones end in disposal review, not at the bureau
+    assert {e.outcome for e in entries.values()} == {"transfer", "disposal_review"}
+    assert all(
+        e.status == ("overdue" if e.outcome == "transfer" else "disposal_review")
+        for e in entries.values()
+    )
     assert all(e.deadline.year == e.formed.year + 5 for e in entries.values())
-    assert {e.status for e in plan(sender, today=date(2024, 12, 31))} == {"not_due"}
+    early = plan(sender, today=date(2024, 12, 31))
+    assert {e.status for e in early if e.outcome == "transfer"} == {"not_due"}
 
 
 def test_sender_to_bureau_and_back(sender: Archive, bureau: Archive, tmp_path: Path) -> None:

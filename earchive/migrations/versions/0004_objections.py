@@ -6,6 +6,10 @@ Revises: 0003
 
 from __future__ import annotations
 
+from alembic import op
+
+from earchive.objection_store import metadata as objections_metadata
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -13,8 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # placeholder: filled in by the change that introduces these tables
+    # Created from the declaration in earchive.objection_store (checkfirst, as in 0002).
+    objections_metadata.create_all(op.get_bind(), checkfirst=True)
 
 
 def downgrade() -> None:
-    pass
+    objections_metadata.drop_all(op.get_bind(), checkfirst=True)

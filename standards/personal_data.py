@@ -1,0 +1,95 @@
+"""Personal numbers in identifiers and free text: resident IDs, unified credit codes, mobiles.
+
+Pure functions, no I/O. ``identity_of`` normalises what a person typed (NFKC, no whitespace,
+upper-case ``X``) and says whether it is a resident ID number (GB 11643, check digit verified) or
+a unified social credit code (GB 32100); it raises ``IdentityFormatError`` for anything else.
+``redact_personal_numbers`` replaces every 18-character resident ID, 15-digit old ID and mainland
+mobile number in a text by a placeholder without digits (for the search index), and
+``has_personal_number`` says whether a text (e.g. a search query) holds one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from standards.errors import IdentityFormatError
+from standards.identity import is_valid_resident_id, is_valid_uscc
+
+__all__ = [
+    "ID_PLACEHOLDER",
+    "PHONE_PLACEHOLDER",
+    "Identity",
+    "IdentityKind",
+    "has_personal_number",
+    "identity_of",
+    "kind_for_applicant",
+    "normalise_identifier",
+    "redact_personal_numbers",
+]
+
+IdentityKind = Literal["person", "organisation"]
+
+#: What the index holds instead of an ID or a mobile number (no digits: nothing to match).
+ID_PLACEHOLDER = "〔证件号码〕"
+PHONE_PLACEHOLDER = "〔电话号码〕"
+
+_EDGE_BEFORE = r"(?<![0-9A-Za-z])"
+_EDGE_AFTER = r"(?![0-9A-Za-z])"
+_RESIDENT_ID = re.compile(rf"{_EDGE_BEFORE}(?:\d{{17}}[\dXx]|\d{{15}}){_EDGE_AFTER}")
+_MOBILE = re.compile(rf"{_EDGE_BEFORE}1[3-9]\d{{9}}{_EDGE_AFTER}")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A normalised identifier and its kind (``person``: resident ID, ``organisation``: USCC)."""
+
+    kind: IdentityKind
+    value: str
+
+
+def normalise_identifier(value: str) -> str:
+    """``value`` in one canonical spelling: NFKC (full-width digits), no whitespace, upper-case."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", value)).upper()
+
+
+def identity_of(value: str) -> Identity:
+    """The identity a typed identifier names; raises ``IdentityFormatError`` when it is neither a
+    resident ID number nor a unified social credit code with the right check character."""
+    text = normalise_identifier(value)
+    if is_valid_resident_id(text):
+        return Identity("person", text)
+    if is_valid_uscc(text):
+        return Identity("organisation", text)
+    if len(text) == 18 and text[:17].isdigit():
+        raise IdentityFormatError("not a valid resident ID number: the check digit does not match")
+    if len(text) == 18:
+        raise IdentityFormatError(
+            "not a valid unified social credit code: the check character does not match"
+        )
+    raise IdentityFormatError(
+        "give an 18-character resident ID number or unified social credit code"
+    )
+
+
+def kind_for_applicant(applicant_type: str, id_number: str) -> IdentityKind:
+    """The kind of an archived applicant's identifier: a natural person's (自然人) or else an
+    organisation's; a resident-ID-shaped number counts as a person's whatever the type says."""
+    if applicant_type == "自然人" or is_valid_resident_id(normalise_identifier(id_number)):
+        return "person"
+    return "organisation"
+
+
+def redact_personal_numbers(text: str) -> str:
+    """``text`` with resident IDs and mobile numbers replaced by digit-free placeholders."""
+    text = _RESIDENT_ID.sub(ID_PLACEHOLDER, text)
+    return _MOBILE.sub(PHONE_PLACEHOLDER, text)
+
+
+def has_personal_number(text: str) -> bool:
+    """Whether ``text`` (normalised as an identifier would be, per word) holds an ID or mobile."""
+    folded = unicodedata.normalize("NFKC", text)
+    return bool(_RESIDENT_ID.search(folded) or _MOBILE.search(folded))

@@ -1,0 +1,241 @@
+"""The sender after the receipt: a package tampered in transit is refused (``digest_failed``),
+the item reaches rework with its finding, the next default run sends it again from storage, the
+bureau accepts it and it leaves rework; accepted archives are ``transferred`` and kept here at
+least ``keep_copy_years``; a package the bureau cannot unpack sends every item to rework; the
+outcome table arrives by migration 0006 on a catalog at 0005."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from earchive.archive import Archive
+from earchive.migrations import current_revision, head_revision, upgrade
+from earchive.settings import Settings
+from earchive.transfer_outcomes import kept_until, rework_queue
+from earchive.transfers import accept_receipt, plan, receive_package, run_transfer
+from standards.finding import Status
+from transfer import REWORK, TRANSFERRED, Outcome, OutcomeLedger, TransferLedger, TransferPolicy
+from transfer.findings import transfer_finding
+
+
+class Ticking:
+    """A fixed clock that moves one second per reading (batch ids stay distinct)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+def _open(home: Path, start: datetime) -> Archive:
+    archive = Archive(Settings(home=home), clock=Ticking(start))
+    archive.init()
+    return archive
+
+
+@pytest.fixture
+def rework_sender(tmp_path: Path) -> Iterator[Archive]:
+    from earchive.samples import SMALL_PROFILE, generate
+
+    generate(3, tmp_path / "cases", seed=7, size_profile=SMALL_PROFILE)  # D10, D30, Y (2023)
+    archive = _open(tmp_path / "sender", datetime(2028, 3, 1, 9, tzinfo=UTC))
+    assert [r.status for r in archive.ingest([tmp_path / "cases"])] == ["accepted"] * 3
+    yield archive
+    archive.engine.dispose()
+
+
+@pytest.fixture
+def rework_bureau(tmp_path: Path) -> Iterator[Archive]:
+    archive = _open(tmp_path / "bureau", datetime(2028, 3, 10, 9, tzinfo=UTC))
+    yield archive
+    archive.engine.dispose()
+
+
+def _pub(archive: Archive) -> str:
+    return archive.signer.public_key_pem
+
+
+def _tamper_inline(eep: Path) -> None:
+    data = bytearray(eep.read_bytes())
+    at = data.index("<编码数据>".encode()) + 40  # inside Base64 text: stays well-formed
+    data[at] = ord("A") if data[at] != ord("A") else ord("B")
+    eep.write_bytes(bytes(data))
+
+
+def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
+    env["EARCHIVE_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "earchive", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_tampered_item_reaches_rework_and_leaves_it_when_resent(
+    rework_sender: Archive, rework_bureau: Archive, tmp_path: Path
+) -> None:
+    sender, bureau = rework_sender, rework_bureau
+    policy = TransferPolicy.load()
+    ids = sorted(e.archive_id for e in plan(sender) if e.outcome == "transfer")
+    assert len(ids) == 2  # the 永久 and the 30-year case; the 10-year one is not transferred
+    sent = run_transfer(sender, tmp_path / "first", ids)
+    victim = sent.package.items[1]
+    _tamper_inline(Path(sent.delivery.target) / victim.eep_path)
+
+    receipt, path = receive_package(bureau, Path(sent.delivery.target), _pub(sender))
+    assert receipt.code == "digest_failed"
+    back = accept_receipt(sender, path, _pub(bureau))
+    assert back.code == "digest_failed"
+
+    (waiting,) = rework_queue(sender)
+    assert (waiting.archive_id, waiting.code, waiting.status) == (
+        victim.archive_id,
+        "digest_failed",
+        REWORK,
+    )
+    assert ("PKG_DIGEST_MISMATCH", victim.eep_path) in {(f.code, f.path) for f in waiting.findings}
+    (other,) = set(ids) - {victim.archive_id}
+    entries = {e.archive_id: e for e in plan(sender)}
+    assert entries[victim.archive_id].status == "rework"
+    accepted_on = receipt.received_at.date()
+    assert entries[other].status == "transferred"
+    assert entries[other].kept_until == accepted_on.replace(
+        year=accepted_on.year + policy.keep_copy_years
+    )
+    assert kept_until(sender, other) == entries[other].kept_until
+    assert kept_until(sender, victim.archive_id) is None
+    assert {e.status for e in entries.values()} == {"rework", "transferred", "disposal_review"}
+
+    listed = _cli(sender.home, "transfer", "rework", "--json")
+    assert listed.returncode == 0, listed.stderr
+    (row,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert row["id"] == victim.archive_id and row["code"] == "digest_failed"
+    assert "PKG_DIGEST_MISMATCH" in {f["code"] for f in row["findings"]}
+    planned = _cli(sender.home, "transfer", "plan", "--json")
+    assert planned.returncode == 0, planned.stderr
+    kept = {r["id"]: r["kept_until"] for r in map(json.loads, planned.stdout.splitlines())}
+    assert kept[other] == entries[other].kept_until.isoformat()  # type: ignore[union-attr]
+
+    # the fix: the next default run sends the rework item again, rebuilt from storage
+    again = run_transfer(sender, tmp_path / "second")
+    assert [i.archive_id for i in again.package.items] == [victim.archive_id]
+    receipt2, path2 = receive_package(bureau, Path(again.delivery.target), _pub(sender))
+    assert receipt2.code == "accepted"
+    assert [i.archive_id for i in receipt2.items] == [victim.archive_id]
+    accept_receipt(sender, path2, _pub(bureau))
+
+    assert rework_queue(sender) == []
+    entries = {e.archive_id: e for e in plan(sender)}
+    assert {entries[i].status for i in ids} == {"transferred"}
+    assert sorted(i.id for i in bureau.catalog.iter_archives()) == ids
+    batches = {b.batch_id: b.status for b in TransferLedger(sender.writer).batches()}
+    assert batches == {sent.package.batch_id: "digest_failed", again.package.batch_id: "accepted"}
+    outcomes = {
+        e.object: e.outcome
+        for e in sender.events.iter_events()
+        if e.action == "transfer" and e.outcome in ("rework", "transferred")
+    }
+    assert outcomes == {other: "transferred", victim.archive_id: "transferred"}
+    status = _cli(sender.home, "transfer", "status", "--json")
+    assert status.returncode == 0, status.stderr
+    rows = {r["batch_id"]: r for r in map(json.loads, status.stdout.splitlines())}
+    first, second = rows[sent.package.batch_id], rows[again.package.batch_id]
+    assert (first["transferred"], first["rework"]) == (1, 0)  # its rework item left with batch 2
+    assert (second["transferred"], second["rework"]) == (1, 0)
+    on = receipt2.received_at.date()
+    assert second["kept_until"] == on.replace(year=on.year + policy.keep_copy_years).isoformat()
+
+
+def test_a_package_the_bureau_cannot_unpack_sends_every_item_to_rework(
+    rework_sender: Archive, rework_bureau: Archive, tmp_path: Path
+) -> None:
+    sender, bureau = rework_sender, rework_bureau
+    ids = sorted(e.archive_id for e in plan(sender) if e.outcome == "transfer")
+    sent = run_transfer(sender, tmp_path / "x", ids)
+    (Path(sent.delivery.target) / "文件目录.XML").unlink()
+    receipt, path = receive_package(bureau, Path(sent.delivery.target), _pub(sender))
+    assert receipt.code == "unpack_failed" and receipt.items == ()
+    accept_receipt(sender, path, _pub(bureau))
+    waiting = rework_queue(sender)
+    assert sorted(o.archive_id for o in waiting) == ids
+    for o in waiting:
+        assert o.code == "unpack_failed"
+        assert [(f.code, f.path) for f in o.findings] == [("PKG_PART_MISSING", "文件目录.XML")]
+    assert list(bureau.catalog.iter_archives()) == []
+
+
+def test_a_transferred_archive_is_not_put_back_into_rework(tmp_path: Path) -> None:
+    ledger = OutcomeLedger(create_engine(f"sqlite:///{tmp_path / 'c.db'}"))
+    at = datetime(2028, 3, 1, tzinfo=UTC)
+    done = Outcome(
+        "A-1",
+        "X-WS·2023-Y-BGS-0001",
+        TRANSFERRED,
+        "b1",
+        "accepted",
+        at,
+        at.date().replace(year=2033),
+        "A-1",
+        (),
+    )
+    refused = transfer_finding("PKG_DIGEST_MISMATCH", path="e.eep.xml")
+    later = Outcome(
+        "A-1",
+        "X-WS·2023-Y-BGS-0001",
+        REWORK,
+        "b2",
+        "digest_failed",
+        at + timedelta(days=1),
+        None,
+        "",
+        (refused,),
+    )
+    ledger.record([done])
+    ledger.record([later])
+    assert ledger.get("A-1") == done
+    ledger.record(
+        [
+            Outcome(
+                "B-2",
+                "X-WS·2023-Y-BGS-0002",
+                REWORK,
+                "b2",
+                "digest_failed",
+                at,
+                None,
+                "",
+                (refused,),
+            )
+        ]
+    )
+    (stored,) = ledger.all(REWORK).values()
+    assert stored.findings[0].status is Status.FAIL and stored.findings[0].path == "e.eep.xml"
+
+
+def test_migration_0006_adds_the_outcome_table_to_a_catalog_at_0005(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'catalog.db'}")
+    try:
+        upgrade(engine, "0005")
+        assert "transfer_outcomes" not in inspect(engine).get_table_names()
+        assert "transfer_items" in inspect(engine).get_table_names()
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        columns = {c["name"] for c in inspect(engine).get_columns("transfer_outcomes")}
+        assert {"archive_id", "status", "kept_until", "findings"} <= columns
+    finally:
+        engine.dispose()
