@@ -256,13 +256,22 @@ def export(
     archive_id: Annotated[str, typer.Argument(help="Archive id.")],
     dest: Annotated[Path, typer.Argument(help="Destination folder (must not exist or be empty).")],
     as_: Annotated[
-        str, typer.Option("--as", help="bagit (eep comes with the transfer issue).")
+        str, typer.Option("--as", help="bagit, or eep (a signed DA/T 48 封装包).")
     ] = "bagit",
 ) -> None:
     """Export an archive's current version."""
     archive = _archive()
     try:
-        path = archive.export(archive_id, dest, as_)
+        if as_ == "eep":
+            from earchive.transfers import export_eep
+            from transfer import EepError
+
+            try:
+                path = export_eep(archive, archive_id, dest)
+            except EepError as exc:
+                raise ConfigurationError(str(exc)) from exc
+        else:
+            path = archive.export(archive_id, dest, as_)
     except NotFoundError as exc:
         err.print(f"[red]no archive[/red] {archive_id}")
         raise typer.Exit(1) from exc
@@ -274,20 +283,29 @@ def export(
 
 @app.command()
 def verify(
-    path: Annotated[Path, typer.Argument(help="An exported package (BagIt folder).")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="An exported BagIt folder, a DA/T 48 EEP (*.eep.xml) or a transfer package folder."
+        ),
+    ],
     trusted_key: Annotated[
         Path | None, typer.Option(help="PEM public key the signature must come from.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Verify an exported package offline: every digest and the archive's signature."""
-    from package.verify import verify_package
+    """Verify a package offline: every digest and the signatures (BagIt export, EEP, transfer)."""
+    from earchive.package_verify import NeedsKeyError, verify_any
 
     if not path.exists():
         err.print(f"[red]no such package[/red] {path}")
         raise typer.Exit(2)
     key = trusted_key.read_text() if trusted_key else None
-    findings = verify_package(path, key)
+    try:
+        findings = verify_any(path, key)
+    except NeedsKeyError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
     failed = False
     for f in findings:
         failed = failed or f.status.value == "FAIL"

@@ -31,6 +31,7 @@ from transfer import (
     CheckOutcome,
     DeliveryResult,
     EepDocument,
+    EepOptions,
     EepSource,
     OutcomeLedger,
     PlanEntry,
@@ -39,6 +40,7 @@ from transfer import (
     TransferPackage,
     TransferPolicy,
     TransferRequest,
+    build_eep,
     build_transfer_package,
     plan_entry,
     receipt_json,
@@ -47,7 +49,15 @@ from transfer import (
 )
 from transfer.retry import Progress, RetryPolicy
 
-__all__ = ["Sent", "accept_receipt", "eep_source", "plan", "receive_package", "run_transfer"]
+__all__ = [
+    "Sent",
+    "accept_receipt",
+    "eep_source",
+    "export_eep",
+    "plan",
+    "receive_package",
+    "run_transfer",
+]
 
 RECEIPT_SUFFIX = ".receipt.json"
 
@@ -76,6 +86,34 @@ def eep_source(archive: Archive, archive_id: str) -> EepSource:
         for p in paths
     )
     return EepSource(_metadata(archive, archive_id), docs)
+
+
+def export_eep(archive: Archive, archive_id: str, dest: Path, inline_limit: int = 1 << 20) -> Path:
+    """Write the current version of an archive as one signed DA/T 48 EEP, ``dest/<档号>.eep.xml``
+    (documents over ``inline_limit`` bytes beside it in ``<档号>.files/``); return its path.
+    Raises ``NotFoundError`` and ``transfer.EepError`` (also when the EEP exists already)."""
+    if archive.catalog.get(archive_id) is None:
+        raise NotFoundError(archive_id)
+    source = eep_source(archive, archive_id)
+    code = str(source.metadata["archival_code"])
+    options = EepOptions(
+        unit=str(source.metadata["fonds_name"]),
+        created=archive.clock(),
+        signer_name=archive.settings.agent,
+        inline_limit=inline_limit,
+    )
+    built = build_eep(source, archive.signer, dest / f"{code}.eep.xml", options)
+    archive.events.record(
+        Event(
+            archive.settings.agent,
+            "export",
+            archive_id,
+            "eep",
+            options.created,
+            {"path": built.path.name, "sm3": built.digests.sm3},
+        )
+    )
+    return built.path
 
 
 def outcome_of(run: CheckRun) -> CheckOutcome:

@@ -1,0 +1,73 @@
+"""``earchive export --as eep`` writes a signed DA/T 48 EEP that validates against
+``standards/data/eep.xsd``; ``earchive verify`` checks it (and a whole transfer package) with the
+signer's key, and names the failure once a byte is changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from lxml import etree
+
+from earchive.archive import Archive
+from earchive.transfers import run_transfer
+from standards.schemas import load_schema
+from transfer.eep.common import EEP_SCHEMA
+
+from .conftest import archive_ids
+
+
+def _earchive(home: Path, *args: str) -> tuple[int, list[dict[str, str]], str]:
+    env = dict(os.environ, EARCHIVE_HOME=str(home))
+    proc = subprocess.run(
+        [sys.executable, "-m", "earchive", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    lines = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
+    return proc.returncode, lines, proc.stderr
+
+
+def test_exported_eep_validates_and_verifies(sender: Archive, tmp_path: Path) -> None:
+    home = sender.settings.home
+    archive_id = archive_ids(sender)[0]
+    code, _, stderr = _earchive(home, "export", archive_id, str(tmp_path / "out"), "--as", "eep")
+    assert code == 0, stderr
+    [eep] = list((tmp_path / "out").glob("*.eep.xml"))
+    assert load_schema(EEP_SCHEMA).validate(etree.parse(str(eep)))  # the XSD in standards/
+
+    key = tmp_path / "archive.pub.pem"
+    key.write_text(sender.signer.public_key_pem, encoding="ascii")
+    code, findings, _ = _earchive(home, "verify", str(eep), "--trusted-key", str(key), "--json")
+    assert code == 0
+    codes = {f["code"] for f in findings}
+    assert {"EEP_SIGNATURE_VALID", "EEP_SIGNER_TRUSTED", "EEP_CONTENT_VERIFIED"} <= codes
+    assert not [f for f in findings if f["status"] == "FAIL"]
+
+    data = bytearray(eep.read_bytes())
+    at = data.index("<编码数据>".encode()) + 40  # inside Base64 text: still well-formed XML
+    data[at] = ord("A") if data[at] != ord("A") else ord("B")
+    eep.write_bytes(bytes(data))
+    code, findings, _ = _earchive(home, "verify", str(eep), "--trusted-key", str(key), "--json")
+    assert code == 1
+    assert "EEP_CONTENT_DIGEST_MISMATCH" in {f["code"] for f in findings if f["status"] == "FAIL"}
+
+
+def test_transfer_package_verifies_with_the_sender_key(sender: Archive, tmp_path: Path) -> None:
+    sent = run_transfer(sender, tmp_path / "exchange", archive_ids(sender)[:2])
+    package = Path(sent.delivery.target)
+    home = sender.settings.home
+    code, _, stderr = _earchive(home, "verify", str(package), "--json")
+    assert code == 2 and "--trusted-key" in stderr  # a transfer package needs the sender's key
+    key = tmp_path / "sender.pub.pem"
+    key.write_text(sender.signer.public_key_pem, encoding="ascii")
+    code, findings, _ = _earchive(home, "verify", str(package), "--trusted-key", str(key), "--json")
+    assert code == 0, [f for f in findings if f["status"] == "FAIL"]
+    assert "CATALOGUE_MATCHES" in {f["code"] for f in findings}
+    assert sum(f["code"] == "EEP_SIGNER_TRUSTED" for f in findings) == 4  # 2 EEPs × 2 signatures
