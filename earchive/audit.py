@@ -186,7 +186,7 @@ def run_audit(
         root,
         ledger,
         ctx,
-        AuditLimits(workers=limits.workers),
+        AuditLimits(workers=limits.workers, processes=limits.processes),
         object_ids=[o.object_id for o in run.failed],
     )
     return AuditReport(location, run, names, replicated, pending, restores, recheck)

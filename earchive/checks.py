@@ -29,7 +29,6 @@ from preservation.checks import (
     report_json,
     run_checks,
     tool_versions,
-    write_report_pdf,
 )
 from preservation.events import Event
 from standards.archival_code import ArchivalCodeRule
@@ -228,6 +227,7 @@ def write_reports(
 ) -> list[Path]:
     """Write ``<name>.json``, ``<name>.html`` and ``<name>.pdf`` (四性检测报告) into ``dest``."""
     from earchive.samples.fonts import FontNotFoundError, find_cjk_font
+    from preservation.checks.report_pdf import write_report_pdf  # reportlab: only for reports
 
     dest.mkdir(parents=True, exist_ok=True)
     who = archive.settings.agent

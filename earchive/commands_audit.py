@@ -77,14 +77,16 @@ def audit(
     repair: Annotated[
         bool, typer.Option("--repair", help="Restore failed objects from the other location.")
     ] = False,
-    workers: Annotated[int, typer.Option(help="Hashing threads.")] = 2,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (threads for storage that is not local).")
+    ] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per finding.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show PASS lines.")] = False,
 ) -> None:
     """Fixity audit: re-hash stored files (SM3 + SHA-256) against inventories and signed
     manifests, oldest-audited objects first; every run is logged as an event."""
     archive = _archive()
-    limits = AuditLimits(max_objects=limit, max_seconds=seconds, workers=workers)
+    limits = AuditLimits(max_objects=limit, max_seconds=seconds, workers=workers, processes=True)
     try:
         report = run_audit(archive, location=location, limits=limits, repair=repair)
     except ConfigurationError as exc:

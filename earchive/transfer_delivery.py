@@ -17,13 +17,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from earchive.archive import Archive, ConfigurationError, NotFoundError
 from earchive.transfer_targets import delivery_for, s3_client, s3_location
 from preservation.events import Event
 from transfer import DeliveryError, DeliveryResult, Receipt, TransferLedger
-from transfer.delivery_s3 import FetchResult, fetch_s3_package
 from transfer.retry import DeliveryEvent, Progress, RetryPolicy
+
+if TYPE_CHECKING:
+    from transfer.delivery_s3 import FetchResult
 
 __all__ = ["Delivered", "deliver_package", "receive_from_s3", "receiver_key", "resume_transfer"]
 
@@ -163,6 +166,8 @@ def receive_from_s3(
     name = key_prefix.rsplit("/", 1)[-1]
     dest = archive.settings.bureau_dir / "fetched" / uuid.uuid4().hex[:12] / name
     dest.parent.mkdir(parents=True, exist_ok=True)
+    from transfer.delivery_s3 import fetch_s3_package
+
     fetched = fetch_s3_package(
         s3_client(archive.settings),
         bucket,

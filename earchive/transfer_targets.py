@@ -11,16 +11,16 @@ fetch. Raises ``ConfigurationError``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from minio import Minio
 
 from earchive.archive import ConfigurationError
 from earchive.settings import Settings
 from transfer import Delivery, DirectoryDelivery
-from transfer.delivery_http import HttpDelivery
-from transfer.delivery_s3 import S3Delivery
 from transfer.retry import Progress, RetryPolicy, no_progress
+
+if TYPE_CHECKING:
+    from minio import Minio
 
 __all__ = ["check_target", "delivery_for", "s3_client", "s3_location"]
 
@@ -39,6 +39,8 @@ def s3_client(settings: Settings) -> Minio:
         raise ConfigurationError(
             "set EARCHIVE_TRANSFER_S3_ENDPOINT, _ACCESS_KEY and _SECRET_KEY for s3:// targets"
         )
+    from minio import Minio
+
     return Minio(
         settings.transfer_s3_endpoint,
         access_key=settings.transfer_s3_access_key,
@@ -61,6 +63,8 @@ def delivery_for(
     text = str(to)
     if text.startswith("s3://"):
         bucket, prefix = s3_location(text)
+        from transfer.delivery_s3 import S3Delivery
+
         return S3Delivery(s3_client(settings), bucket, prefix, retry=policy, progress=progress)
     if text.startswith(("http://", "https://")):
         if "@" in urlsplit(text).netloc:
@@ -68,6 +72,8 @@ def delivery_for(
         token = settings.transfer_tokens.get(endpoint, "") or settings.transfer_token
         if not token:
             raise ConfigurationError("set EARCHIVE_TRANSFER_TOKEN for http(s):// targets")
+        from transfer.delivery_http import HttpDelivery
+
         return HttpDelivery(
             text, token, receiver_key_pem=receiver_key_pem, retry=policy, progress=progress
         )

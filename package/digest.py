@@ -6,11 +6,13 @@ Reads: a path, a binary stream or bytes. Writes: nothing. Raises: ``OSError`` fr
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 BLOCK = 1 << 20
+_buffers = threading.local()  # one reusable read buffer per thread and size
 
 
 @dataclass(frozen=True)
@@ -24,12 +26,23 @@ def _sm3() -> hashlib._Hash:
     return hashlib.new("sm3")
 
 
+def _buffer(block: int) -> tuple[bytearray, memoryview]:
+    """This thread's buffer of ``block`` bytes: a fresh 1 MiB buffer per file costs more than
+    hashing a small file."""
+    cached: dict[int, tuple[bytearray, memoryview]] | None = getattr(_buffers, "by_size", None)
+    if cached is None:
+        cached = _buffers.by_size = {}
+    if block not in cached:
+        buf = bytearray(block)
+        cached[block] = (buf, memoryview(buf))
+    return cached[block]
+
+
 def digest_stream(fp: BinaryIO, block: int = BLOCK) -> Digests:
     """Hash a stream to its end: SM3 and SHA-256 updated from the same buffer."""
     sm3, sha = _sm3(), hashlib.sha256()
     size = 0
-    buf = bytearray(block)
-    view = memoryview(buf)
+    buf, view = _buffer(block)
     readinto = getattr(fp, "readinto", None)
     while True:
         if readinto is not None:

@@ -15,6 +15,7 @@ Reads/writes: key files (``generate_key``, ``load_signer``). Raises: ``KeyFormat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -308,8 +309,12 @@ def _sm2_point(encoded: bytes) -> bytes:
         raise KeyFormatError(f"invalid SM2 public point: {exc}") from exc
 
 
+@functools.lru_cache(maxsize=64)
 def _spki_from_pem(public_key_pem: str) -> tuple[str, bytes, bytes]:
-    """(curve OID, SPKI DER, encoded point) of a PEM public key."""
+    """(curve OID, SPKI DER, encoded point) of a PEM public key.
+
+    Memoised: an audit checks thousands of signatures made by the same few keys.
+    """
     der = _unarmor(public_key_pem.encode("ascii", errors="replace"), "PUBLIC KEY")
     try:
         spki = _SubjectPublicKeyInfo.load(der)

@@ -3,28 +3,34 @@
 A run lists the objects of the root (plus those the catalog expects and those audited before, so
 a vanished object is a finding), orders them oldest-first through the ``AuditLedger`` (objects
 never audited in this location first, then the least recently audited), and checks them with
-``object_fixity.audit_object`` — objects on one thread pool, file hashing on another (threads
-measured faster than processes here, and they share the store's client). A run stops starting
-objects at ``max_objects`` or ``max_seconds``. Every run is an event; every failed object too.
+``object_fixity.audit_object``. With ``processes`` and a local-directory root, whole objects are
+audited in forked worker processes (``audit_workers``: hashing and the per-object work are
+CPU-bound and threads share one interpreter lock); otherwise objects run on one thread pool and
+file hashing on another (they share the store's client). A run stops starting objects at
+``max_objects`` or ``max_seconds``. Every run is an event; every failed object too.
 
 Reads: the store, the ledger. Writes: the ledger, events through ``record``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import re
 import time
 import urllib.parse
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from standards.finding import Finding, Status
 
 from .audit_ledger import AuditLedger
+from .audit_workers import audit_in_worker, process_pool
 from .events import Event
 from .object_fixity import AuditContext, ObjectAudit, audit_object, read_small, unreadable_root
 from .ocfl_root import OBJECT_DECLARATION, OcflRoot
@@ -41,12 +47,15 @@ _DECLARATION_KEY = re.compile(
 class AuditLimits:
     """Bounds of one run: at most ``max_objects`` objects and/or about ``max_seconds``.
 
-    The time bound stops new objects from starting; objects under way finish.
+    The time bound stops new objects from starting; objects under way finish. ``processes``
+    audits objects in ``workers`` forked processes when the root is a local directory (the CLI
+    does; a long-running server keeps threads: forking a process with threads is not safe).
     """
 
     max_objects: int | None = None
     max_seconds: float | None = None
     workers: int = 2
+    processes: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ def _stored_id(store: ObjectStore, objroot: str) -> str | None:
 
 
 _LEDGER_BATCH = 100
+_PROCESS_BATCH = 4  # objects per task sent to a worker process: fewer round trips to the parent
 
 
 def _order(candidates: Iterable[str], ledger: AuditLedger, location: str) -> list[str]:
@@ -146,30 +156,54 @@ def audit_root(
     def out_of_time() -> bool:
         return limits.max_seconds is not None and time.monotonic() - t0 >= limits.max_seconds
 
-    with (
-        ThreadPoolExecutor(workers, "fixity-file") as files,
-        ThreadPoolExecutor(workers, "fixity-object") as objects,
-    ):
-        waiting, running = deque(todo), deque[Future[ObjectAudit]]()
+    def inline(oid: str) -> ObjectAudit:
+        if oid in unreadable_roots:
+            return unreadable_root(oid, ctx)
+        return audit_object(root, oid, ctx)
+
+    with contextlib.ExitStack() as stack:
+        procs = process_pool(root, ctx, workers) if limits.processes else None
+        submit: Callable[[list[str]], Future[list[ObjectAudit]]]
+        if procs is not None:
+            stack.enter_context(procs)
+            batch = _PROCESS_BATCH
+
+            def submit(oids: list[str]) -> Future[list[ObjectAudit]]:
+                try:
+                    return procs.submit(audit_in_worker, oids, unreadable_roots & set(oids))
+                except (BrokenProcessPool, RuntimeError):
+                    return _done([inline(oid) for oid in oids])  # a worker died: run them here
+        else:
+            files = stack.enter_context(ThreadPoolExecutor(workers, "fixity-file"))
+            objects = stack.enter_context(ThreadPoolExecutor(workers, "fixity-object"))
+            batch = 1
+
+            def submit(oids: list[str]) -> Future[list[ObjectAudit]]:
+                (oid,) = oids
+                if oid in unreadable_roots:
+                    return objects.submit(lambda: [unreadable_root(oid, ctx)])
+                return objects.submit(lambda: [audit_object(root, oid, ctx, files)])
+
+        waiting = deque(todo)
+        running = deque[tuple[list[str], Future[list[ObjectAudit]]]]()
         pending: list[tuple[str, datetime, str]] = []  # ledger rows, written in batches
         while waiting or running:
-            # a few objects queued per worker keep both cores hashing while results are read
+            # a few batches queued per worker keep both cores hashing while results are read
             while waiting and len(running) < workers * 4 and not out_of_time():
-                oid = waiting.popleft()
-                if oid in unreadable_roots:
-                    running.append(objects.submit(unreadable_root, oid, ctx))
-                else:
-                    running.append(objects.submit(audit_object, root, oid, ctx, files))
+                oids = [waiting.popleft() for _ in range(min(batch, len(waiting)))]
+                running.append((oids, submit(oids)))
             if not running:
                 break
-            done = running.popleft().result()
-            pending.append((done.object_id, done.audited_at, done.outcome.value))
-            if len(pending) >= _LEDGER_BATCH:
-                ledger.record_many(ctx.location, pending)
-                pending.clear()
-            if done.outcome is Status.FAIL and ctx.record is not None:
-                ctx.record(_object_event(done, ctx))
-            results.append(done)
+            oids, future = running.popleft()
+            try:
+                batch_done = future.result()
+            except BrokenProcessPool:
+                batch_done = [inline(oid) for oid in oids]
+            for done in batch_done:
+                if procs is not None:  # a worker's clock is a copy: stamp here, in order
+                    done = dataclasses.replace(done, audited_at=ctx.clock())
+                _record_one(done, ledger, ctx, pending)
+                results.append(done)
         ledger.record_many(ctx.location, pending)
     run = AuditRun(
         location=ctx.location,
@@ -182,6 +216,27 @@ def audit_root(
         return run
     event = ctx.record(_run_event(run, ctx))
     return AuditRun(**{**run.__dict__, "event": event if isinstance(event, Event) else None})
+
+
+def _done(result: list[ObjectAudit]) -> Future[list[ObjectAudit]]:
+    future: Future[list[ObjectAudit]] = Future()
+    future.set_result(result)
+    return future
+
+
+def _record_one(
+    done: ObjectAudit,
+    ledger: AuditLedger,
+    ctx: AuditContext,
+    pending: list[tuple[str, datetime, str]],
+) -> None:
+    """Queue the object's ledger row (written every ``_LEDGER_BATCH``); log a failure."""
+    pending.append((done.object_id, done.audited_at, done.outcome.value))
+    if len(pending) >= _LEDGER_BATCH:
+        ledger.record_many(ctx.location, pending)
+        pending.clear()
+    if done.outcome is Status.FAIL and ctx.record is not None:
+        ctx.record(_object_event(done, ctx))
 
 
 def _object_event(done: ObjectAudit, ctx: AuditContext) -> Event:

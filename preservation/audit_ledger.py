@@ -16,6 +16,7 @@ from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, select
 __all__ = ["AuditLedger", "LedgerEntry", "metadata"]
 
 metadata = MetaData()
+_CHUNK = 500  # object ids per DELETE … IN (…): below every backend's bound-parameter limit
 
 fixity_audits = Table(
     "fixity_audits",
@@ -64,17 +65,20 @@ class AuditLedger:
 
     def record_many(self, location: str, audits: Sequence[tuple[str, datetime, str]]) -> None:
         """Remember several audits of ``location`` in one transaction (object id, at, outcome)."""
-        if not audits:
+        latest = {object_id: (at, outcome) for object_id, at, outcome in audits}
+        if not latest:
             return
-        with self.engine.begin() as conn:
-            for object_id, at, outcome in audits:
-                key = (fixity_audits.c.location == location) & (
-                    fixity_audits.c.object_id == object_id
-                )
-                values = {"last_audit": _aware(at), "outcome": outcome}
-                if conn.execute(fixity_audits.update().where(key).values(**values)).rowcount == 0:
-                    conn.execute(
-                        fixity_audits.insert().values(
-                            location=location, object_id=object_id, **values
-                        )
+        rows = [
+            {"location": location, "object_id": oid, "last_audit": _aware(at), "outcome": outcome}
+            for oid, (at, outcome) in latest.items()
+        ]
+        ids = list(latest)
+        with self.engine.begin() as conn:  # an upsert as delete + one multi-row insert
+            for start in range(0, len(ids), _CHUNK):
+                conn.execute(
+                    fixity_audits.delete().where(
+                        (fixity_audits.c.location == location)
+                        & fixity_audits.c.object_id.in_(ids[start : start + _CHUNK])
                     )
+                )
+            conn.execute(fixity_audits.insert(), rows)

@@ -2,10 +2,11 @@
 
 ``audit_object`` checks the root and version inventories (sidecar digests), then streams every
 stored content file of every version from the store once through SM3 and SHA-256
-(``package.digest.digest_stream``, on the executor given: hashlib releases the GIL on large
-buffers), and compares them with the inventory's sha256 and with each version's signed manifest
-(SM3 + SHA-256 per logical path), whose signature is verified too. Each physical file is hashed
-once even when several versions share it.
+(``package.digest.digest_stream``, on the executor given — hashlib releases the GIL on large
+buffers — or inline, as the audit's worker processes do), and compares them with the
+inventory's sha256 and with each version's signed manifest (SM3 + SHA-256 per logical path),
+whose signature is verified too. Each physical file is hashed once even when several versions
+share it.
 
 Reads: the store (never writes it). Never raises for damaged storage: every problem is a finding
 naming the object, version, file, algorithm, expected and found digest.
@@ -221,8 +222,10 @@ def _check_signature(
         )
 
 
-def audit_object(root: OcflRoot, object_id: str, ctx: AuditContext, pool: Executor) -> ObjectAudit:
-    """Audit one object in ``root``; file hashing runs on ``pool``."""
+def audit_object(
+    root: OcflRoot, object_id: str, ctx: AuditContext, pool: Executor | None = None
+) -> ObjectAudit:
+    """Audit one object in ``root``; file hashing runs on ``pool``, or inline without one."""
     report = _Report(object_id, ctx)
     inv = _check_inventories(root, object_id, report)
     if inv is None:
@@ -237,14 +240,20 @@ def audit_object(root: OcflRoot, object_id: str, ctx: AuditContext, pool: Execut
         for p in _SMALL_PATHS
         if p in state and state[p] in inv["manifest"]
     }
-    futures: dict[str, Future[Any]] = {
-        cp: pool.submit(read_small if cp in small else _measure, store, f"{objroot}/{cp}")
-        for cp in sorted(sha_of)
-    }
+    if pool is None:
+        results: dict[str, Any] = {
+            cp: (read_small if cp in small else _measure)(store, f"{objroot}/{cp}")
+            for cp in sorted(sha_of)
+        }
+    else:
+        futures: dict[str, Future[Any]] = {
+            cp: pool.submit(read_small if cp in small else _measure, store, f"{objroot}/{cp}")
+            for cp in sorted(sha_of)
+        }
+        results = {cp: future.result() for cp, future in futures.items()}
     measured: dict[str, Measured] = {}
     small_bytes: dict[str, bytes] = {}
-    for cp, future in futures.items():
-        result = future.result()
+    for cp, result in results.items():
         if isinstance(result, bytes):
             small_bytes[cp] = result
             measured[cp] = digest_bytes(result)

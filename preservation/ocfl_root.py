@@ -13,6 +13,7 @@ Reads/writes: the store. Raises: ``OcflError`` subclasses, ``StorageError`` from
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -145,16 +146,7 @@ class OcflRoot:
         """
         if not object_id:
             raise OcflError("empty object id")
-        digest = hashlib.sha256(object_id.encode("utf-8")).hexdigest()
-        size, count = int(LAYOUT_CONFIG["tupleSize"]), int(LAYOUT_CONFIG["numberOfTuples"])
-        tuples = [digest[i * size : (i + 1) * size] for i in range(count)]
-        encoded = "".join(
-            c if _PLAIN.fullmatch(c) else "".join(f"%{b:02x}" for b in c.encode("utf-8"))
-            for c in object_id
-        )
-        if len(encoded) > _MAX_ENCAPSULATION:
-            encoded = f"{encoded[:_MAX_ENCAPSULATION]}-{digest}"
-        return "/".join([*tuples, encoded])
+        return _object_root(object_id)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -365,3 +357,18 @@ class OcflRoot:
                     raise InventoryError(f"staged {logical_path!r} does not match the manifest")
             sources.append((content_path, staged))
         return sources
+
+
+@functools.lru_cache(maxsize=4096)
+def _object_root(object_id: str) -> str:
+    """``OcflRoot.object_root`` (memoised: an audit asks several times per object)."""
+    digest = hashlib.sha256(object_id.encode("utf-8")).hexdigest()
+    size, count = int(LAYOUT_CONFIG["tupleSize"]), int(LAYOUT_CONFIG["numberOfTuples"])
+    tuples = [digest[i * size : (i + 1) * size] for i in range(count)]
+    encoded = "".join(
+        c if _PLAIN.fullmatch(c) else "".join(f"%{b:02x}" for b in c.encode("utf-8"))
+        for c in object_id
+    )
+    if len(encoded) > _MAX_ENCAPSULATION:
+        encoded = f"{encoded[:_MAX_ENCAPSULATION]}-{digest}"
+    return "/".join([*tuples, encoded])

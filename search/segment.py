@@ -14,8 +14,6 @@ import threading
 import unicodedata
 from pathlib import Path
 
-import jieba
-
 __all__ = ["Segmenter", "default_segmenter", "segment", "tokens"]
 
 # Word characters in any script; everything else (punctuation, spaces, symbols) separates tokens.
@@ -26,6 +24,8 @@ class Segmenter:
     """A jieba tokenizer of its own, initialised lazily (and quietly) on first use."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
+        import jieba  # ~0.15 s: loaded when text is first segmented, not with every command
+
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.tmp_dir = None if cache_dir is None else str(cache_dir)
         self._lock = threading.Lock()

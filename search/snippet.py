@@ -12,9 +12,18 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["make_snippet"]
+__all__ = ["make_snippet", "snippet_source"]
 
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+
+
+def snippet_source(text: str) -> str:
+    """``text`` as snippets read it: NFKC-normalised, whitespace runs collapsed to one space.
+
+    Idempotent; an index may store it so that each query need not normalise whole bodies again
+    (``make_snippet`` of either gives the same excerpt).
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def make_snippet(text: str, words: Sequence[str], width: int = 80) -> str:
@@ -22,7 +31,7 @@ def make_snippet(text: str, words: Sequence[str], width: int = 80) -> str:
 
     Matching is case-insensitive on NFKC-normalised text. Without a match, the text's start.
     """
-    normal = " ".join(unicodedata.normalize("NFKC", text).split())
+    normal = snippet_source(text)
     unique = sorted({w for w in words if w}, key=len, reverse=True)
     if not unique:
         return html.escape(_clip(normal, 0, width))

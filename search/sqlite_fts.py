@@ -1,17 +1,26 @@
 """``SqliteFtsIndex``: the embedded default search index, SQLite FTS5 over jieba tokens.
 
-Tables: ``docs`` (one row per archive: display, filter and facet columns, the original text for
-snippets) and ``docs_fts`` (FTS5, unicode61 over space-joined tokens: title, body, identifiers).
-Identifiers are also kept verbatim so a query equal to an electronic record code, a 档号 or an
-archive id finds exactly that archive. Reads/writes: one SQLite file (WAL). Raises
+Tables: ``docs`` (one narrow row per archive: display, filter and facet columns), ``docs_text``
+(the body as snippets read it, ``snippet.snippet_source``, fetched only for the returned page) and
+``docs_fts`` (FTS5, unicode61 over space-joined tokens: title, body, identifiers). Identifiers are
+also kept verbatim so a query equal to an electronic record code, a 档号 or an archive id finds
+exactly that archive. An index of the first layout (the body inside ``docs``) is converted in
+place when opened. A query runs two statements side by side on two connections: the page (bm25
+rank, top ``offset + limit`` only) and one ``GROUP BY`` over the facet columns that also gives the
+total. Reading connections stay open, one per thread (8 MB page cache each), and are reopened in a
+forked child or when the file was replaced. Reads/writes: one SQLite file (WAL). Raises
 ``SearchIndexError`` (``InvalidQueryError`` for bad paging).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +35,11 @@ from .index import (
     SearchResult,
 )
 from .segment import Segmenter, default_segmenter
-from .snippet import make_snippet
+from .snippet import make_snippet, snippet_source
 
 __all__ = ["SqliteFtsIndex"]
 
+_LAYOUT = 2  # PRAGMA user_version: 2 = bodies in ``docs_text``; 0 = the first layout
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
     id INTEGER PRIMARY KEY,
@@ -45,9 +55,9 @@ CREATE TABLE IF NOT EXISTS docs (
     retention TEXT NOT NULL,
     security_classification TEXT NOT NULL,
     fonds_identifier TEXT NOT NULL,
-    applicant_name TEXT NOT NULL,
-    body TEXT NOT NULL
+    applicant_name TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS docs_text (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_erc ON docs (electronic_record_code);
 CREATE INDEX IF NOT EXISTS docs_archival_code ON docs (archival_code);
 CREATE INDEX IF NOT EXISTS docs_task_year ON docs (task_code, year);
@@ -69,12 +79,12 @@ _DOC_COLUMNS = (
     "security_classification",
     "fonds_identifier",
     "applicant_name",
-    "body",
 )
 _FILTERS = ("task_code", "year", "department", "result", "retention", "security_classification")
 _FACET_COLUMNS = ", ".join(f"d.{name}" for name in FACETS)
 _BM25 = "bm25(docs_fts, 10.0, 1.0, 5.0)"  # title counts most, then identifiers, then body
 _BUSY_TIMEOUT_S = 10.0
+_CACHE_KIB = 8 << 10  # page cache of each long-lived reading connection
 
 
 class SqliteFtsIndex:
@@ -82,15 +92,30 @@ class SqliteFtsIndex:
 
     def __init__(self, path: Path, segmenter: Segmenter | None = None) -> None:
         self.path = Path(path)
-        self._segmenter = segmenter if segmenter is not None else default_segmenter()
+        self._given_segmenter = segmenter  # None: the process-wide one, loaded on first use
+        self._readers = threading.local()  # one reading connection per thread (and process)
+        self._side: tuple[int, ThreadPoolExecutor] | None = None  # (pid, pool) for the facets
         with self._connect() as conn:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
+                _upgrade(conn)
                 conn.executescript(_SCHEMA)
+                conn.execute(f"PRAGMA user_version = {_LAYOUT}")
             except sqlite3.OperationalError as exc:
                 raise SearchIndexError(
                     f"cannot create the index (is FTS5 built in?): {exc}"
                 ) from exc
+
+    def _side_pool(self) -> ThreadPoolExecutor:
+        """The threads that count facets; new ones in a forked child (threads do not survive)."""
+        if self._side is None or self._side[0] != os.getpid():
+            self._side = (os.getpid(), ThreadPoolExecutor(2, "sqlite-fts-facets"))
+        return self._side[1]
+
+    @property
+    def _segmenter(self) -> Segmenter:
+        given = self._given_segmenter
+        return given if given is not None else default_segmenter()
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -105,6 +130,25 @@ class SqliteFtsIndex:
         finally:
             conn.close()
 
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's long-lived reading connection (its page cache survives queries)."""
+        conn: sqlite3.Connection | None = getattr(self._readers, "conn", None)
+        try:
+            ident = (os.getpid(), os.stat(self.path).st_ino)
+        except OSError:
+            ident = (os.getpid(), -1)
+        # never reuse a connection across a fork, nor after the file was replaced or removed
+        if conn is None or self._readers.ident != ident:
+            if conn is not None:
+                conn.close()
+            try:
+                conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+                conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+            except sqlite3.Error as exc:
+                raise SearchIndexError(f"cannot open index {self.path}: {exc}") from exc
+            self._readers.conn, self._readers.ident = conn, ident
+        return conn
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._connect() as conn:
@@ -118,12 +162,13 @@ class SqliteFtsIndex:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def _rows(self, doc: IndexDocument) -> tuple[tuple[Any, ...], tuple[str, str, str]]:
+    def _rows(self, doc: IndexDocument) -> tuple[tuple[Any, ...], str, tuple[str, str, str]]:
         body = body_text(doc)
-        row = (*(getattr(doc, name) for name in _DOC_COLUMNS[:-1]), body)
+        row = tuple(getattr(doc, name) for name in _DOC_COLUMNS)
         identifiers = identifier_text(doc)
         segment = self._segmenter.segment
-        return row, (segment(doc.title), segment(body), segment(identifiers))
+        fts = (segment(doc.title), segment(body), segment(identifiers))
+        return row, snippet_source(body), fts
 
     def index_many(self, docs: Iterable[IndexDocument]) -> int:
         """Add or replace documents by ``archive_id``, all in one transaction; return the count."""
@@ -136,21 +181,21 @@ class SqliteFtsIndex:
         """Replace every document with ``docs`` in one transaction (readers see old or new)."""
         prepared = [(doc.archive_id, *self._rows(doc)) for doc in docs]
         with self._write() as conn:
-            conn.execute("DELETE FROM docs_fts")
-            conn.execute("DELETE FROM docs")
+            _delete_all(conn)
             self._insert(conn, prepared)
         return len(prepared)
 
     def _insert(
         self,
         conn: sqlite3.Connection,
-        prepared: Sequence[tuple[str, tuple[Any, ...], Sequence[str]]],
+        prepared: Sequence[tuple[str, tuple[Any, ...], str, Sequence[str]]],
     ) -> None:
         columns = ", ".join(_DOC_COLUMNS)
         marks = ", ".join("?" * len(_DOC_COLUMNS))
-        for archive_id, row, fts in prepared:
+        for archive_id, row, text, fts in prepared:
             self._delete(conn, archive_id)
             cursor = conn.execute(f"INSERT INTO docs ({columns}) VALUES ({marks})", row)
+            conn.execute("INSERT INTO docs_text (id, body) VALUES (?, ?)", (cursor.lastrowid, text))
             conn.execute(
                 "INSERT INTO docs_fts (rowid, title, body, identifiers) VALUES (?, ?, ?, ?)",
                 (cursor.lastrowid, *fts),
@@ -162,6 +207,7 @@ class SqliteFtsIndex:
         if found is None:
             return False
         conn.execute("DELETE FROM docs_fts WHERE rowid = ?", found)
+        conn.execute("DELETE FROM docs_text WHERE id = ?", found)
         conn.execute("DELETE FROM docs WHERE id = ?", found)
         return True
 
@@ -173,8 +219,7 @@ class SqliteFtsIndex:
     def clear(self) -> None:
         """Remove every document."""
         with self._write() as conn:
-            conn.execute("DELETE FROM docs_fts")
-            conn.execute("DELETE FROM docs")
+            _delete_all(conn)
 
     def count(self) -> int:
         with self._connect() as conn:
@@ -187,56 +232,60 @@ class SqliteFtsIndex:
         query.check()
         where, params = _filters(query)
         words: list[str] = []
-        with self._connect() as conn:
-            text = query.text.strip()
+        text = query.text.strip()
+        try:
+            conn = self._reader()
             if text and self._exact(conn, text, where, params):
-                matched = (
-                    f"SELECT d.id AS id, ? AS rank, {_FACET_COLUMNS} FROM docs d "
-                    "WHERE (d.electronic_record_code = ? "
+                source = (
+                    "FROM docs d WHERE (d.electronic_record_code = ? "
                     "OR d.archival_code = ? OR d.archive_id = ?)"
                     + "".join(f" AND {w}" for w in where)
                 )
-                params = [-EXACT_MATCH_SCORE, text, text, text, *params]
+                rank, params = "?", [text, text, text, *params]
+                rank_params: list[Any] = [-EXACT_MATCH_SCORE]
             elif text:
                 words = list(dict.fromkeys(self._segmenter.tokens(text)))
                 if not words:
                     return SearchResult(total=0, hits=(), facets={})
                 fts = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-                matched = (
-                    f"SELECT d.id AS id, {_BM25} AS rank, {_FACET_COLUMNS} "
-                    # CROSS JOIN: the full-text match drives the join, never a filter index scan
+                # CROSS JOIN: the full-text match drives the join, never a filter index scan
+                source = (
                     "FROM docs_fts CROSS JOIN docs d ON d.id = docs_fts.rowid "
-                    "WHERE docs_fts MATCH ?"
-                    + "".join(f" AND {w}" for w in where)
+                    "WHERE docs_fts MATCH ?" + "".join(f" AND {w}" for w in where)
                 )
-                params = [fts, *params]
+                rank, params, rank_params = _BM25, [fts, *params], []
             else:
-                matched = (
-                    f"SELECT d.id AS id, 0.0 AS rank, {_FACET_COLUMNS} FROM docs d WHERE 1 = 1"
-                ) + "".join(f" AND {w}" for w in where)
-            # the match (FTS5 + bm25) runs once into a connection-private temp table; the count,
-            # the page of hits and every facet are then read from it
-            conn.execute(f"CREATE TEMP TABLE m AS {matched}", params)
-            total = int(conn.execute("SELECT count(*) FROM m").fetchone()[0])
+                source = "FROM docs d WHERE 1 = 1" + "".join(f" AND {w}" for w in where)
+                rank, rank_params = "0.0", []
+            # the facet counts (and the total) on the other thread, the page on this one
+            facet_rows = self._side_pool().submit(self._facet_rows, source, params)
             rows = conn.execute(
-                "SELECT d.archive_id, d.electronic_record_code, d.archival_code, d.title, "
-                "d.body, m.rank FROM m JOIN docs d ON d.id = m.id "
-                "ORDER BY m.rank, d.archival_code LIMIT ? OFFSET ?",
-                [query.limit, query.offset],
+                f"SELECT d.id, d.archive_id, d.electronic_record_code, d.archival_code, d.title, "
+                f"{rank} AS rank {source} ORDER BY rank, d.archival_code LIMIT ? OFFSET ?",
+                [*rank_params, *params, query.limit, query.offset],
             ).fetchall()
-            facets = {name: _facet(conn, name) for name in FACETS} if total else {}
+            bodies = _bodies(conn, [row[0] for row in rows])
+            total, facets = _facets(facet_rows.result())
+        except sqlite3.Error as exc:
+            raise SearchIndexError(f"index {self.path}: {exc}") from exc
         hits = tuple(
             SearchHit(
-                archive_id=row[0],
-                electronic_record_code=row[1],
-                archival_code=row[2],
-                title=row[3],
+                archive_id=row[1],
+                electronic_record_code=row[2],
+                archival_code=row[3],
+                title=row[4],
                 score=-float(row[5]),
-                snippet=make_snippet(row[4], words),
+                snippet=make_snippet(bodies.get(row[0], ""), words),
             )
             for row in rows
         )
         return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _facet_rows(self, source: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """(facet values…, count) for every combination of facet values among the matches."""
+        names = ", ".join(str(i + 1) for i in range(len(FACETS)))
+        sql = f"SELECT {_FACET_COLUMNS}, count(*) {source} GROUP BY {names}"
+        return self._reader().execute(sql, params).fetchall()
 
     @staticmethod
     def _exact(
@@ -248,6 +297,55 @@ class SqliteFtsIndex:
             [text, text, text, *params],
         ).fetchone()
         return row is not None
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Move the bodies of a first-layout index out of ``docs`` (one transaction)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(docs)")}
+    if "body" not in columns:
+        return
+    conn.create_function("snippet_source", 1, snippet_source, deterministic=True)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS docs_text (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.execute("INSERT INTO docs_text (id, body) SELECT id, snippet_source(body) FROM docs")
+        conn.execute("ALTER TABLE docs DROP COLUMN body")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _delete_all(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM docs_fts")
+    conn.execute("DELETE FROM docs_text")
+    conn.execute("DELETE FROM docs")
+
+
+def _bodies(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = conn.execute(f"SELECT id, body FROM docs_text WHERE id IN ({marks})", list(ids))
+    return dict(rows.fetchall())
+
+
+def _facets(rows: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total and each facet's counts (most first, then by value) from the combinations."""
+    counters = [Counter[Any]() for _ in FACETS]
+    total = 0
+    for row in rows:
+        n = int(row[-1])
+        total += n
+        for counter, value in zip(counters, row, strict=False):
+            counter[value] += n
+    if not total:
+        return 0, {}
+    facets = {
+        name: {str(value): n for value, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))}
+        for name, c in zip(FACETS, counters, strict=True)
+    }
+    return total, facets
 
 
 def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
@@ -272,15 +370,12 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
             marks = ", ".join("?" * len(query.security_classifications))
             where.append(f"d.security_classification IN ({marks})")
             params.extend(query.security_classifications)
-    if query.archival_code_prefix:
+    prefix = query.archival_code_prefix
+    if prefix:
         where.append("substr(d.archival_code, 1, ?) = ?")
-        params.extend((len(query.archival_code_prefix), query.archival_code_prefix))
+        params.extend((len(prefix), prefix))
+        after = ord(prefix[-1]) + 1  # codes with the prefix sort below prefix[:-1] + chr(after):
+        if after <= 0x10FFFF and not 0xD800 <= after <= 0xDFFF:  # a range the index can use
+            where.append("d.archival_code >= ? AND d.archival_code < ?")
+            params.extend((prefix, prefix[:-1] + chr(after)))
     return where, params
-
-
-def _facet(conn: sqlite3.Connection, name: str) -> dict[str, int]:
-    # the facet columns were copied into ``m`` with the match: no second pass over the wide docs
-    rows = conn.execute(
-        f"SELECT {name}, count(*) AS n FROM m GROUP BY {name} ORDER BY n DESC, {name}"
-    ).fetchall()
-    return {str(value): int(n) for value, n in rows}

@@ -2,12 +2,15 @@
 DA/T 48 EEPs), delivery adapters, the receiving-side verifier and signed receipts.
 
 Never imports the application: the sender's YJ check results come in through a callback.
+The S3 and HTTP delivery adapters load on first use (they import ``minio`` / ``httpx``, which
+every command line start-up would otherwise pay for).
 """
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import CatalogueEntry, catalogue_xml, parse_catalogue
 from .delivery import Delivery, DeliveryResult, DirectoryDelivery
-from .delivery_http import HttpDelivery
-from .delivery_s3 import FetchResult, S3Delivery, fetch_s3_package
 from .eep import (
     BuiltEep,
     EepContents,
@@ -109,3 +112,20 @@ __all__ = [
     "verify_receipt",
     "with_items",
 ]
+
+_LAZY = {
+    "HttpDelivery": ".delivery_http",
+    "FetchResult": ".delivery_s3",
+    "S3Delivery": ".delivery_s3",
+    "fetch_s3_package": ".delivery_s3",
+}
+
+if TYPE_CHECKING:
+    from .delivery_http import HttpDelivery
+    from .delivery_s3 import FetchResult, S3Delivery, fetch_s3_package
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

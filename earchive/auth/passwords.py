@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from argon2 import PasswordHasher
@@ -10,8 +11,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 __all__ = ["generate_password", "hash_password", "verify_password"]
 
 _HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
-# A hash to verify against when the user does not exist, so timing does not reveal names.
-_DUMMY = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy() -> str:
+    """A hash to verify against when the user does not exist, so timing does not reveal names.
+
+    Made on first use (an argon2 hash costs ~0.2 s): every CLI command imports this module.
+    """
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def generate_password() -> str:
@@ -27,7 +35,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored: str | None, password: str) -> bool:
     """Whether ``password`` matches ``stored``; ``None`` checks a dummy hash (always false)."""
     try:
-        ok = _HASHER.verify(stored or _DUMMY, password)
+        ok = _HASHER.verify(stored or _dummy(), password)
     except (VerificationError, InvalidHashError):
         return False
     return ok and stored is not None

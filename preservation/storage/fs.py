@@ -97,6 +97,10 @@ class FsStore:
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*safe_key(key).split("/"))
 
+    def _os_path(self, key: str) -> str:
+        """``_path`` as a plain string: reads of many small files (an audit) skip pathlib."""
+        return os.path.join(self.root, *safe_key(key).split("/"))
+
     def _ensure_dir(self, directory: Path) -> None:
         """Create ``directory`` (below the root) and fsync each parent that gained an entry."""
         missing: builtins.list[Path] = []
@@ -181,7 +185,7 @@ class FsStore:
 
     def open(self, key: str) -> BinaryIO:
         """Open for streaming reads; raises ObjectNotFoundError."""
-        path = self._path(key)
+        path = self._os_path(key)
         try:
             return open(path, "rb")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
@@ -230,7 +234,7 @@ class FsStore:
             raise StorageError(f"cannot list {directory}: {exc}") from exc
         yield from sorted(names)
 
-    def _walk(self, directory: Path, base: str) -> Iterator[str]:
+    def _walk(self, directory: Path | str, base: str) -> Iterator[str]:
         try:
             entries = builtins.list(os.scandir(directory))
         except FileNotFoundError:
@@ -246,7 +250,7 @@ class FsStore:
             named.append((entry.name + "/" if is_dir else entry.name, entry.name, is_dir))
         for _, name, is_dir in sorted(named):
             if is_dir:
-                yield from self._walk(directory / name, f"{base}{name}/")
+                yield from self._walk(os.path.join(directory, name), f"{base}{name}/")
             else:
                 yield f"{base}{name}"
 

@@ -44,6 +44,7 @@ _LOOKALIKES = frozenset(
 # Cc control, Cf format (bidi overrides, zero-width), Cs surrogates, Zl/Zp line separators.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _VERSION_DIR = re.compile(r"v\d+")
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
 
 
 def _refuse(key: str, why: str) -> UnsafeKeyError:
@@ -67,7 +68,9 @@ def safe_key(key: str) -> str:
         raise _refuse(key, f"longer than {MAX_KEY_BYTES} bytes")
     if "\\" in key:
         raise _refuse(key, "backslash")
-    for ch in key:
+    # printable ASCII is never refused here: only the other characters are looked at, each once
+    # and in order of first appearance (so the first offending one is reported)
+    for ch in dict.fromkeys(_NOT_PRINTABLE_ASCII.findall(key)):
         if ch in _LOOKALIKES:
             raise _refuse(key, f"look-alike character U+{ord(ch):04X}")
         if unicodedata.category(ch) in _REFUSED_CATEGORIES:
@@ -75,7 +78,8 @@ def safe_key(key: str) -> str:
     for segment in key.split("/"):
         if segment in ("", ".", ".."):
             raise _refuse(key, "empty, '.' or '..' segment (or absolute key)")
-        normal = unicodedata.normalize("NFKC", segment)
+        # NFKC leaves ASCII unchanged, and ASCII segments were checked just above
+        normal = segment if segment.isascii() else unicodedata.normalize("NFKC", segment)
         if "/" in normal or "\\" in normal or normal in (".", ".."):
             raise _refuse(key, "segment normalises to a separator or dot name")
         if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
