@@ -31,6 +31,7 @@ class Administration(Access):
 
         def work() -> dict[str, object]:
             from earchive.commands_rebuild import run_rebuild
+            from earchive.objection_restore import report_dict
 
             report = run_rebuild(archive, show_progress=False)
             return {
@@ -40,6 +41,7 @@ class Administration(Access):
                 "problems": [
                     {"object_id": p.object_id, "message": p.message} for p in report.problems
                 ],
+                "objections": report_dict(report.objections),
             }
 
         job = board.submit("rebuild", self.principal.agent, Permission.MAINTENANCE, work)

@@ -24,6 +24,7 @@ from earchive.check_summary import CheckSummaryRow, summary_rows
 from earchive.checks import CheckOptions, antivirus_from_settings, check_archive
 from earchive.job_board import Job, JobBoard
 from earchive.reminders import Reminder, reminders
+from earchive.retention_schedule import ScheduleEntry, retention_schedule
 from earchive.tasks import runner_for
 from earchive.transfer_console import (
     BatchView,
@@ -32,9 +33,10 @@ from earchive.transfer_console import (
     delivery_target,
     plan_rows,
 )
+from earchive.transfer_outcomes import rework_queue
 from earchive.transfers import accept_receipt, run_transfer
 from preservation.checks import CheckRun, RunStore
-from transfer import Receipt
+from transfer import Outcome, Receipt
 
 __all__ = ["Operations"]
 
@@ -93,19 +95,7 @@ class Operations(Access):
             from preservation.audit import AuditLimits
 
             limits = AuditLimits(max_objects=limit, max_seconds=seconds)
-            report = run_audit(archive, location=location, limits=limits)
-            run = report.run
-            return {
-                "location": report.location,
-                "objects": len(run.objects),
-                "failed": len(run.failed),
-                "remaining": run.remaining,
-                "bytes": run.bytes,
-                "seconds": run.seconds,
-                "findings": [
-                    {"id": i, **f.as_dict(), "path": f.path} for i, f in report.findings()
-                ],
-            }
+            return run_audit(archive, location=location, limits=limits).summary()
 
         job = board.submit("audit", self.principal.agent, Permission.FIXITY, work)
         self._log("access", f"storage:{location}", "started", mode="audit", job=job.id)
@@ -121,6 +111,19 @@ class Operations(Access):
         self.require(Permission.TRANSFERS)
         seen = {r.id for r in self.archive.catalog.iter_archives() if self.principal.may_see(r)}
         return batches(self.archive, seen)
+
+    def retention_schedule(self, today: date | None = None) -> list[ScheduleEntry]:
+        """Each visible archive's disposition: transfer (deadline, status, kept copy) or disposal
+        review (when)."""
+        self.require(Permission.TRANSFERS)
+        seen = {r.id for r in self.archive.catalog.iter_archives() if self.principal.may_see(r)}
+        return [e for e in retention_schedule(self.archive, today) if e.archive_id in seen]
+
+    def transfer_rework(self) -> list[Outcome]:
+        """Visible archives the bureau refused, with its findings, oldest first."""
+        self.require(Permission.TRANSFERS)
+        seen = {r.id for r in self.archive.catalog.iter_archives() if self.principal.may_see(r)}
+        return [o for o in rework_queue(self.archive) if o.archive_id in seen]
 
     def start_transfer(self, board: JobBoard, ids: Sequence[str] | None = None) -> Job:
         """Transfer ``ids`` (default: every due or overdue archive) to the configured target."""

@@ -60,9 +60,14 @@ def create_app(archive: Archive) -> FastAPI:
     app.state.users = users
     app.state.sessions = sessions
     install_error_handlers(app, render_error)
-    app.state.jobs = JobBoard(archive.clock)
+    # job status and login failures live in the catalog: every worker process sees the same
+    app.state.jobs = JobBoard(archive.clock, archive.engine, archive.writer)
     app.state.login_guard = guard = LoginGuard(
-        archive.events.record, archive.clock, archive.settings.agent
+        archive.events.record,
+        archive.clock,
+        archive.settings.agent,
+        engine=archive.engine,
+        writer=archive.writer,
     )
     app.add_middleware(
         AuthenticationMiddleware, authenticator=Authenticator(users, sessions), guard=guard

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine
 
 from earchive.disposal import disposal_date
 from earchive.identity_key import load_identity_keyer
+from earchive.objection_files import AnnotationFiles
 from earchive.search_backend import SearchConfigError, build_index
 from earchive.settings import Settings
 from earchive.stores import StorageConfigError, build_storage
@@ -103,6 +104,7 @@ class Archive:
         self.locks = wiring.locks
         self._signer: Signer | None = None
         self._identities: IdentityKeyer | None = None
+        self._annotations: AnnotationFiles | None = None
 
     # -- set-up -----------------------------------------------------------------------------
     def init(self) -> Path:
@@ -137,7 +139,7 @@ class Archive:
 
         root = self.event_log_root()
         # One sealer at a time: two ingest runs finishing together would both write version N+1.
-        # It reads the events on the reader engine: the lock's transaction holds SQLite's write lock.
+        # Events are read on the reader engine: the lock's transaction holds SQLite's write lock.
         with exclusive(self.writer, "event-log-seal", f"{os.getpid()}", self.clock()):
             return seal_events(
                 root, EventLog(self.engine), self.signer, self.clock, self.settings.agent
@@ -197,6 +199,18 @@ class Archive:
             except IdentityKeyError as exc:
                 raise ConfigurationError(str(exc)) from exc
         return self._identities
+
+    @property
+    def annotations(self) -> AnnotationFiles:
+        """The signed objection annotations (``earchive.stores.annotation_store``), opened once."""
+        if self._annotations is None:
+            from earchive.stores import annotation_store
+
+            try:
+                self._annotations = AnnotationFiles(annotation_store(self.settings))
+            except StorageConfigError as exc:
+                raise ConfigurationError(str(exc)) from exc
+        return self._annotations
 
     def context(self) -> IngestContext:
         return IngestContext(

@@ -44,6 +44,18 @@ class AuditReport:
         still = [o for o in self.run.failed if o.object_id not in fixed]
         return bool(still) or bool(self.recheck and self.recheck.failed)
 
+    def summary(self) -> dict[str, object]:
+        """The report as JSON-ready data (what the audit task and the API job return)."""
+        return {
+            "location": self.location,
+            "objects": len(self.run.objects),
+            "failed": len(self.run.failed),
+            "remaining": self.run.remaining,
+            "bytes": self.run.bytes,
+            "seconds": self.run.seconds,
+            "findings": [{"id": i, **f.as_dict(), "path": f.path} for i, f in self.findings()],
+        }
+
     def findings(self) -> list[tuple[str, Finding]]:
         """(archive id, finding) in report order: pending, audit, restores, re-check."""
         rows: list[tuple[str, Finding]] = []

@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 some input refused or a check failed, 2 usage or config
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -14,11 +13,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from earchive.archive import Archive, ConfigurationError, NotFoundError
+from earchive.cli_support import JsonOpt, emit, err, out
 from earchive.settings import Settings
 from ingest.pipeline import IngestResult
 from search.index import SearchIndexError, SearchQuery
@@ -29,10 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="earchive — electronic archive for government-service cases (一网通办 单套制).",
 )
-err = Console(stderr=True)
-out = Console()
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 
 
 def _archive() -> Archive:
@@ -41,10 +36,6 @@ def _archive() -> Archive:
     except ConfigurationError as exc:
         err.print(f"[red]configuration error:[/red] {exc}")
         raise typer.Exit(2) from exc
-
-
-def _emit(obj: dict[str, object]) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
 
 
 @app.command()
@@ -116,7 +107,7 @@ def run_ingest(
         for result in archive.ingest(paths, workers=workers):
             results.append(result)
             if as_json:
-                _emit(result.as_dict())
+                emit(result.as_dict())
             elif result.status == "refused":
                 progress.console.print(f"[red]refused[/red] {result.source}")
                 for f in result.findings:
@@ -199,7 +190,7 @@ def search(
     marks = open_counts(archive, [h.archive_id for h in found.hits])
     if as_json:
         for hit in found.hits:
-            _emit(
+            emit(
                 {
                     "id": hit.archive_id,
                     "electronic_record_code": hit.electronic_record_code,
@@ -239,7 +230,7 @@ def show(
         "versions": [v.__dict__ for v in view.versions],
     }
     if as_json:
-        _emit(data)
+        emit(data)
         return
     for key, value in view.record.__dict__.items():
         out.print(f"[bold]{key}[/bold]: {value}")
@@ -310,7 +301,7 @@ def verify(
     for f in findings:
         failed = failed or f.status.value == "FAIL"
         if as_json:
-            _emit(f.as_dict())
+            emit(f.as_dict())
         else:
             colour = {"PASS": "green", "FAIL": "red"}.get(f.status.value, "yellow")
             extra = f" expected {f.expected} found {f.found}" if f.expected or f.found else ""

@@ -10,15 +10,13 @@ Exit codes: 0 success, 1 a run failed / package not accepted, 2 usage or configu
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from earchive.archive import Archive, ConfigurationError
+from earchive.cli_support import emit, out
 from earchive.settings import Settings
 from earchive.transfer_delivery import receive_from_s3, resume_transfer
 from earchive.transfer_schedule import due_archives, run_scheduled
@@ -27,12 +25,6 @@ from transfer.endpoints import Endpoint
 
 __all__ = ["register", "resolve_endpoint", "scheduled_or_resume"]
 
-err = Console(stderr=True)
-out = Console()
-
-
-def _emit(obj: dict[str, object]) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
 
 
 def _endpoint(name: str) -> Endpoint:
@@ -64,7 +56,7 @@ def scheduled_or_resume(
         runs = run_scheduled(archive, only=endpoint)
         for run in runs:
             if as_json:
-                _emit(run.as_dict())
+                emit(run.as_dict())
             else:
                 out.print(f"{run.endpoint}: {run.status} {run.batch_id} {run.error}".rstrip())
         if not runs and not as_json:
@@ -85,7 +77,7 @@ def scheduled_or_resume(
         "receipt_code": done.receipt.code if done.receipt else "",
     }
     if as_json:
-        _emit(summary)
+        emit(summary)
     else:
         out.print(f"batch {batch}: {summary['copied']} sent, {summary['skipped']} already there")
 
@@ -103,7 +95,7 @@ def receive_s3_cmd(
     with _errors():
         receipt, path, fetched = receive_from_s3(Archive(Settings()), address, key)
     if as_json:
-        _emit(
+        emit(
             {
                 **receipt.as_dict(),
                 "receipt_path": str(path),

@@ -9,18 +9,15 @@ overdue objections found (``overdue``) / an annotation fails (``verify``), 2 con
 from __future__ import annotations
 
 import getpass
-import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from earchive.archive import Archive, ConfigurationError, NotFoundError
+from earchive.archive import Archive, NotFoundError
+from earchive.cli_support import JsonOpt, emit, err, failures, out
 from earchive.objection_store import Objection, ObjectionStore
 from earchive.objections import (
     Actor,
@@ -37,15 +34,8 @@ from standards.workdays import WorkCalendar
 
 __all__ = ["register"]
 
-err = Console(stderr=True)
-out = Console()
 objections_app = typer.Typer(no_args_is_help=True, help="Objection marking (异议标注).")
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who acts (default: the OS user).")]
-
-
-def _emit(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
 
 
 def _as_dict(o: Objection) -> dict[str, Any]:
@@ -59,24 +49,13 @@ def _actor(by: str | None) -> Actor:
     return Actor(agent=f"cli:{by or getpass.getuser()}", role="archivist", via="cli")
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except NotFoundError as exc:
-        err.print(f"[red]not found:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    except (ObjectionError, ObjectionConflictError) as exc:
-        err.print(f"[red]refused:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    except (ConfigurationError, OSError) as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+def _errors() -> AbstractContextManager[None]:
+    return failures({(ObjectionError, ObjectionConflictError): "refused"})
 
 
 def _show(o: Objection, as_json: bool, extra: str = "") -> None:
     if as_json:
-        _emit(_as_dict(o))
+        emit(_as_dict(o))
     else:
         out.print(f"{o.status:<10} {o.id}  {o.archive_id}  {o.element}: {o.claim}{extra}")
 
@@ -166,7 +145,7 @@ def overdue_cmd(
         found = overdue(Archive(Settings()), at, WorkCalendar.load())
     for x in found:
         if as_json:
-            _emit(dict(_as_dict(x.objection), deadline=x.deadline.isoformat()))
+            emit(dict(_as_dict(x.objection), deadline=x.deadline.isoformat()))
         else:
             _show(x.objection, False, f"  (deadline {x.deadline.isoformat()})")
     if found:
@@ -191,7 +170,7 @@ def verify_cmd(
         row = {"id": objection_id, "file": name, "valid": check.valid, "trusted": check.trusted,
                "key_id": check.key_id, "reason": check.reason}  # fmt: skip
         if as_json:
-            _emit(row)
+            emit(row)
         else:
             verdict = "[green]valid[/green]" if check.valid else "[red]INVALID[/red]"
             out.print(f"{name:<14} {verdict} trusted={check.trusted} {check.reason}")

@@ -13,16 +13,14 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from earchive.archive import Archive, ConfigurationError
+from earchive.cli_support import err, out
 from earchive.settings import Settings
 from transfer import PolicyError
 
 __all__ = ["register"]
 
-out = Console()
-err = Console(stderr=True)
 retention_app = typer.Typer(no_args_is_help=True, help="Retention schedule and disposition.")
 
 

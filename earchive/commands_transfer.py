@@ -12,17 +12,14 @@ Exit codes: 0 success, 1 items refused / package not accepted, 2 usage or config
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from earchive.archive import Archive, ConfigurationError, NotFoundError
+from earchive.archive import Archive
+from earchive.cli_support import JsonOpt, emit, err, failures, out
 from earchive.settings import Settings
 from earchive.transfers import accept_receipt, plan, receive_package, run_transfer
 from package.errors import PackageError
@@ -30,29 +27,11 @@ from transfer import OutcomeLedger, TransferError, TransferLedger
 
 __all__ = ["register"]
 
-err = Console(stderr=True)
-out = Console()
 transfer_app = typer.Typer(no_args_is_help=True, help="Transfers to the archive bureau (移交).")
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 
 
-def _emit(obj: dict[str, object]) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except NotFoundError as exc:
-        err.print(f"[red]not found:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    except (ConfigurationError, OSError) as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except (TransferError, PackageError) as exc:
-        err.print(f"[red]transfer failed:[/red] {exc}")
-        raise typer.Exit(1) from exc
+def _errors() -> AbstractContextManager[None]:
+    return failures({(TransferError, PackageError): "transfer failed"})
 
 
 def _read_key(path: Path) -> str:
@@ -70,7 +49,7 @@ def plan_cmd(as_json: JsonOpt = False) -> None:
         entries = plan(Archive(Settings()))
     for e in entries:
         if as_json:
-            _emit(
+            emit(
                 {
                     "id": e.archive_id,
                     "archival_code": e.archival_code,
@@ -96,7 +75,7 @@ def rework_cmd(as_json: JsonOpt = False) -> None:
         waiting = rework_queue(Archive(Settings()))
     for o in waiting:
         if as_json:
-            _emit(
+            emit(
                 {
                     "id": o.archive_id,
                     "archival_code": o.archival_code,
@@ -169,7 +148,7 @@ def run_cmd(
         "receipt_code": sent.receipt.code if sent.receipt else "",
     }
     if as_json:
-        _emit(summary)
+        emit(summary)
     else:
         out.print(
             f"batch {pkg.batch_id}: {len(pkg.items)} archives delivered to "
@@ -198,7 +177,7 @@ def status_cmd(as_json: JsonOpt = False) -> None:
             "kept_until": kept,
         }
         if as_json:
-            _emit({**r.__dict__, **extra})
+            emit({**r.__dict__, **extra})
         else:
             until = f"  kept until {kept}" if kept else ""
             out.print(
@@ -218,7 +197,7 @@ def receipt_cmd(
     with _errors():
         receipt = accept_receipt(Archive(Settings()), path, key)
     if as_json:
-        _emit(receipt.as_dict())
+        emit(receipt.as_dict())
     else:
         out.print(f"receipt for {receipt.batch_id}: {receipt.code} (signature verified)")
     if receipt.code != "accepted":
@@ -241,7 +220,7 @@ def receive_cmd(
             Archive(Settings()), package_dir, key, ingest=not verify_only
         )
     if as_json:
-        _emit({**receipt.as_dict(), "receipt_path": str(path)})
+        emit({**receipt.as_dict(), "receipt_path": str(path)})
     else:
         out.print(f"{receipt.code}: {len(receipt.items)} archives; receipt {path}")
         for item in receipt.items:

@@ -98,7 +98,7 @@ def get_jobs(request: Request) -> JobBoard:
 
 
 def get_login_limiter(request: Request) -> LoginLimiter:
-    limiter: LoginLimiter = request.app.state.login_limiter
+    limiter: LoginLimiter = request.app.state.login_guard.limiter
     return limiter
 
 

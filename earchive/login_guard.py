@@ -5,7 +5,10 @@ A password login counts against the user name and the client address; a bearer t
 not resolve counts against the address and, for a well-formed token, its id. A lockout is one
 ``login`` event with outcome ``locked`` (attempts refused while locked are not logged one by one,
 so a flood cannot fill the log). Events name the attempted user, never the password or token.
-The counting itself is ``earchive.login_limit.LoginLimiter`` (in this process's memory).
+The counting itself is ``earchive.login_limit.LoginLimiter``, in the catalog database when an
+engine is given (shared by every API worker process), else in a private in-memory database.
+
+Reads/writes: ``login_failures`` (through the limiter); writes events through ``record``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+
+from sqlalchemy import Engine
 
 from earchive.login_limit import Lockout, LoginLimiter, LoginLimits
 from preservation.events import Event
@@ -32,11 +37,15 @@ class LoginGuard:
         clock: Callable[[], datetime],
         agent: str,
         limits: LoginLimits | None = None,
+        *,
+        engine: Engine | None = None,
+        writer: Engine | None = None,
     ) -> None:
+        """``engine``/``writer``: the catalog's reader and writer engines (see ``LoginLimiter``)."""
         self.record = record
         self.clock = clock
         self.agent = agent
-        self.limiter = LoginLimiter(clock, limits)
+        self.limiter = LoginLimiter(clock, limits, engine=engine, writer=writer)
 
     @staticmethod
     def token_user(token: str) -> str | None:
@@ -73,4 +82,5 @@ class LoginGuard:
         return worst
 
     def succeeded(self, user: str) -> None:
+        """Clear the user name's failures (not the address's) after a good login."""
         self.limiter.succeeded(user)

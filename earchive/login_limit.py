@@ -5,21 +5,64 @@ lock that key for ``lockout``; while locked, attempts are refused before the pas
 (so a locked account cannot be probed) and the caller learns when to retry. A success clears the
 user name's count (not the address's: one good password must not wash out a spray of guesses).
 
-State is in this process's memory (``LoginLimiter`` is kept in the app state, not at module
-level): with several worker processes each counts on its own, so an attacker spread over ``N``
-workers gets up to ``N × max_failures`` tries per window. The clock is injected. Thread-safe.
+State is in the catalog database (table ``login_failures``: one row per key with its failure times
+in the window, the end of its lock and when the row may be forgotten), so every API worker process
+sharing the catalog counts the same failures. ``failed`` reads and rewrites each key's row inside
+one write transaction — SQLite ``BEGIN IMMEDIATE`` (the writer engine), PostgreSQL a row lock
+(``INSERT … ON CONFLICT DO NOTHING`` then ``SELECT … FOR UPDATE``, keys locked in sorted order) —
+so two processes counting a failure at once lose neither. Rows whose window and lock have passed
+are pruned after each failure. Without an engine the limiter keeps its table in a private
+in-memory SQLite database (one process only). The clock is injected.
+
+Reads/writes: ``login_failures``. Raises: ``sqlalchemy.exc.SQLAlchemyError`` when the database
+fails.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-__all__ = ["Lockout", "LoginLimiter", "LoginLimits"]
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.pool import StaticPool
+
+from search.tables import UtcDateTime
+
+__all__ = ["Lockout", "LoginLimiter", "LoginLimits", "login_failures", "metadata"]
+
+#: Longest key kept (``user:`` + a 64-character name, ``addr:`` + an IPv6 address fit easily).
+KEY_LENGTH = 200
+
+metadata = MetaData()
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(KEY_LENGTH), primary_key=True),
+    Column("failures", Text, nullable=False),  # JSON list of ISO times within the window
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("expires", UtcDateTime, nullable=False),  # the row means nothing after this
+    Index("ix_login_failures_expires", "expires"),
+)
 
 
 @dataclass(frozen=True)
@@ -40,80 +83,145 @@ class Lockout:
     retry_after: int
 
 
+def _memory_engine() -> Engine:
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    metadata.create_all(engine)
+    return engine
+
+
 class LoginLimiter:
-    """Failure counts and lockouts per key, in memory."""
+    """Failure counts and lockouts per key, in the ``login_failures`` table."""
 
     def __init__(
         self,
         clock: Callable[[], datetime],
         limits: LoginLimits | None = None,
-        max_keys: int = 10_000,
+        *,
+        engine: Engine | None = None,
+        writer: Engine | None = None,
     ) -> None:
+        """``engine`` reads, ``writer`` writes (on SQLite an engine whose transactions begin
+        ``IMMEDIATE``, see ``search.tables.writer_engine``; default ``engine``)."""
         self.clock = clock
         self.limits = limits or LoginLimits()
-        self.max_keys = max_keys
-        self._failures: dict[str, deque[datetime]] = {}
-        self._locked: dict[str, datetime] = {}
-        self._lock = threading.Lock()
+        self.engine = engine if engine is not None else _memory_engine()
+        self.writer = writer if writer is not None else self.engine
+        # the private in-memory database is one connection: its transactions take turns
+        self._serial: AbstractContextManager[object] = (
+            threading.Lock() if engine is None else nullcontext()
+        )
 
     @staticmethod
     def keys(user: str | None, address: str | None) -> list[str]:
         """The keys an attempt counts against (a user name is compared case-insensitively)."""
         out = []
         if user:
-            out.append(f"user:{user.strip().lower()}")
+            out.append(f"user:{user.strip().lower()}"[:KEY_LENGTH])
         if address:
-            out.append(f"addr:{address}")
+            out.append(f"addr:{address}"[:KEY_LENGTH])
         return out
 
-    def locked(self, keys: Iterable[str]) -> Lockout | None:
-        """The longest current lockout among ``keys``, or None."""
-        now = self.clock()
-        worst: Lockout | None = None
-        with self._lock:
-            for key in keys:
-                until = self._locked.get(key)
-                if until is None:
-                    continue
-                if until <= now:
-                    del self._locked[key]
-                    continue
-                if worst is None or until > worst.until:
-                    left = math.ceil((until - now).total_seconds())
-                    worst = Lockout(key, until, max(left, 1))
-        return worst
+    def _now(self) -> datetime:
+        return self.clock().astimezone(UTC)
 
-    def _prune(self, now: datetime) -> None:
-        """Forget keys whose failures all left the window and lapsed locks (bounded memory
-        when names or addresses are sprayed)."""
-        window = self.limits.window
-        for key in [k for k, t in self._failures.items() if not t or now - t[-1] >= window]:
-            del self._failures[key]
-        for key in [k for k, until in self._locked.items() if until <= now]:
-            del self._locked[key]
+    def locked(self, keys: Iterable[str]) -> Lockout | None:
+        """The longest current lockout among ``keys``, or None (reads only)."""
+        wanted = list(keys)
+        if not wanted:
+            return None
+        now = self._now()
+        table = login_failures
+        with self._serial, self.engine.connect() as conn:
+            rows = conn.execute(
+                select(table.c.key, table.c.locked_until).where(
+                    table.c.key.in_(wanted), table.c.locked_until > now
+                )
+            ).all()
+        worst: Lockout | None = None
+        for key, until in rows:
+            if worst is None or until > worst.until:
+                left = math.ceil((until - now).total_seconds())
+                worst = Lockout(key, until, max(left, 1))
+        return worst
 
     def failed(self, keys: Iterable[str]) -> list[Lockout]:
         """Count a failure against each key; returns the lockouts this failure started."""
-        now = self.clock()
-        limits = self.limits
+        wanted = list(dict.fromkeys(keys))
+        now = self._now()
         started: list[Lockout] = []
-        with self._lock:
-            if len(self._failures) + len(self._locked) > self.max_keys:
-                self._prune(now)
-            for key in keys:
-                times = self._failures.setdefault(key, deque())
-                times.append(now)
-                while times and now - times[0] >= limits.window:
-                    times.popleft()
-                if len(times) >= limits.max_failures and key not in self._locked:
-                    until = now + limits.lockout
-                    self._locked[key] = until
-                    times.clear()
-                    started.append(Lockout(key, until, math.ceil(limits.lockout.total_seconds())))
-        return started
+        with self._serial, self.writer.begin() as conn:
+            for key in sorted(wanted):  # one order everywhere: no deadlock between processes
+                lock = self._count(conn, key, now)
+                if lock is not None:
+                    started.append(lock)
+        self.prune()
+        return sorted(started, key=lambda lock: wanted.index(lock.key))
+
+    def _count(self, conn: Connection, key: str, now: datetime) -> Lockout | None:
+        """Add one failure to ``key``'s row (locked for this transaction)."""
+        limits = self.limits
+        table = login_failures
+        insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        conn.execute(
+            insert(table)
+            .values(key=key, failures="[]", locked_until=None, expires=now)
+            .on_conflict_do_nothing(index_elements=[table.c.key])
+        )
+        row = conn.execute(
+            select(table.c.failures, table.c.locked_until)
+            .where(table.c.key == key)
+            .with_for_update()
+        ).one()
+        times = [datetime.fromisoformat(t) for t in json.loads(row.failures)]
+        times = [t for t in times if now - t < limits.window] + [now]
+        locked_until: datetime | None = row.locked_until
+        lock: Lockout | None = None
+        if locked_until is not None and locked_until <= now:
+            locked_until = None
+        if len(times) >= limits.max_failures and locked_until is None:
+            locked_until = now + limits.lockout
+            times = []
+            lock = Lockout(key, locked_until, math.ceil(limits.lockout.total_seconds()))
+        expires = max([t + limits.window for t in times] + [locked_until or now])
+        conn.execute(
+            update(table)
+            .where(table.c.key == key)
+            .values(
+                failures=json.dumps([t.isoformat() for t in times]),
+                locked_until=locked_until,
+                expires=expires,
+            )
+        )
+        return lock
+
+    def prune(self) -> int:
+        """Forget rows whose failures all left the window and whose lock lapsed (bounded storage
+        when names or addresses are sprayed); returns how many were removed. On PostgreSQL rows
+        another transaction holds are skipped, not waited for."""
+        now = self._now()
+        table = login_failures
+        with self._serial, self.writer.begin() as conn:
+            expired = select(table.c.key).where(table.c.expires <= now)
+            if conn.dialect.name == "postgresql":
+                expired = expired.with_for_update(skip_locked=True)
+            return conn.execute(delete(table).where(table.c.key.in_(expired))).rowcount
 
     def succeeded(self, user: str) -> None:
         """Forget the user name's failures after a good login."""
-        with self._lock:
-            for key in self.keys(user, None):
-                self._failures.pop(key, None)
+        keys = self.keys(user, None)
+        with self._serial, self.writer.begin() as conn:
+            conn.execute(
+                update(login_failures).where(login_failures.c.key.in_(keys)).values(failures="[]")
+            )
+
+    def tracked(self) -> int:
+        """How many keys have a row (failures in the window or a lock)."""
+        with self._serial, self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(login_failures)).scalar_one())
+
+    def clear(self) -> None:
+        """Forget every failure and lock (an operator's reset)."""
+        with self._serial, self.writer.begin() as conn:
+            conn.execute(delete(login_failures))

@@ -1,30 +1,44 @@
-"""Where the signed objection annotations and their attachments live: outside every AIP.
+"""Where the signed objection annotations and their attachments live: outside every AIP, in the
+archive's object storage (``earchive.stores.annotation_store``): ``<home>/annotations/`` with
+``EARCHIVE_STORAGE=fs`` (the layout homes have always had), the ``annotations/`` prefix of the
+primary bucket, with its Object Lock retention, with ``EARCHIVE_STORAGE=s3``.
 
-Layout under ``<home>/annotations/``::
+Keys (the same on a disk and in a bucket)::
 
     <archive dir>/<objection id>/entry.json          the signed entry annotation
     <archive dir>/<objection id>/decision.json       the signed decision (once decided)
     <archive dir>/<objection id>/attachments/<name>  files that came with the objection
 
-Every file is written once: built as a temporary file beside its target, fsynced, then linked
-into place (an existing file is never replaced). Names are checked by ``check_relative_path``.
-Reads/writes: that directory. Raises: ``AnnotationStoreError``.
+``<archive dir>`` is the archive id when it is a plain name, else ``x-`` and the id's SHA-256.
+Every key is written once through the store's ``put`` (atomic: a crash leaves no file or the whole
+file; the same bytes again are a no-op; other bytes under an existing key are refused), so an
+annotation is never replaced. Names are checked by ``check_relative_path`` and ``safe_key``.
+``earchive rebuild`` restores the ``objections`` table from these keys
+(``earchive.objection_restore``).
+
+Reads/writes: that store. Raises: ``AnnotationStoreError``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass
 
+from preservation.storage import (
+    ObjectExistsError,
+    ObjectNotFoundError,
+    ObjectStore,
+    StorageError,
+    UnsafeKeyError,
+    safe_key,
+)
 from standards.errors import UnsafePathError
 from standards.paths import check_relative_path
 
-__all__ = ["ANNOTATIONS_DIR", "AnnotationFiles", "AnnotationStoreError", "attachment_name"]
+__all__ = ["AnnotationFiles", "AnnotationStoreError", "StoredObjection", "attachment_name"]
 
-ANNOTATIONS_DIR = "annotations"
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 
@@ -37,63 +51,94 @@ def attachment_name(index: int, filename: str) -> str:
     base = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
     try:
         check_relative_path(base)
+        safe_key(base)
         if base in (".", "..") or len(base.encode("utf-8")) > 200:
             raise UnsafePathError(base, "reserved or too long")
-    except UnsafePathError:
+    except (UnsafePathError, UnsafeKeyError):
         base = "attachment"
     return f"{index:02d}-{base}"
 
 
+@dataclass(frozen=True)
+class StoredObjection:
+    """One objection's folder as found in the store: its file names relative to the folder."""
+
+    archive_dir: str
+    objection_id: str
+    names: tuple[str, ...]
+
+
 class AnnotationFiles:
-    """The annotation directory of one archive home."""
+    """The annotation files of one archive, on the ``ObjectStore`` given."""
 
-    def __init__(self, home: Path) -> None:
-        self.root = home / ANNOTATIONS_DIR
+    def __init__(self, store: ObjectStore) -> None:
+        self.store = store
 
-    def _dir(self, archive_id: str, objection_id: str) -> Path:
-        name = (
-            archive_id
-            if _PLAIN_ID.fullmatch(archive_id)
-            else ("x-" + hashlib.sha256(archive_id.encode("utf-8")).hexdigest())
-        )
+    @staticmethod
+    def archive_dir(archive_id: str) -> str:
+        """The folder name of an archive's objections."""
+        if _PLAIN_ID.fullmatch(archive_id):
+            return archive_id
+        return "x-" + hashlib.sha256(archive_id.encode("utf-8")).hexdigest()
+
+    @staticmethod
+    def _key(archive_dir: str, objection_id: str, relative: str) -> str:
         if not _PLAIN_ID.fullmatch(objection_id):
             raise AnnotationStoreError(f"unsafe objection id {objection_id!r}")
-        return self.root / name / objection_id
-
-    def path(self, archive_id: str, objection_id: str, relative: str) -> Path:
+        if not _PLAIN_ID.fullmatch(archive_dir):
+            raise AnnotationStoreError(f"unsafe annotation folder {archive_dir!r}")
         try:
             check_relative_path(relative)
-        except UnsafePathError as exc:
+            return safe_key(f"{archive_dir}/{objection_id}/{relative}")
+        except (UnsafePathError, UnsafeKeyError) as exc:
             raise AnnotationStoreError(f"unsafe annotation file name {relative!r}") from exc
-        return self._dir(archive_id, objection_id) / relative
 
-    def write(self, archive_id: str, objection_id: str, relative: str, data: bytes) -> Path:
-        """Write ``data`` once at ``relative``; refuses to replace an existing file."""
-        target = self.path(archive_id, objection_id, relative)
+    def key(self, archive_id: str, objection_id: str, relative: str) -> str:
+        """The storage key of one annotation file."""
+        return self._key(self.archive_dir(archive_id), objection_id, relative)
+
+    def write(self, archive_id: str, objection_id: str, relative: str, data: bytes) -> str:
+        """Write ``data`` once at ``relative``; return its key. Never replaces other bytes."""
+        key = self.key(archive_id, objection_id, relative)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".partial-", dir=target.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.link(tmp, target)  # fails if the target exists: write-once
-            finally:
-                os.unlink(tmp)
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except FileExistsError as exc:
+            self.store.put(key, data)
+        except ObjectExistsError as exc:
             raise AnnotationStoreError(f"annotation file exists, not replaced: {relative}") from exc
-        except OSError as exc:
+        except StorageError as exc:
             raise AnnotationStoreError(f"cannot write annotation file {relative}: {exc}") from exc
-        return target
+        return key
 
     def read(self, archive_id: str, objection_id: str, relative: str) -> bytes:
+        """The bytes of one annotation file of an archive's objection."""
+        return self.read_at(self.archive_dir(archive_id), objection_id, relative)
+
+    def read_at(self, archive_dir: str, objection_id: str, relative: str) -> bytes:
+        """``read`` by folder name (as ``stored`` lists them)."""
+        key = self._key(archive_dir, objection_id, relative)
         try:
-            return self.path(archive_id, objection_id, relative).read_bytes()
-        except OSError as exc:
+            with self.store.open(key) as fh:
+                return fh.read()
+        except ObjectNotFoundError as exc:
+            raise AnnotationStoreError(f"annotation file missing: {relative}") from exc
+        except (StorageError, OSError) as exc:
             raise AnnotationStoreError(f"cannot read annotation file {relative}: {exc}") from exc
+
+    def stored(self) -> Iterator[StoredObjection]:
+        """Every objection folder in the store, in key order (keys of another shape skipped)."""
+        current: tuple[str, str] | None = None
+        names: list[str] = []
+        try:
+            for key in self.store.list(""):
+                parts = key.split("/", 2)
+                if len(parts) != 3:
+                    continue
+                folder = (parts[0], parts[1])
+                if folder != current:
+                    if current is not None:
+                        yield StoredObjection(*current, tuple(names))
+                    current, names = folder, []
+                names.append(parts[2])
+        except StorageError as exc:
+            raise AnnotationStoreError(f"cannot list the annotations: {exc}") from exc
+        if current is not None:
+            yield StoredObjection(*current, tuple(names))

@@ -1,9 +1,11 @@
 """The ``objections`` table (异议标注 tracking) and its rows as frozen ``Objection`` values.
 
 One row per objection: what was objected to, by whom, where it is routed (department and fonds of
-the archive) and the decision. The signed annotation documents themselves are files under
-``<home>/annotations/`` (see ``earchive.objections``); the row keeps their SM3 so a changed file
-is noticed. Created by migration 0004. Reads/writes: the catalog database.
+the archive) and the decision. The signed annotation documents themselves are in the annotation
+store (``earchive.objection_files``: ``<home>/annotations/`` or the S3 bucket); the row keeps their
+SM3 so a changed file is noticed. The table is rebuilt from those documents by ``earchive rebuild``
+(``earchive.objection_restore``, through ``replace_all``). Created by migration 0004.
+Reads/writes: the catalog database.
 Raises: ``sqlalchemy`` errors only for a broken database.
 """
 
@@ -23,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     insert,
     select,
     update,
@@ -114,6 +117,14 @@ def _row(row: RowMapping) -> Objection:
     return Objection(**values)
 
 
+def _values(objection: Objection) -> dict[str, object]:
+    values = {c.name: getattr(objection, c.name) for c in objections.c}
+    values["attachments"] = json.dumps(
+        [a.__dict__ for a in objection.attachments], ensure_ascii=False
+    )
+    return values
+
+
 class ObjectionStore:
     """Rows of the ``objections`` table (``engine``: the archive's writer engine)."""
 
@@ -121,12 +132,23 @@ class ObjectionStore:
         self.engine = engine
 
     def add(self, objection: Objection) -> None:
-        values = {c.name: getattr(objection, c.name) for c in objections.c}
-        values["attachments"] = json.dumps(
-            [a.__dict__ for a in objection.attachments], ensure_ascii=False
-        )
         with self.engine.begin() as conn:
-            conn.execute(insert(objections).values(**values))
+            conn.execute(insert(objections).values(**_values(objection)))
+
+    def replace_all(self, rows: Sequence[Objection]) -> None:
+        """Make ``rows`` the whole table, in one transaction (a rebuild from the annotations)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(objections))
+            if rows:
+                conn.execute(insert(objections), [_values(o) for o in rows])
+
+    def id_numbers(self) -> dict[str, str]:
+        """Objection id → the data subject's clear ID number, for the rows that hold one."""
+        query = select(objections.c.id, objections.c.subject_id_number).where(
+            objections.c.subject_id_number != ""
+        )
+        with self.engine.connect() as conn:
+            return {oid: number for oid, number in conn.execute(query)}
 
     def get(self, objection_id: str) -> Objection | None:
         with self.engine.connect() as conn:

@@ -4,15 +4,19 @@ archive, routed to the responsible department and tracked to a decision. The rec
 ``enter`` validates the objected element (a DA/T 46 element name of the archive's
 ``metadata/archival.xml`` or a file path of its current version), stores the attachments with
 their SM3/SHA-256, signs the entry annotation with the archive's key (``package.annotation``),
-writes it under ``<home>/annotations/`` and the tracking row, and records an ``objection`` event:
-the open mark is visible from that moment. ``decide`` does the same for the decision (confirmed:
-a correction text and/or the number of a newer version received from the handling system;
-rejected: a reason). ``overdue`` lists open objections older than one working day. The signed
-entry names the data subject by name, masked ID number and the ID number's keyed hash (the
-archive's identity key), never by the ID number itself; the catalog row keeps it for cleared roles.
+writes it to the annotation store (``archive.annotations``: ``<home>/annotations/`` or the
+``annotations/`` prefix of the S3 bucket, write-once, see ``earchive.objection_files``) and the
+tracking row, and records an ``objection`` event: the open mark is visible from that moment.
+``decide`` does the same for the decision (confirmed: a correction text and/or the number of a
+newer version received from the handling system; rejected: a reason). ``overdue`` lists open
+objections older than one working day. The signed entry names the data subject by name, masked ID
+number and the ID number's keyed hash (the archive's identity key), never by the ID number itself;
+the catalog row keeps it for cleared roles.
+The stored annotations are the record: ``earchive rebuild`` recreates the rows from them
+(``earchive.objection_restore``).
 
 Permissions are not checked here: callers go through ``earchive.objection_access``.
-Reads/writes: the catalog, the annotation directory, the event log; reads the AIP's metadata.
+Reads/writes: the catalog, the annotation store, the event log; reads the AIP's metadata.
 Raises: ``ObjectionError`` (bad request), ``ObjectionConflictError`` (already decided),
 ``NotFoundError``.
 """
@@ -230,7 +234,7 @@ def enter(
     kind, name = resolve_element(archive, archive_id, element)
     now = archive.clock()
     oid = f"OBJ-{now:%Y%m%d}-{secrets.token_hex(5)}"
-    files = AnnotationFiles(archive.home)
+    files = archive.annotations
     versions = {v.version: v for v in archive.catalog.versions(archive_id)}
     manifest = versions[record.version].manifest_sha256 if record.version in versions else ""
     try:
@@ -305,7 +309,7 @@ def decide(
     }
     data = sign_annotation(body, archive.signer, now)
     try:
-        AnnotationFiles(archive.home).write(objection.archive_id, objection.id, DECISION, data)
+        archive.annotations.write(objection.archive_id, objection.id, DECISION, data)
     except AnnotationStoreError as exc:
         raise ObjectionConflictError(f"{objection.id}: {exc}") from exc
     decided = replace(decided, decision_sm3=digest_bytes(data).sm3)
@@ -340,7 +344,7 @@ def overdue(
 
 def annotation_files(archive: Archive, archive_id: str) -> dict[str, bytes]:
     """Every stored annotation file of an archive: ``<objection id>/<name>`` → bytes."""
-    files = AnnotationFiles(archive.home)
+    files = archive.annotations
     out: dict[str, bytes] = {}
     for o in _store(archive).for_archive(archive_id):
         names = [ENTRY, *(f"attachments/{a.name}" for a in o.attachments)]
@@ -356,7 +360,7 @@ def annotation_files(archive: Archive, archive_id: str) -> dict[str, bytes]:
 
 def verify_objection(archive: Archive, objection: Objection) -> list[tuple[str, AnnotationCheck]]:
     """Each stored annotation of ``objection`` checked against the archive's key and its row."""
-    files = AnnotationFiles(archive.home)
+    files = archive.annotations
     key = archive.signer.public_key_pem
     out = []
     for name, sm3 in ((ENTRY, objection.entry_sm3), (DECISION, objection.decision_sm3)):

@@ -196,7 +196,7 @@ class CheckRunOut(BaseModel):
 class JobOut(BaseModel):
     id: str
     kind: str
-    status: str  # queued | running | done | failed
+    status: str  # queued | running | done | failed | lost
     owner: str
     created: datetime
     finished: datetime | None = None
@@ -364,3 +364,31 @@ class RestoreRequest(BaseModel):
 class ReceiptIn(BaseModel):
     receipt: dict[str, Any]  # the bureau's signed receipt.json, as it came
     receiver_key_pem: str = Field(min_length=1, max_length=20_000)
+
+
+class ScheduleEntryOut(BaseModel):
+    """One archive's disposition (retention schedule): transfer or disposal review."""
+
+    id: str
+    archival_code: str
+    retention: str
+    retention_years: int | None
+    formation_year: int
+    retention_end: date | None
+    outcome: str  # transfer | disposal_review
+    transfer_deadline: date | None
+    transfer_status: str | None
+    kept_until: date | None
+    disposal_review: date | None
+    disposal_not_before: date | None
+
+
+class ReworkOut(BaseModel):
+    """An archive the bureau refused: its receipt code and findings, waiting to be sent again."""
+
+    id: str
+    archival_code: str
+    batch_id: str
+    code: str
+    receipt_at: datetime
+    findings: list[FindingOut]

@@ -9,6 +9,9 @@ and a legal hold for 永久 records (``earchive.disposal``; keys outside an arch
 ``EARCHIVE_REPLICA=fs:<path>`` (relative paths are under the home) or ``s3:<bucket>`` (same
 endpoint and keys) adds a second location: every version is written there too
 (``ReplicatedRoot``); a replica failure is queued (``replica_pending``) and logged as an event.
+Beside the primary, each in its own storage root (``<home>/<name>`` on a disk, the ``<name>``
+prefix of the primary bucket with the same Object Lock retention on S3): the sealed event log
+(``event-log``) and the signed objection annotations (``annotations``, ``annotation_store``).
 Raises ``ConfigurationError`` (from ``earchive.archive``'s tree: defined here to avoid a cycle).
 """
 
@@ -33,17 +36,22 @@ if TYPE_CHECKING:
     from preservation.storage import S3Store
 
 __all__ = [
+    "ANNOTATIONS",
     "PRIMARY",
     "REPLICA",
     "StorageConfigError",
     "StorageWiring",
+    "annotation_store",
     "build_storage",
+    "event_log_store",
     "primary_store",
     "replica_store",
 ]
 
 PRIMARY = "primary"
 REPLICA = "replica"
+#: The storage root of the objection annotations: a folder of the home, a prefix of the bucket.
+ANNOTATIONS = "annotations"
 
 
 class StorageConfigError(Exception):
@@ -95,16 +103,26 @@ def primary_store(settings: Settings, locks: DisposalLocks | None = None) -> Obj
     return FsStore(settings.storage_dir)
 
 
-def event_log_store(settings: Settings) -> ObjectStore:
-    """Where the sealed event log lives: beside the primary (its own storage root)."""
+def _beside_primary(settings: Settings, name: str) -> ObjectStore:
+    """A storage root of its own beside the primary: ``<home>/<name>`` or bucket prefix ``name``."""
     if settings.storage == "s3":
         from preservation.storage import S3Store
 
         primary = _s3_store(settings, settings.s3_bucket)
-        return S3Store(
-            primary.client, primary.bucket, prefix="event-log", retention=primary.retention
-        )
-    return FsStore(settings.home / "event-log")
+        return S3Store(primary.client, primary.bucket, prefix=name, retention=primary.retention)
+    return FsStore(settings.home / name)
+
+
+def event_log_store(settings: Settings) -> ObjectStore:
+    """Where the sealed event log lives: beside the primary (its own storage root)."""
+    return _beside_primary(settings, "event-log")
+
+
+def annotation_store(settings: Settings) -> ObjectStore:
+    """Where the signed objection annotations live (``earchive.objection_files``): beside the
+    primary, in ``<home>/annotations`` or under the ``annotations`` prefix of the primary bucket
+    (the primary's retention: ``EARCHIVE_S3_RETENTION_DAYS``)."""
+    return _beside_primary(settings, ANNOTATIONS)
 
 
 def replica_store(settings: Settings, locks: DisposalLocks | None = None) -> ObjectStore | None:

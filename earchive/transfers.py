@@ -116,7 +116,21 @@ def export_eep(archive: Archive, archive_id: str, dest: Path, inline_limit: int 
     return built.path
 
 
-def outcome_of(run: CheckRun) -> CheckOutcome:
+#: formats (as identified at ingest) and name endings of compressed files, refused for transfer
+COMPRESSED_FORMATS = frozenset({"ZIP", "RAR", "7Z", "GZIP", "TAR", "BZIP2", "XZ", "ZSTD"})
+COMPRESSED_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".zst")
+
+
+def compressed_files(archive: Archive, archive_id: str) -> tuple[str, ...]:
+    """Paths of the archive's current files that are compressed containers."""
+    return tuple(
+        f.path
+        for f in archive.catalog.files(archive_id)
+        if f.format.upper() in COMPRESSED_FORMATS or f.path.lower().endswith(COMPRESSED_SUFFIXES)
+    )
+
+
+def outcome_of(run: CheckRun, compressed: Sequence[str] = ()) -> CheckOutcome:
     counts: dict[str, dict[str, int]] = {}
     for r in run.results:
         prop = r.item.split("-")[1] if r.item.count("-") >= 2 else "?"
@@ -124,7 +138,12 @@ def outcome_of(run: CheckRun) -> CheckOutcome:
         row[r.finding.status.value] = row.get(r.finding.status.value, 0) + 1
     encrypted = any(r.finding.failed and "ENCRYPT" in r.finding.code for r in run.results)
     return CheckOutcome(
-        run.archive_id, run.failed, encrypted, counts, tuple(r.finding for r in run.results)
+        run.archive_id,
+        run.failed,
+        encrypted,
+        counts,
+        tuple(r.finding for r in run.results),
+        tuple(compressed),
     )
 
 
@@ -217,7 +236,9 @@ def run_transfer(
     built = build_transfer_package(
         archive.home / "transfers" / batch_id,
         [(i, lambda i=i: eep_source(archive, i)) for i in ids],  # type: ignore[misc]
-        lambda i: outcome_of(check_archive(archive, i, "yj", options)),
+        lambda i: outcome_of(
+            check_archive(archive, i, "yj", options), compressed_files(archive, i)
+        ),
         request,
         archive.signer,
         annotations=lambda i: transfer_annotations(archive, i),  # 异议标注, under 其他/

@@ -50,6 +50,9 @@ TRANSFER_CODES = MappingProxyType(
         "TRANSFER_ITEM_ENCRYPTED": (
             _F, "YJ-3-4", "含加密文件，不予移交：{archive_id}",
             "holds encrypted files, item not transferred: {archive_id}"),
+        "TRANSFER_ITEM_COMPRESSED": (
+            _F, "YJ-3-4", "含压缩文件，不予移交：{archive_id}",
+            "holds compressed files, item not transferred: {archive_id}"),
         "PKG_PART_MISSING": (
             _F, "YJ-1-5", "移交包缺少：{path}", "transfer package lacks: {path}"),
         "PKG_PART_MALFORMED": (

@@ -74,6 +74,7 @@ class CheckOutcome:
     encrypted: bool
     counts: Mapping[str, Mapping[str, int]]  # property "1".."4" → status → count
     findings: tuple[Finding, ...] = ()
+    compressed: tuple[str, ...] = ()  # paths of compressed files (ZIP, RAR, 7z, gzip …)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ def _eep_name(metadata: Mapping[str, object]) -> str:
 def _refusal(outcome: CheckOutcome) -> Finding | None:
     if outcome.encrypted:
         return transfer_finding("TRANSFER_ITEM_ENCRYPTED", archive_id=outcome.archive_id)
+    if outcome.compressed:
+        return transfer_finding("TRANSFER_ITEM_COMPRESSED", archive_id=outcome.archive_id,
+                                found=", ".join(outcome.compressed))
     if outcome.failed:
         failed = [f.code for f in outcome.findings if f.failed]
         return transfer_finding("TRANSFER_ITEM_REFUSED", archive_id=outcome.archive_id,

@@ -52,6 +52,8 @@ class MigrationError(Exception):
 def target_metadata() -> tuple[MetaData, ...]:
     """Every table the migrations manage, as the code declares them (for comparisons)."""
     from earchive.auth.store import metadata as users_metadata
+    from earchive.job_records import metadata as jobs_metadata
+    from earchive.login_limit import metadata as logins_metadata
     from earchive.objection_store import metadata as objections_metadata
     from earchive.oplocks import metadata as locks_metadata
     from preservation.audit_ledger import metadata as audit_metadata
@@ -75,6 +77,8 @@ def target_metadata() -> tuple[MetaData, ...]:
         objections_metadata,
         locks_metadata,
         transfer_outcomes_metadata,
+        logins_metadata,
+        jobs_metadata,
     )
 
 

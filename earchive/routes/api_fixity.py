@@ -89,5 +89,6 @@ def job_status(
     jobs: JobsDep,
     wait: Annotated[float, Query(ge=0, le=30, description="seconds to wait for the end")] = 0,
 ) -> JobOut:
-    """A job's status and, once done, its result (known to the process that started it)."""
+    """A job's status and, once done, its result (any API worker process answers; ``lost`` when
+    the process running it stopped)."""
     return job_out(ops.job(jobs, job_id, wait))

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from earchive.access import Access, PermissionDeniedError
 from earchive.auth import Permission
 from earchive.deps import AccessDep
-from earchive.objection_files import AnnotationFiles, AnnotationStoreError
+from earchive.objection_files import AnnotationStoreError
 from earchive.objection_schemas import (
     DecisionIn,
     ObjectionIn,
@@ -130,7 +130,7 @@ def annotation_document(objection_id: str, name: str, access: AccessDep) -> Resp
     if file == DECISION and not objection.decision_sm3:
         raise HTTPException(status_code=404)
     try:
-        data = AnnotationFiles(access.archive.home).read(objection.archive_id, objection.id, file)
+        data = access.archive.annotations.read(objection.archive_id, objection.id, file)
     except AnnotationStoreError as exc:
         raise HTTPException(status_code=404) from exc
     return Response(data, media_type="application/json")

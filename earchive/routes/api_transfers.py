@@ -19,6 +19,8 @@ from earchive.schemas import (
     ReceiptIn,
     ReceiptItemOut,
     ReceiptOut,
+    ReworkOut,
+    ScheduleEntryOut,
     TransferRequestIn,
 )
 from earchive.transfer_console import BatchView
@@ -60,6 +62,29 @@ def _batch(b: BatchView) -> BatchOut:
         ],
         receipt=_receipt(b),
     )
+
+
+@router.get("/schedule", response_model=list[ScheduleEntryOut])
+def retention_schedule(ops: OperationsDep) -> list[ScheduleEntryOut]:
+    """The retention schedule: per visible archive, transfer (deadline, status, kept copy) or
+    disposal review (when), from the transfer policy."""
+    return [ScheduleEntryOut.model_validate(e.as_dict()) for e in ops.retention_schedule()]
+
+
+@router.get("/rework", response_model=list[ReworkOut])
+def transfer_rework(ops: OperationsDep) -> list[ReworkOut]:
+    """Archives the bureau refused, with its findings: they go again with the next transfer."""
+    return [
+        ReworkOut(
+            id=o.archive_id,
+            archival_code=o.archival_code,
+            batch_id=o.batch_id,
+            code=o.code,
+            receipt_at=o.receipt_at,
+            findings=[finding_out(f) for f in o.findings],
+        )
+        for o in ops.transfer_rework()
+    ]
 
 
 @router.get("/plan", response_model=list[PlanEntryOut])

@@ -61,19 +61,7 @@ def audit(archive: Archive, payload: Payload) -> Outcome:
     limit = payload.get("limit")
     if limit is not None and not isinstance(limit, int):
         raise ValueError("payload 'limit' must be an integer or null")
-    report = run_audit(archive, limits=AuditLimits(max_objects=limit))
-    run = report.run
-    return {
-        "location": report.location,
-        "objects": len(run.objects),
-        "failed": len(run.failed),
-        "remaining": run.remaining,
-        "bytes": run.bytes,
-        "seconds": run.seconds,
-        "findings": [
-            {"id": archive_id, **f.as_dict(), "path": f.path} for archive_id, f in report.findings()
-        ],
-    }
+    return run_audit(archive, limits=AuditLimits(max_objects=limit)).summary()
 
 
 def transfer_scheduled(archive: Archive, payload: Payload) -> Outcome:

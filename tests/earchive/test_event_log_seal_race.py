@@ -27,7 +27,7 @@ def test_concurrent_sealers_each_seal_a_version_of_their_own(tmp_path: Path) -> 
             barrier.wait()
             try:
                 archive.seal_event_log()
-            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            except BaseException as exc:  # collected and asserted below
                 errors.append(exc)
 
     barrier = threading.Barrier(len(archives))

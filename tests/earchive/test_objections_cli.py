@@ -95,6 +95,7 @@ def test_objection_cli_lifecycle_and_transfer_package(
     assert again.returncode == 1 and "already decided" in again.stderr
     assert cli.json_lines("objections", "list", "--status", "open") == []
     stored = next((cli.home / "annotations").rglob("decision.json"))
+    stored.chmod(0o644)  # stored write-once, read-only (0444) like every FsStore object
     stored.write_bytes(stored.read_bytes().replace("一致".encode(), "不一致".encode()))
     bad = cli.run("objections", "verify", str(made["id"]), "--json", check=False)
     assert bad.returncode == 1

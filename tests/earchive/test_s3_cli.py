@@ -4,13 +4,10 @@ corrupt bytes in the primary bucket are reported and restored from the replica b
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from minio import Minio
@@ -20,22 +17,7 @@ from minio.retention import Retention
 from preservation.ocfl_root import OcflRoot
 from preservation.storage import FsStore
 from tests.earchive.conftest import Cli
-
-
-def _load_servers() -> ModuleType:
-    name = "earchive_tests_servers_seaweed"  # the same module tests/preservation loads
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "servers" / "seaweed.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-servers = _load_servers()
+from tests.servers import seaweed as servers
 
 
 @pytest.fixture(scope="module")

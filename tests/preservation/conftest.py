@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import uuid
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from minio import Minio
 
 from preservation.storage import ensure_bucket
+from tests.servers import seaweed as servers
 
-
-def _load_servers() -> ModuleType:
-    # Loaded by path: tests/ is not a package, and the name must not clash with other helpers.
-    name = "earchive_tests_servers_seaweed"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "servers" / "seaweed.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-servers = _load_servers()
 seaweed_s3 = servers.seaweed_s3
 S3Server = servers.S3Server
 

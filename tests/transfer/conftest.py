@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,3 +42,27 @@ def bureau(tmp_path: Path) -> Iterator[Archive]:
 
 def archive_ids(archive: Archive) -> list[str]:
     return sorted(r.id for r in archive.catalog.iter_archives())
+
+
+def earchive_cli(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``earchive ARGS`` in a child process on ``home`` (no other ``EARCHIVE_*`` setting leaks
+    in from the test's environment; ``env`` adds some)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
+    clean.update(env, EARCHIVE_HOME=str(home))
+    return subprocess.run(
+        [sys.executable, "-m", "earchive", *args],
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=300,
+        check=False,
+    )
+
+
+def tamper_inline(eep: Path) -> None:
+    """Change one character inside an EEP's first 编码数据 (Base64 text: the XML stays
+    well-formed, the document's digest no longer matches)."""
+    data = bytearray(eep.read_bytes())
+    at = data.index("<编码数据>".encode()) + 40
+    data[at] = ord("A") if data[at] != ord("A") else ord("B")
+    eep.write_bytes(bytes(data))

@@ -6,9 +6,7 @@ ingest refuses becomes an ``archiving_failed`` receipt item, not an exception.""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -24,7 +22,7 @@ from search.index import SearchQuery
 from standards.finding import Status
 from transfer import verify_receipt
 
-from .conftest import archive_ids
+from .conftest import archive_ids, earchive_cli
 
 
 def _pub(archive: Archive) -> str:
@@ -164,16 +162,7 @@ def test_cli_receive_ingests_unless_verify_only(
     sender: Archive, bureau: Archive, tmp_path: Path
 ) -> None:
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
-        env["EARCHIVE_HOME"] = str(bureau.home)
-        return subprocess.run(
-            [sys.executable, "-m", "earchive", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            check=False,
-        )
+        return earchive_cli(bureau.home, *args)
 
     one = archive_ids(sender)[:1]
     key = tmp_path / "sender.pub.pem"

@@ -6,19 +6,16 @@ never trusted; large files go up in parts."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import os
 import random
 import socket
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import urllib3
@@ -32,27 +29,13 @@ from earchive.transfer_delivery import receive_from_s3, resume_transfer
 from earchive.transfers import accept_receipt, run_transfer
 from package.digest import digest_file
 from package.manifest import manifest_bytes, parse_manifest, sign_manifest, signature_json
+from tests.servers import seaweed as servers
 from transfer import DeliveryError, TransferLedger
 from transfer.delivery_s3 import S3Delivery, fetch_s3_package, translate_s3_error
 from transfer.retry import DeliveryEvent, RetryPolicy, TransientError
 
-from .conftest import archive_ids
+from .conftest import archive_ids, earchive_cli
 
-
-def _load_servers() -> ModuleType:
-    name = "earchive_tests_servers_seaweed"  # the name tests/preservation/conftest.py uses
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "servers" / "seaweed.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-servers = _load_servers()
 seaweed_s3 = servers.seaweed_s3
 S3Server = servers.S3Server
 
@@ -301,22 +284,15 @@ def test_cli_send_to_bucket_and_receive_from_it(
     sender: Archive, bureau: Archive, bucket: str, seaweed_s3: S3Server, tmp_path: Path
 ) -> None:
     def cli(home: Path, *args: str, creds: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
-        env["EARCHIVE_HOME"] = str(home)
-        if creds:
-            env.update(
-                EARCHIVE_TRANSFER_S3_ENDPOINT=seaweed_s3.endpoint,
-                EARCHIVE_TRANSFER_S3_ACCESS_KEY=seaweed_s3.access_key,
-                EARCHIVE_TRANSFER_S3_SECRET_KEY=seaweed_s3.secret_key,
-                EARCHIVE_TRANSFER_S3_SECURE="false",
-            )
-        return subprocess.run(
-            [sys.executable, "-m", "earchive", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            check=False,
+        if not creds:
+            return earchive_cli(home, *args)
+        return earchive_cli(
+            home,
+            *args,
+            EARCHIVE_TRANSFER_S3_ENDPOINT=seaweed_s3.endpoint,
+            EARCHIVE_TRANSFER_S3_ACCESS_KEY=seaweed_s3.access_key,
+            EARCHIVE_TRANSFER_S3_SECRET_KEY=seaweed_s3.secret_key,
+            EARCHIVE_TRANSFER_S3_SECURE="false",
         )
 
     target = f"s3://{bucket}/cli-{uuid.uuid4().hex[:8]}"

@@ -5,9 +5,6 @@ signer's key, and names the failure once a byte is changed."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from lxml import etree
@@ -17,19 +14,11 @@ from earchive.transfers import run_transfer
 from standards.schemas import load_schema
 from transfer.eep.common import EEP_SCHEMA
 
-from .conftest import archive_ids
+from .conftest import archive_ids, earchive_cli, tamper_inline
 
 
 def _earchive(home: Path, *args: str) -> tuple[int, list[dict[str, str]], str]:
-    env = dict(os.environ, EARCHIVE_HOME=str(home))
-    proc = subprocess.run(
-        [sys.executable, "-m", "earchive", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    proc = earchive_cli(home, *args)
     lines = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
     return proc.returncode, lines, proc.stderr
 
@@ -50,10 +39,7 @@ def test_exported_eep_validates_and_verifies(sender: Archive, tmp_path: Path) ->
     assert {"EEP_SIGNATURE_VALID", "EEP_SIGNER_TRUSTED", "EEP_CONTENT_VERIFIED"} <= codes
     assert not [f for f in findings if f["status"] == "FAIL"]
 
-    data = bytearray(eep.read_bytes())
-    at = data.index("<编码数据>".encode()) + 40  # inside Base64 text: still well-formed XML
-    data[at] = ord("A") if data[at] != ord("A") else ord("B")
-    eep.write_bytes(bytes(data))
+    tamper_inline(eep)
     code, findings, _ = _earchive(home, "verify", str(eep), "--trusted-key", str(key), "--json")
     assert code == 1
     assert "EEP_CONTENT_DIGEST_MISMATCH" in {f["code"] for f in findings if f["status"] == "FAIL"}

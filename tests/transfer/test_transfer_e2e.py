@@ -4,10 +4,7 @@ receipt → sender verifies it; a package tampered in transit; a delivery interr
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from package.manifest import parse_manifest
 from preservation.events import EventLog
 from transfer import DirectoryDelivery, ReceiptError, TransferLedger, verify_receipt
 
-from .conftest import archive_ids
+from .conftest import archive_ids, earchive_cli, tamper_inline
 
 
 def _pub(archive: Archive) -> str:
@@ -75,11 +72,7 @@ def test_tampered_in_transit_is_digest_failed(
     sent = run_transfer(sender, tmp_path / "exchange", archive_ids(sender)[:2])
     pkg = Path(sent.delivery.target)
     victim = sent.package.items[1]
-    eep = pkg / victim.eep_path
-    data = bytearray(eep.read_bytes())
-    at = data.index("<编码数据>".encode()) + 40  # inside Base64 text: stays well-formed
-    data[at] = ord("A") if data[at] != ord("A") else ord("B")
-    eep.write_bytes(bytes(data))
+    tamper_inline(pkg / victim.eep_path)
     receipt, _ = receive_package(bureau, pkg, _pub(sender))
     assert receipt.code == "digest_failed"
     by_code = {i.archival_code: i for i in receipt.items}
@@ -121,18 +114,7 @@ def test_interrupted_delivery_resumes_without_duplicates(
 
 
 def test_cli_plan_run_receive(sender: Archive, bureau: Archive, tmp_path: Path) -> None:
-    def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
-        env["EARCHIVE_HOME"] = str(home)
-        return subprocess.run(
-            [sys.executable, "-m", "earchive", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            check=False,
-        )
-
+    cli = earchive_cli
     planned = cli(sender.home, "transfer", "plan", "--json")
     assert planned.returncode == 0, planned.stderr
     assert len(planned.stdout.splitlines()) == 3

@@ -7,9 +7,6 @@ outcome table arrives by migration 0006 on a catalog at 0005."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +22,8 @@ from earchive.transfers import accept_receipt, plan, receive_package, run_transf
 from standards.finding import Status
 from transfer import REWORK, TRANSFERRED, Outcome, OutcomeLedger, TransferLedger, TransferPolicy
 from transfer.findings import transfer_finding
+
+from .conftest import earchive_cli, tamper_inline
 
 
 class Ticking:
@@ -66,26 +65,6 @@ def _pub(archive: Archive) -> str:
     return archive.signer.public_key_pem
 
 
-def _tamper_inline(eep: Path) -> None:
-    data = bytearray(eep.read_bytes())
-    at = data.index("<编码数据>".encode()) + 40  # inside Base64 text: stays well-formed
-    data[at] = ord("A") if data[at] != ord("A") else ord("B")
-    eep.write_bytes(bytes(data))
-
-
-def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
-    env["EARCHIVE_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "earchive", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_tampered_item_reaches_rework_and_leaves_it_when_resent(
     rework_sender: Archive, rework_bureau: Archive, tmp_path: Path
 ) -> None:
@@ -95,7 +74,7 @@ def test_tampered_item_reaches_rework_and_leaves_it_when_resent(
     assert len(ids) == 2  # the 永久 and the 30-year case; the 10-year one is not transferred
     sent = run_transfer(sender, tmp_path / "first", ids)
     victim = sent.package.items[1]
-    _tamper_inline(Path(sent.delivery.target) / victim.eep_path)
+    tamper_inline(Path(sent.delivery.target) / victim.eep_path)
 
     receipt, path = receive_package(bureau, Path(sent.delivery.target), _pub(sender))
     assert receipt.code == "digest_failed"
@@ -121,15 +100,16 @@ def test_tampered_item_reaches_rework_and_leaves_it_when_resent(
     assert kept_until(sender, victim.archive_id) is None
     assert {e.status for e in entries.values()} == {"rework", "transferred", "disposal_review"}
 
-    listed = _cli(sender.home, "transfer", "rework", "--json")
+    listed = earchive_cli(sender.home, "transfer", "rework", "--json")
     assert listed.returncode == 0, listed.stderr
     (row,) = [json.loads(line) for line in listed.stdout.splitlines()]
     assert row["id"] == victim.archive_id and row["code"] == "digest_failed"
     assert "PKG_DIGEST_MISMATCH" in {f["code"] for f in row["findings"]}
-    planned = _cli(sender.home, "transfer", "plan", "--json")
+    planned = earchive_cli(sender.home, "transfer", "plan", "--json")
     assert planned.returncode == 0, planned.stderr
     kept = {r["id"]: r["kept_until"] for r in map(json.loads, planned.stdout.splitlines())}
     assert kept[other] == entries[other].kept_until.isoformat()  # type: ignore[union-attr]
+    _api_views(sender, victim.archive_id, other, entries[other].kept_until)
 
     # the fix: the next default run sends the rework item again, rebuilt from storage
     again = run_transfer(sender, tmp_path / "second")
@@ -151,7 +131,7 @@ def test_tampered_item_reaches_rework_and_leaves_it_when_resent(
         if e.action == "transfer" and e.outcome in ("rework", "transferred")
     }
     assert outcomes == {other: "transferred", victim.archive_id: "transferred"}
-    status = _cli(sender.home, "transfer", "status", "--json")
+    status = earchive_cli(sender.home, "transfer", "status", "--json")
     assert status.returncode == 0, status.stderr
     rows = {r["batch_id"]: r for r in map(json.loads, status.stdout.splitlines())}
     first, second = rows[sent.package.batch_id], rows[again.package.batch_id]
@@ -239,3 +219,37 @@ def test_migration_0006_adds_the_outcome_table_to_a_catalog_at_0005(tmp_path: Pa
         assert {"archive_id", "status", "kept_until", "findings"} <= columns
     finally:
         engine.dispose()
+
+
+def _api_views(sender: Archive, victim: str, other: str, kept: object) -> None:
+    """The same through the REST API: the rework list and the retention schedule."""
+    import warnings
+
+    from earchive.api import create_app
+    from earchive.auth import UserStore
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette asks for httpx2 when only httpx is there
+        from fastapi.testclient import TestClient
+
+    users = UserStore(sender.engine, sender.clock)
+    users.add_user("transfer-clerk", "archivist", password="transfer-clerk-password")
+    users.add_user("dept-x", "department", fonds=("X999",), password="dept-x-password")
+    app = create_app(sender)
+    try:
+        for name, expected in (("transfer-clerk", 200), ("dept-x", 403)):
+            client = TestClient(app, base_url="http://testserver")
+            client.post("/login", data={"username": name, "password": f"{name}-password"})
+            rework = client.get("/api/transfers/rework")
+            assert rework.status_code == expected, rework.text
+            if expected != 200:
+                continue
+            (row,) = rework.json()
+            assert (row["id"], row["code"]) == (victim, "digest_failed")
+            assert "PKG_DIGEST_MISMATCH" in {f["code"] for f in row["findings"]}
+            schedule = {e["id"]: e for e in client.get("/api/transfers/schedule").json()}
+            assert schedule[victim]["transfer_status"] == "rework"
+            assert schedule[other]["kept_until"] == kept.isoformat()  # type: ignore[attr-defined]
+            assert {e["outcome"] for e in schedule.values()} == {"transfer", "disposal_review"}
+    finally:
+        app.state.jobs.close()

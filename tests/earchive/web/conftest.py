@@ -80,8 +80,13 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Web:
 
 
 @pytest.fixture
-def app(web: Web) -> FastAPI:
-    return web.app()
+def app(web: Web) -> Iterator[FastAPI]:
+    """A new app on the session archive. Failed logins are counted in the shared catalog
+    (``earchive.login_limit``), so the counts and locks a test leaves (the fuzzer's made-up tokens
+    lock the test client's address) are cleared after it: each test starts unlocked."""
+    app = web.app()
+    yield app
+    app.state.login_guard.limiter.clear()
 
 
 @pytest.fixture

@@ -4,42 +4,23 @@ in ``EARCHIVE_SCREENSHOTS`` when set (as in ``test_browser.py``)."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from earchive.api import create_app
+from tests.earchive.web.browser_support import NO_CHROMIUM, login, serving
 from tests.earchive.web.test_applicant_view import Person, person  # noqa: F401 - the fixture
-from tests.earchive.web.test_browser import (  # noqa: F401 - fixtures
-    CHROMIUM,
-    _free_port,
-    _login,
-    browser,
-    shots,
-)
+from tests.earchive.web.test_browser import browser, shots  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+pytestmark = NO_CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def person_url(person: Person) -> Iterator[str]:  # noqa: F811 - the imported fixture
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(person.archive), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(person.archive)) as url:
+        yield url
 
 
 def test_archivist_looks_up_a_person_in_the_browser(
@@ -49,7 +30,7 @@ def test_archivist_looks_up_a_person_in_the_browser(
     browser: object,  # noqa: F811
 ) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
-    _login(page, person_url, "archivist")
+    login(page, person_url, "archivist")
     page.click("[data-testid=nav-applicants]")
     page.wait_for_selector("[data-testid=applicant-form]")
     page.fill("input[name=identifier]", person.number.lower())
@@ -74,7 +55,7 @@ def test_department_user_has_no_way_in(
     browser: object,  # noqa: F811
 ) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
-    _login(page, person_url, "dept-g")
+    login(page, person_url, "dept-g")
     assert page.locator("[data-testid=nav-applicants]").count() == 0
     response = page.goto(f"{person_url}/applicants")
     assert response is not None and response.status == 403

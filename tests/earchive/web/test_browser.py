@@ -6,94 +6,41 @@ a temporary folder (or ``EARCHIVE_SCREENSHOTS`` when set) for a person to look a
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from tests.earchive.web.conftest import Web, password
+from tests.earchive.web.browser_support import (
+    NO_CHROMIUM,
+    chromium,
+    login,
+    screenshot_folder,
+    serving,
+)
+from tests.earchive.web.conftest import Web
 
 sync_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import BrowserContext, Page  # noqa: E402
+from playwright.sync_api import BrowserContext  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = NO_CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def base_url(web: Web) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(web.app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(web.app()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("EARCHIVE_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_folder(tmp_path_factory, "screenshots")
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1366, "height": 900},
-            accept_downloads=True,
-            locale="zh-CN",
-        )
-        try:
-            yield context
-        finally:
-            context.close()
-
-
-def _login(page: Page, base_url: str, user: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", password(user))
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=who]")
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
+        yield context
 
 
 def test_search_open_preview_and_download(
@@ -103,7 +50,7 @@ def test_search_open_preview_and_download(
     page.goto(f"{base_url}/archives/{web.one('G002').id}")
     assert "/login?next=" in page.url  # not logged in: the login page, then back here
     page.screenshot(path=str(shots / "01-login.png"))
-    _login(page, base_url, "archivist")
+    login(page, base_url, "archivist")
 
     record = web.one("G002")
     keyword = record.task_name[:3]  # e.g. 居住证
@@ -144,7 +91,7 @@ def test_department_cannot_reach_other_fonds_and_sees_masked_ids(
     browser: BrowserContext, base_url: str, web: Web, shots: Path
 ) -> None:
     page = browser.new_page()
-    _login(page, base_url, "dept-g")
+    login(page, base_url, "dept-g")
     other = web.one("S001")
     response = page.goto(f"{base_url}/archives/{other.id}")
     assert response is not None and response.status == 404
@@ -169,7 +116,7 @@ def test_console_uploads_with_progress_and_auditor_sees_the_chain(
     browser: BrowserContext, base_url: str, web: Web, shots: Path, tmp_path: Path
 ) -> None:
     page = browser.new_page()
-    _login(page, base_url, "archivist")
+    login(page, base_url, "archivist")
     page.goto(f"{base_url}/console")
     broken = tmp_path / "refused-in-browser.zip"
     broken.write_bytes(b"PK\x03\x04 truncated")
@@ -186,7 +133,7 @@ def test_console_uploads_with_progress_and_auditor_sees_the_chain(
     assert "refused-in-browser.zip" in page.inner_text("main")
     page.screenshot(path=str(shots / "06-console.png"), full_page=True)
 
-    _login(page, base_url, "auditor")
+    login(page, base_url, "auditor")
     page.goto(f"{base_url}/audit?action=access")
     assert "EVENT_LOG_INTACT" in page.inner_text("[data-testid=chain]")
     assert "user:dept-g" in page.inner_text("table.events")

@@ -5,24 +5,26 @@ screenshots go to ``EARCHIVE_SCREENSHOTS`` when set."""
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from earchive.audit import run_audit
+from tests.earchive.web.browser_support import (
+    NO_CHROMIUM,
+    chromium,
+    login,
+    screenshot_folder,
+    serving,
+)
 from tests.earchive.web.ops_archive import OpsWeb, build_ops_web
-from tests.earchive.web.test_browser import CHROMIUM, CHROMIUM_FLAGS, _free_port
 
 sync_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import BrowserContext, Page  # noqa: E402
+from playwright.sync_api import BrowserContext  # noqa: E402
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+pytestmark = NO_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -47,62 +49,28 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> OpsWeb:
 
 @pytest.fixture(scope="module")
 def base_url(ops: OpsWeb) -> Iterator[str]:
-    port = _free_port()
     app = ops.app()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
     app.state.jobs.close()
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("EARCHIVE_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("console-shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_folder(tmp_path_factory, "console-shots")
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    profile = tmp_path_factory.mktemp("chromium-consoles")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1366, "height": 900},
-            accept_downloads=True,
-            locale="zh-CN",
-        )
-        try:
-            yield context
-        finally:
-            context.close()
-
-
-def _login(page: Page, base_url: str, user: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", f"{user}-password")
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=who]")
+    with chromium(tmp_path_factory.mktemp("chromium-consoles")) as context:
+        yield context
 
 
 def test_auditor_dashboard_chart_downloads_and_reminders(
     ops: OpsWeb, base_url: str, shots: Path, browser: BrowserContext
 ) -> None:
     page = browser.new_page()
-    _login(page, base_url, "auditor")
+    login(page, base_url, "auditor")
     page.goto(f"{base_url}/audit")
     chart = page.locator("svg.audit-chart")
     assert chart.get_attribute("role") == "img"
@@ -142,7 +110,7 @@ def test_transfer_console_plan_start_and_batch(
     ops: OpsWeb, base_url: str, shots: Path, browser: BrowserContext
 ) -> None:
     page = browser.new_page()
-    _login(page, base_url, "archivist")
+    login(page, base_url, "archivist")
     page.click("[data-testid=nav-transfers]")
     page.wait_for_selector("[data-testid=transfer-plan]")
     assert page.locator("[data-testid=transfer-plan] tr[data-status=due]").count() == 4
@@ -160,7 +128,7 @@ def test_transfer_console_plan_start_and_batch(
     text = batch.inner_text()
     assert "sent" in text or "refused" in text
     page.screenshot(path=str(shots / "12-transfer-console.png"), full_page=True)
-    _login(page, base_url, "bureau")
+    login(page, base_url, "bureau")
     page.goto(f"{base_url}/transfers")
     assert page.locator("[data-testid=start-transfer]").count() == 0
     assert page.locator(f"[data-batch='{batch_id}']").count() == 1
@@ -171,7 +139,7 @@ def test_rerun_checks_from_the_case_page(
     ops: OpsWeb, base_url: str, shots: Path, browser: BrowserContext
 ) -> None:
     page = browser.new_page()
-    _login(page, base_url, "archivist")
+    login(page, base_url, "archivist")
     record = ops.records["R005"]
     page.goto(f"{base_url}/archives/{record.id}")
     before = page.locator("[data-testid=checks] tbody tr").count()
@@ -182,7 +150,7 @@ def test_rerun_checks_from_the_case_page(
     assert rows.count() >= max(before, 1)
     assert "BC" in page.locator("[data-testid=checks] table").inner_text()
     page.screenshot(path=str(shots / "13-rerun-checks.png"), full_page=True)
-    _login(page, base_url, "dept-r")
+    login(page, base_url, "dept-r")
     page.goto(f"{base_url}/archives/{record.id}")
     assert page.locator("[data-testid=rerun-checks]").count() == 0
     page.close()
