@@ -15,18 +15,20 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, fields
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from earchive.archive import Archive, ConfigurationError
-from earchive.objection_restore import ObjectionRestoreReport, report_dict, restore_objections
 from earchive.settings import Settings
 from ingest.rebuild import RebuildReport, rebuild
 from preservation.events import Event
 from standards import archival_code as ac
+
+if TYPE_CHECKING:
+    from earchive.objection_restore import ObjectionRestoreReport
 
 __all__ = ["ArchiveRebuildReport", "register", "run_rebuild"]
 
@@ -45,6 +47,12 @@ class ArchiveRebuildReport(RebuildReport):
         return bool(self.problems) or self.objections.failed
 
 
+def _objections_dict(found: ObjectionRestoreReport) -> dict[str, object]:
+    from earchive.objection_restore import report_dict
+
+    return report_dict(found)
+
+
 def _report_dict(report: ArchiveRebuildReport) -> dict[str, object]:
     return {
         "archives": report.archives,
@@ -52,7 +60,7 @@ def _report_dict(report: ArchiveRebuildReport) -> dict[str, object]:
         "indexed": report.indexed,
         "counters": dict(report.counters),
         "problems": [{"object_id": p.object_id, "message": p.message} for p in report.problems],
-        "objections": report_dict(report.objections),
+        "objections": _objections_dict(report.objections),
     }
 
 
@@ -81,6 +89,8 @@ def run_rebuild(archive: Archive, show_progress: bool = True) -> ArchiveRebuildR
             identities=archive.identities,
         )
     catalog = {f.name: getattr(done, f.name) for f in fields(done)}
+    from earchive.objection_restore import restore_objections  # loads the transfer package
+
     report = ArchiveRebuildReport(**catalog, objections=restore_objections(archive))
     outcome = "failed" if report.failed else "done"
     detail = {k: v for k, v in _report_dict(report).items() if k != "counters"}

@@ -44,7 +44,6 @@ from .registration import (
     checks_total,
     registration_xml,
 )
-from .registration_pdf import write_registration_pdf
 
 __all__ = [
     "MANIFEST_NAME",
@@ -240,6 +239,8 @@ def build_transfer_package(
         items, refused, form = _build(work, sources, check, request, signer)
         (work / REGISTRATION_NAME).write_bytes(registration_xml(form))
         if request.font is not None:
+            from .registration_pdf import write_registration_pdf  # reportlab: only when needed
+
             write_registration_pdf(work / "登记表.pdf", form, request.font, request.font_index)
         _other(work)
         marks = [(i.archive_id, i.archival_code) for i in items]
