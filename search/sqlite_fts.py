@@ -36,6 +36,7 @@ from .index import (
 )
 from .segment import Segmenter, default_segmenter
 from .snippet import make_snippet, snippet_source
+from .sqlite_wal import enable_wal
 
 __all__ = ["SqliteFtsIndex"]
 
@@ -97,7 +98,7 @@ class SqliteFtsIndex:
         self._side: tuple[int, ThreadPoolExecutor] | None = None  # (pid, pool) for the facets
         with self._connect() as conn:
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
+                enable_wal(conn, _BUSY_TIMEOUT_S)
                 _upgrade(conn)
                 conn.executescript(_SCHEMA)
                 conn.execute(f"PRAGMA user_version = {_LAYOUT}")

@@ -31,6 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
+from search.sqlite_wal import enable_wal
+
 __all__ = [
     "WRITE_OPTION",
     "UtcDateTime",
@@ -172,8 +174,8 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        enable_wal(cursor, BUSY_TIMEOUT_MS / 1000)
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
