@@ -103,7 +103,7 @@ def plan_rows(
                 ),
             )
         )
-    order = {"overdue": 0, "due": 1, "not_due": 2, "transferred": 3}
+    order = {"overdue": 0, "rework": 1, "due": 2, "sent": 3, "not_due": 4, "transferred": 5}
     return sorted(rows, key=lambda r: (order.get(r.entry.status, 9), r.entry.deadline))
 
 

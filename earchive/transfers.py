@@ -155,12 +155,15 @@ SELECTED_BY_DEFAULT = ("due", "overdue", "rework")
 def plan(archive: Archive, today: date | None = None) -> list[PlanEntry]:
     """Every archive with its transfer deadline and status under the shipped policy:
     ``received`` (the bureau's side: taken in by transfer), ``transferred`` (with the date until
-    which the copy here is kept), ``rework`` (refused by the bureau), ``disposal_review`` (its
-    retention class is not transferred), else by deadline."""
+    which the copy here is kept), ``sent`` (delivered, awaiting the bureau's receipt),
+    ``rework`` (refused by the bureau), ``disposal_review`` (its retention class is not
+    transferred), else by deadline."""
     policy = TransferPolicy.load()
     today = today or archive.clock().date()
     outcomes = OutcomeLedger(archive.writer).all()
-    done = TransferLedger(archive.writer).transferred()  # receipts recorded before outcomes
+    ledger = TransferLedger(archive.writer)
+    done = ledger.transferred()  # receipts recorded before outcomes
+    awaiting = ledger.in_flight()  # sent, no receipt yet
     entries = []
     for r in archive.catalog.iter_archives():
         o = outcomes.get(r.id)
@@ -176,6 +179,7 @@ def plan(archive: Archive, today: date | None = None) -> list[PlanEntry]:
                 rework=o is not None and o.status == REWORK,
                 kept_until=o.kept_until if o is not None else None,
                 received=o is not None and o.status == RECEIVED,
+                sent=r.id in awaiting,
             )
         )
     return entries

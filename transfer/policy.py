@@ -105,7 +105,8 @@ class PlanEntry:
     archival_code: str
     formed: date
     deadline: date
-    status: str  # overdue | due | not_due | transferred | rework | disposal_review | received
+    # overdue | due | not_due | sent | transferred | rework | disposal_review | received
+    status: str
     outcome: str = TRANSFER  # the disposition under the policy: transfer | disposal_review
     kept_until: date | None = None  # transferred: the sender keeps its copy at least until then
 
@@ -113,9 +114,10 @@ class PlanEntry:
 def plan_entry(policy: TransferPolicy, archive_id: str, archival_code: str, formed: date,
                retention: str, today: date, transferred: bool = False, *,
                rework: bool = False, kept_until: date | None = None,
-               received: bool = False) -> PlanEntry:
+               received: bool = False, sent: bool = False) -> PlanEntry:
     """``received`` (this archive is the bureau that took it in by transfer) wins, then
-    ``transferred``, then ``rework`` (refused by the bureau, to be sent again), then
+    ``transferred``, then ``sent`` (in a delivered batch whose receipt has not come: not to be
+    sent again), then ``rework`` (refused by the bureau, to be sent again), then
     ``disposal_review`` (the policy does not send this retention class), then the deadline."""
     deadline = policy.deadline(formed, retention)
     outcome = policy.disposition(retention)
@@ -123,6 +125,8 @@ def plan_entry(policy: TransferPolicy, archive_id: str, archival_code: str, form
         status = "received"
     elif transferred:
         status = "transferred"
+    elif sent:
+        status = "sent"
     elif rework:
         status = "rework"
     elif outcome == DISPOSAL_REVIEW:

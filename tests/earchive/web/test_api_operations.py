@@ -238,6 +238,10 @@ def test_a_transfer_shows_in_the_console_with_its_batch_and_receipt(
     batches = client.get("/api/transfers/batches").json()
     assert batches[0]["batch_id"] == batch_id and batches[0]["status"] == "delivered"
     assert batches[0]["sent"] + batches[0]["refused"] == 4
+    statuses = {e["id"]: e["status"] for e in client.get("/api/transfers/plan").json()}
+    in_flight = {i["id"] for i in batches[0]["items"] if i["status"] == "sent"}
+    assert in_flight and {statuses[i] for i in in_flight} == {"sent"}  # not sent twice
+    assert client.get("/transfers").text.count('data-status="sent"') == len(in_flight)
     # the bureau verifies the package and signs a receipt; the sender records it
     bureau = load_signer(generate_key(tmp_path / "bureau-keys"))
     receipt = receive(
