@@ -13,10 +13,11 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from earchive.archive import Archive, ConfigurationError, NotFoundError
 from earchive.audit import AuditReport, restore_archive, run_audit
+from earchive.cli_support import err as _err
+from earchive.cli_support import out as _out
 from earchive.settings import Settings
 from earchive.stores import PRIMARY, REPLICA
 from preservation.audit import AuditLimits
@@ -24,8 +25,6 @@ from standards.finding import Finding, Status
 
 __all__ = ["register"]
 
-_err = Console(stderr=True)
-_out = Console()
 _COLOURS = {"PASS": "green", "FAIL": "red"}
 
 

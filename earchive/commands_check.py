@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from earchive.archive import Archive, ConfigurationError, NotFoundError
 from earchive.checks import (
@@ -25,13 +24,12 @@ from earchive.checks import (
     forms_for,
     write_reports,
 )
+from earchive.cli_support import err, out
 from earchive.settings import Settings
 from preservation.checks import CheckRun
 
 __all__ = ["register"]
 
-err = Console(stderr=True)
-out = Console()
 _COLOURS = {"PASS": "green", "FAIL": "red", "WARN": "yellow", "MANUAL_REVIEW": "cyan"}
 
 

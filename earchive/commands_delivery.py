@@ -26,7 +26,6 @@ from transfer.endpoints import Endpoint
 __all__ = ["register", "resolve_endpoint", "scheduled_or_resume"]
 
 
-
 def _endpoint(name: str) -> Endpoint:
     for e in TransferPolicy.load().endpoints:
         if e.name == name:

@@ -14,9 +14,10 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from earchive.archive import Archive, ConfigurationError
+from earchive.cli_support import err as _err
+from earchive.cli_support import out as _out
 from earchive.settings import Settings
 from ingest.identities import BackfillReport, backfill_identities
 from preservation.events import Event
@@ -25,8 +26,6 @@ from search.identities import ALGORITHM, IdentityTable
 
 __all__ = ["register", "run_backfill"]
 
-_err = Console(stderr=True)
-_out = Console()
 
 identities_app = typer.Typer(help="Identity keys (keyed hashes of applicants' identifiers).")
 

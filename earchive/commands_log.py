@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from earchive.cli_support import out
 from standards.finding import Status
 
-out = Console()
 log_app = typer.Typer(help="The event log (audit trail): seal it into storage, verify it.")
 
 

@@ -18,10 +18,11 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from earchive.archive import Archive, ConfigurationError
+from earchive.cli_support import err as _err
+from earchive.cli_support import out as _out
 from earchive.settings import Settings
 from ingest.rebuild import RebuildReport, rebuild
 from preservation.events import Event
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
     from earchive.objection_restore import ObjectionRestoreReport
 
 __all__ = ["ArchiveRebuildReport", "register", "run_rebuild"]
-
-_err = Console(stderr=True)
-_out = Console()
 
 
 @dataclass(frozen=True)

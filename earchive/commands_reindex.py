@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from earchive.archive import Archive, ConfigurationError, NotFoundError
+from earchive.cli_support import err as _err
+from earchive.cli_support import out as _out
 from earchive.settings import Settings
 from ingest.indexing import StoredDocumentError, dequeue, queue_for_indexing, stored_document
 from preservation.storage import StorageError
@@ -31,8 +32,6 @@ from standards.errors import UnsafePathError
 
 __all__ = ["ReindexReport", "register", "run_reindex"]
 
-_err = Console(stderr=True)
-_out = Console()
 #: What leaves one archive out of the new index without stopping the others.
 _ARCHIVE_ERRORS = (
     NotFoundError,

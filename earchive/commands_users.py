@@ -16,12 +16,11 @@ from rich.table import Table
 from earchive.archive import Archive, ConfigurationError
 from earchive.auth import Principal, Role, UserError, UserStore
 from earchive.auth.passwords import generate_password
+from earchive.cli_support import err, out
 from earchive.settings import Settings
 
 __all__ = ["ensure_demo_users", "print_demo_users", "register"]
 
-out = Console()
-err = Console(stderr=True)
 
 RoleOpt = Annotated[str, typer.Option("--role", help=f"One of: {', '.join(Role)}.")]
 FondsOpt = Annotated[

@@ -11,23 +11,21 @@ Exit codes: 0 success, 1 a package refused or a task failed, 2 usage or configur
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from earchive.archive import Archive, ConfigurationError
+from earchive.cli_support import emit
+from earchive.cli_support import err as _err
+from earchive.cli_support import out as _out
 from earchive.settings import Settings
 from earchive.tasks import TaskError, TaskHandle, TaskRunner, runner_for
 from ingest.pipeline import expand_sources
 
 __all__ = ["register"]
-
-_err = Console(stderr=True)
-_out = Console()
 
 
 def _settings(queue: str | None) -> Settings:
@@ -152,7 +150,7 @@ def _collect(
         status = str(outcome.get("status", ""))
         counts[status] = counts.get(status, 0) + 1
         if as_json:
-            sys.stdout.write(json.dumps(outcome, ensure_ascii=False, default=str) + "\n")
+            emit(outcome)
             sys.stdout.flush()
         else:
             line = f"{status} {outcome.get('archival_code', '')} {outcome.get('source', '')}"

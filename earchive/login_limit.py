@@ -156,7 +156,7 @@ class LoginLimiter:
                 lock = self._count(conn, key, now)
                 if lock is not None:
                     started.append(lock)
-        self.prune()
+            self._prune(conn, now)  # in the same transaction: one write per failed login
         return sorted(started, key=lambda lock: wanted.index(lock.key))
 
     def _count(self, conn: Connection, key: str, now: datetime) -> Lockout | None:
@@ -201,12 +201,16 @@ class LoginLimiter:
         when names or addresses are sprayed); returns how many were removed. On PostgreSQL rows
         another transaction holds are skipped, not waited for."""
         now = self._now()
-        table = login_failures
         with self._serial, self.writer.begin() as conn:
-            expired = select(table.c.key).where(table.c.expires <= now)
-            if conn.dialect.name == "postgresql":
-                expired = expired.with_for_update(skip_locked=True)
-            return conn.execute(delete(table).where(table.c.key.in_(expired))).rowcount
+            return self._prune(conn, now)
+
+    @staticmethod
+    def _prune(conn: Connection, now: datetime) -> int:
+        table = login_failures
+        expired = select(table.c.key).where(table.c.expires <= now)
+        if conn.dialect.name == "postgresql":
+            expired = expired.with_for_update(skip_locked=True)
+        return conn.execute(delete(table).where(table.c.key.in_(expired))).rowcount
 
     def succeeded(self, user: str) -> None:
         """Forget the user name's failures after a good login."""

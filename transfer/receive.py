@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from package.digest import digest_file
+from package.digest import Digests, digest_file
 from package.errors import PackageError
 from package.manifest import check_signature, parse_manifest, parse_signature
 from standards.finding import Finding
@@ -50,7 +50,9 @@ def _code(findings: Sequence[Finding]) -> str:
     return FOUR_PROPERTIES_FAILED if failed else ACCEPTED
 
 
-def _manifest_findings(root: Path, sender_key: str) -> list[Finding]:
+def _manifest_findings(root: Path, sender_key: str,
+                       measured: dict[str, Digests]) -> list[Finding]:
+    """Check the signed manifest; every file hashed here is kept in ``measured`` (by path)."""
     manifest = (root / MANIFEST_NAME).read_bytes()
     listing = parse_manifest(manifest)
     check = check_signature(parse_signature((root / SIGNATURE_NAME).read_bytes()), manifest,
@@ -65,7 +67,7 @@ def _manifest_findings(root: Path, sender_key: str) -> list[Finding]:
         if not at.is_file():
             out.append(transfer_finding("PKG_FILE_MISSING", path=path))
             continue
-        found = digest_file(at)
+        found = measured[path] = digest_file(at)
         for algorithm in ("sm3", "sha256"):
             if getattr(found, algorithm) != getattr(expected, algorithm):
                 out.append(transfer_finding("PKG_DIGEST_MISMATCH", path=path,
@@ -83,7 +85,8 @@ def _belongs(finding: Finding, eep_path: str) -> bool:
 
 
 def _items(root: Path, entries: Sequence[CatalogueEntry], sheet: Sequence[SheetEntry],
-           package_findings: list[Finding], sender_key: str) -> list[ReceiptItem]:
+           package_findings: list[Finding], sender_key: str,
+           measured: dict[str, Digests]) -> list[ReceiptItem]:
     digests = {e.path: e for e in sheet}
     items = []
     for entry in entries:
@@ -94,7 +97,7 @@ def _items(root: Path, entries: Sequence[CatalogueEntry], sheet: Sequence[SheetE
             own.append(transfer_finding("CATALOGUE_MISMATCH", path=entry.name,
                                         expected="EEP present", found="missing"))
         else:
-            found = digest_file(path)
+            found = measured.get(entry.name) or digest_file(path)  # hashed once if listed
             if listed is None or (listed.sm3, listed.size) != (found.sm3, found.size):
                 own.append(transfer_finding(
                     "SHEET_DIGEST_MISMATCH", path=entry.name,
@@ -129,12 +132,13 @@ def receive(package_dir: Path, trusted_sender_key_pem: str, *, receiver: str,
     try:
         batch_id, entries = parse_catalogue((package_dir / CATALOGUE_NAME).read_bytes())
         sheet = parse_digest_sheet((package_dir / REGISTRATION_NAME).read_bytes())
-        findings += _manifest_findings(package_dir, trusted_sender_key_pem)
+        measured: dict[str, Digests] = {}
+        findings += _manifest_findings(package_dir, trusted_sender_key_pem, measured)
     except (TransferError, PackageError, OSError) as exc:
         findings.append(transfer_finding("PKG_PART_MALFORMED", path=package_dir.name,
                                          error=str(exc)))
         return Receipt("", UNPACK_FAILED, now, receiver, (), tuple(findings))
-    items = _items(package_dir, entries, sheet, findings, trusted_sender_key_pem)
+    items = _items(package_dir, entries, sheet, findings, trusted_sender_key_pem, measured)
     package_level = [f for f in findings if not any(_belongs(f, i.eep_path) for i in items)]
     every = package_level + [f for i in items for f in i.findings]
     return Receipt(batch_id, _code(every), now, receiver, tuple(items), tuple(package_level))
