@@ -15,6 +15,7 @@ BENCHMARKS.md records ``--sizes 100,400 --index-sizes 1000,10000``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import sys
@@ -109,11 +110,11 @@ def main() -> None:
     if sizes:
         print(f"ingest series (clones of {POOL} small-profile cases):")
         rows = ingest_series(args, sizes)
-        (n0, t0, c0, m0, _), (n1, t1, c1, m1, _) = rows[0], rows[-1]
-        print(
-            f"  {n0:,} → {n1:,}: wall time per case ×{(t1 / n1) / (t0 / n0):.2f}, CPU time per "
-            f"case ×{(c1 / n1) / (c0 / n0):.2f} (1.00 = linear), peak RSS {growth(m0, m1)}"
-        )
+        for (n0, t0, c0, m0, _), (n1, t1, c1, m1, _) in itertools.pairwise(rows):
+            print(
+                f"  {n0:,} → {n1:,}: wall time per case ×{(t1 / n1) / (t0 / n0):.2f}, CPU time "
+                f"per case ×{(c1 / n1) / (c0 / n0):.2f} (1.00 = linear), peak RSS {growth(m0, m1)}"
+            )
     if index_sizes:
         print("index series (synthetic documents, bench/search.py):")
         irows = index_series(args, index_sizes)

@@ -6,14 +6,16 @@ its own: each method delegates to the stage packages.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from sqlalchemy import create_engine
 
@@ -44,7 +46,7 @@ from standards import archival_code as ac
 from standards.finding import Finding
 from standards.retention import RetentionTable
 
-__all__ = ["Archive", "ArchiveView", "ConfigurationError", "NotFoundError"]
+__all__ = ["Archive", "ArchiveView", "ConfigurationError", "NotFoundError", "in_order"]
 
 
 class ConfigurationError(Exception):
@@ -67,6 +69,8 @@ def _utcnow() -> datetime:
 
 
 _WORKER: dict[str, IngestContext] = {}
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _worker_init(settings: Settings) -> None:
@@ -76,6 +80,18 @@ def _worker_init(settings: Settings) -> None:
 
 def _worker_ingest(source: Path) -> IngestResult:
     return ingest_path(source, _WORKER["ctx"])
+
+
+def in_order(pool: Executor, fn: Callable[[T], R], items: Iterable[T], window: int) -> Iterator[R]:
+    """``pool.map`` with at most ``window`` items in flight: ``map`` submits every item at once,
+    so a run of 100k cases would hold 100k pending tasks; results still come in input order."""
+    pending: deque[Future[R]] = deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 class Archive:
@@ -242,9 +258,10 @@ class Archive:
         ctx = self.context()
         yield from resume_pending(ctx)
         self.reindex_queued()
-        sources = list(expand_sources(paths))
-        if workers <= 1 or len(sources) < 2:
-            for source in sources:
+        sources = expand_sources(paths)
+        head = list(itertools.islice(sources, 2))
+        if workers <= 1 or len(head) < 2:
+            for source in itertools.chain(head, sources):
                 yield ingest_path(source, ctx)
             return
         self.engine.dispose()  # no pooled connection may cross the fork
@@ -255,10 +272,11 @@ class Archive:
             initializer=_worker_init,
             initargs=(self.settings,),
         ) as pool:
-            yield from pool.map(_worker_ingest, sources)
+            yield from in_order(pool, _worker_ingest, itertools.chain(head, sources), 4 * workers)
 
-    def sources(self, paths: Iterable[Path]) -> list[Path]:
-        return list(expand_sources(paths))
+    def count_sources(self, paths: Iterable[Path]) -> int:
+        """How many case packages ``ingest(paths)`` would take (none of them kept in memory)."""
+        return sum(1 for _ in expand_sources(paths))
 
     # -- retrieval --------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:

@@ -115,7 +115,6 @@ class AuthenticationMiddleware:
             return
         await self.app(scope, receive, send)
 
-
     async def _bearer_locked(self, scope: Scope, send: Send, authorization: str) -> bool:
         """Answer 429 (with ``Retry-After``) when the token or the address is locked out."""
         if self.guard is None:

@@ -38,6 +38,7 @@ from standards.finding import Finding
 
 __all__ = [
     "STAGES",
+    "BatchRegistrar",
     "CheckOptions",
     "antivirus_from_settings",
     "check_all",
@@ -215,6 +216,38 @@ def register_batch(
     store.create_schema()
     store.save_form(form)
     return form
+
+
+class BatchRegistrar:
+    """Registers an ingest run as it goes: the accepted archives are written as GB/T 18894 A.1
+    forms in parts of ``part`` entries (``<batch>-0001``, ``-0002``…; a run that fits one part
+    keeps the plain batch id), so a run of any size holds at most one part in memory."""
+
+    def __init__(self, archive: Archive, batch_id: str | None = None, part: int = 1000) -> None:
+        self.archive = archive
+        self.batch_id = batch_id or f"ingest-{archive.clock():%Y%m%dT%H%M%S%f}"
+        self.part = part
+        self.forms: list[str] = []
+        self._pending: list[IngestResult] = []
+
+    def add(self, result: IngestResult) -> None:
+        if result.status in ("accepted", "new_version"):
+            self._pending.append(result)
+            if len(self._pending) >= self.part:
+                self._flush(f"{self.batch_id}-{len(self.forms) + 1:04d}")
+
+    def close(self) -> list[str]:
+        """Write what is left; the batch ids of every form written."""
+        if self._pending:
+            self._flush(
+                f"{self.batch_id}-{len(self.forms) + 1:04d}" if self.forms else self.batch_id
+            )
+        return self.forms
+
+    def _flush(self, batch_id: str) -> None:
+        if register_batch(self.archive, self._pending, batch_id) is not None:
+            self.forms.append(batch_id)
+        self._pending = []
 
 
 def write_reports(

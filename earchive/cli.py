@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -97,15 +98,32 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def run_ingest(
-    archive: Archive, paths: list[Path], as_json: bool, workers: int = 1
-) -> list[IngestResult]:
-    sources = archive.sources(paths)
-    results: list[IngestResult] = []
+@dataclass
+class IngestTally:
+    """What an ingest run did, counted as it goes (no result is kept)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    bytes: int = 0
+
+    def add(self, result: IngestResult) -> None:
+        self.counts[result.status] = self.counts.get(result.status, 0) + 1
+        self.bytes += result.bytes
+
+    @property
+    def cases(self) -> int:
+        return sum(self.counts.values())
+
+
+def run_ingest(archive: Archive, paths: list[Path], as_json: bool, workers: int = 1) -> IngestTally:
+    from earchive.checks import BatchRegistrar  # GB/T 18894 A.1 forms of this batch
+
+    registrar = BatchRegistrar(archive)
+    tally = IngestTally()
     with _progress() as progress:
-        task = progress.add_task("ingesting", total=len(sources))
+        task = progress.add_task("ingesting", total=archive.count_sources(paths))
         for result in archive.ingest(paths, workers=workers):
-            results.append(result)
+            tally.add(result)
+            registrar.add(result)
             if as_json:
                 emit(result.as_dict())
             elif result.status == "refused":
@@ -114,11 +132,9 @@ def run_ingest(
                     if f.status.value == "FAIL":
                         progress.console.print(f"   {f.code} {f.dat70} {f.path} {f.message}")
             progress.advance(task)
-    from earchive.checks import register_batch  # GB/T 18894 A.1 form of this batch
-
-    register_batch(archive, results)
+    registrar.close()
     archive.seal_event_log()  # the trail of this run goes to storage, signed
-    return results
+    return tally
 
 
 @app.command()
@@ -136,23 +152,20 @@ def ingest(
     if missing:
         err.print(f"[red]no such file or folder:[/red] {', '.join(map(str, missing))}")
         raise typer.Exit(2)
-    results = run_ingest(archive, paths, as_json, workers or default_workers())
+    tally = run_ingest(archive, paths, as_json, workers or default_workers())
     if not as_json:
-        _summary(results, None)
-    if any(r.status == "refused" for r in results):
+        _summary(tally, None)
+    if tally.counts.get("refused"):
         raise typer.Exit(1)
 
 
-def _summary(results: list[IngestResult], seconds: float | None) -> None:
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    line = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+def _summary(tally: IngestTally, seconds: float | None) -> None:
+    line = ", ".join(f"{k} {v}" for k, v in sorted(tally.counts.items()))
     out.print(f"ingest: {line or 'nothing to do'}")
     if seconds:
-        mb = sum(r.bytes for r in results) / 1e6
+        mb = tally.bytes / 1e6
         out.print(
-            f"time {seconds:.1f} s, {len(results) / seconds:.1f} cases/s, {mb / seconds:.1f} MB/s"
+            f"time {seconds:.1f} s, {tally.cases / seconds:.1f} cases/s, {mb / seconds:.1f} MB/s"
         )
 
 
@@ -347,8 +360,8 @@ def demo(
     roots = sorted((samples / "trust").glob("seal-root*.pem"))
     archive.trust(p for p in roots if not p.name.endswith("-key.pem"))
     started = time.perf_counter()
-    results = run_ingest(archive, [samples], as_json=False, workers=default_workers())
-    _summary(results, time.perf_counter() - started)
+    tally = run_ingest(archive, [samples], as_json=False, workers=default_workers())
+    _summary(tally, time.perf_counter() - started)
     out.print(f"archive holds {archive.catalog.count()} archives in {archive.home}")
     _demo_checks(archive)
     from earchive.commands_users import print_demo_users

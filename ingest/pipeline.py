@@ -139,9 +139,12 @@ def expand_sources(paths: Iterable[Path]) -> Iterator[Path]:
     """
     for path in paths:
         if path.is_dir() and not _looks_like_case_dir(path):
-            for child in sorted(path.iterdir()):
-                is_zip = child.suffix.lower() == ".zip" and not child.is_dir()
-                if is_zip or (child.is_dir() and _looks_like_case_dir(child)):
+            # names only (not Path objects) are held while a big folder is walked in order
+            for name in sorted(os.listdir(path)):
+                child = path / name
+                is_dir = child.is_dir()
+                is_zip = child.suffix.lower() == ".zip" and not is_dir
+                if is_zip or (is_dir and _looks_like_case_dir(child)):
                     yield child
         else:
             yield path

@@ -14,7 +14,7 @@ import base64
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -73,44 +73,63 @@ def seal_events(
     head = storage.read_inventory(LOG_OBJECT_ID)
     state: dict[str, str] = storage.version_state(LOG_OBJECT_ID) if head else {}
     last = json.loads(_read(storage, SEAL))["head_seq"] if head else 0
-    events = list(log.iter_events(after_seq=int(last)))
-    if not events:
-        return None
-    first, final = events[0].seq, events[-1].seq
-    segment = f"events/{first:012d}-{final:012d}.jsonl"
-    data = b"".join(_canonical(_event_line(ev)) + b"\n" for ev in events)
-    segments = {p: d for p, d in state.items() if p.startswith("events/")}
-    segments[segment] = hashlib.sha256(data).hexdigest()
-    now = clock()
-    body = {
-        "object": LOG_OBJECT_ID,
-        "head_seq": final,
-        "head_hash": events[-1].hash,
-        "segments": dict(sorted(segments.items())),
-        "sealed_at": now.isoformat(),
-        "algorithm": signer.algorithm,
-        "key_id": signer.key_id,
-        "public_key_pem": signer.public_key_pem,
-    }
-    seal = dict(body, signature=base64.b64encode(signer.sign(_canonical(body))).decode())
-    seal_bytes = json.dumps(seal, ensure_ascii=False, indent=2, sort_keys=True).encode()
-    new_state = dict(segments, **{SEAL: hashlib.sha256(seal_bytes).hexdigest()})
-    message = f"event log sealed up to {final}"
-    if head is None:
-        inventory = new_inventory(
-            LOG_OBJECT_ID, new_state, now, message, agent, "urn:earchive:agent"
-        )
-    else:
-        inventory, _ = next_inventory(head, new_state, now, message, agent, "urn:earchive:agent")
-    version = str(inventory["head"])
     with tempfile.TemporaryDirectory(prefix="earchive-seal-") as tmp:
         staged = Path(tmp)
         (staged / "events").mkdir()
-        (staged / segment).write_bytes(data)
+        partial = staged / "events" / "segment.partial"
+        span = _write_segment(log.iter_events(after_seq=int(last)), partial)
+        if span is None:
+            return None
+        first, final, head_hash, digest = span
+        segment = f"events/{first:012d}-{final:012d}.jsonl"
+        partial.rename(staged / segment)
+        segments = {p: d for p, d in state.items() if p.startswith("events/")}
+        segments[segment] = digest
+        now = clock()
+        body = {
+            "object": LOG_OBJECT_ID,
+            "head_seq": final,
+            "head_hash": head_hash,
+            "segments": dict(sorted(segments.items())),
+            "sealed_at": now.isoformat(),
+            "algorithm": signer.algorithm,
+            "key_id": signer.key_id,
+            "public_key_pem": signer.public_key_pem,
+        }
+        seal = dict(body, signature=base64.b64encode(signer.sign(_canonical(body))).decode())
+        seal_bytes = json.dumps(seal, ensure_ascii=False, indent=2, sort_keys=True).encode()
+        new_state = dict(segments, **{SEAL: hashlib.sha256(seal_bytes).hexdigest()})
+        message = f"event log sealed up to {final}"
+        if head is None:
+            inventory = new_inventory(
+                LOG_OBJECT_ID, new_state, now, message, agent, "urn:earchive:agent"
+            )
+        else:
+            inventory, _ = next_inventory(
+                head, new_state, now, message, agent, "urn:earchive:agent"
+            )
+        version = str(inventory["head"])
         (staged / SEAL).write_bytes(seal_bytes)
         raw, _ = inventory_bytes(inventory)
         storage.write_version(LOG_OBJECT_ID, staged, raw, version, stored_paths(inventory, version))
-    return SealResult(version, first, final, events[-1].hash)
+    return SealResult(version, first, final, head_hash)
+
+
+def _write_segment(events: Iterator[Event], dest: Path) -> tuple[int, int, str, str] | None:
+    """Stream ``events`` as canonical JSON lines into ``dest`` (one event in memory at a time);
+    first and last sequence number, the last chain hash and the segment's SHA-256, or None."""
+    digest = hashlib.sha256()
+    first = final = None
+    with dest.open("wb") as fh:
+        for ev in events:
+            line = _canonical(_event_line(ev)) + b"\n"
+            fh.write(line)
+            digest.update(line)
+            first = ev if first is None else first
+            final = ev
+    if first is None or final is None:
+        return None
+    return first.seq, final.seq, final.hash, digest.hexdigest()
 
 
 def _finding(code: str, status: Status, message: str, **evidence: str) -> Finding:

@@ -144,7 +144,9 @@ class EventLog:
             stmt = select(events).where(events.c.seq > after_seq).order_by(events.c.seq)
             if object_prefix:
                 stmt = stmt.where(events.c.object.startswith(object_prefix))
-            for row in conn.execute(stmt):
+            # streamed (a server-side cursor where the database has one): a log of millions of
+            # events is never held in memory at once
+            for row in conn.execution_options(stream_results=True, yield_per=1000).execute(stmt):
                 yield _row_event(row)
 
     def head(self) -> Event | None:

@@ -32,7 +32,8 @@ class Segmenter:
         self._ready = False
         # documents of one kind repeat most of their lines (form labels, legal boilerplate):
         # segmenting line by line with a bounded memo gives the same tokens, several times faster
-        self._line_tokens = functools.lru_cache(maxsize=100_000)(self._segment_line)
+        # (20k lines ≈ 30 MB: the bound keeps a long run's memory flat)
+        self._line_tokens = functools.lru_cache(maxsize=20_000)(self._segment_line)
 
     def _initialize(self) -> None:
         with self._lock:
