@@ -16,10 +16,14 @@ BENCHMARKS.md records ``--sizes 100,400 --index-sizes 1000,10000``.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shutil
+import subprocess
 import sys
+import time
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 # The bench folder goes last, so ``search``/``ingest`` name the project packages, not scripts.
@@ -32,14 +36,14 @@ POOL = 20
 ERC = re.compile(rb"<electronic_record_code>([0-9A-Z-]+)-(\d{6})</electronic_record_code>")
 
 
-def clone(pool: list[Path], n: int, dest: Path) -> Path:
-    """``n`` packages made from ``pool`` with unique 电子文件号 (serials 000001…)."""
+def clone(pool: list[Path], n: int, dest: Path, start: int = 0) -> Path:
+    """``n`` packages made from ``pool`` with unique 电子文件号 (serials ``start`` + 000001…)."""
     if dest.is_dir() and len(harness.zips(dest)) == n:
         return dest
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     shutil.copytree(pool[0].parent / "trust", dest / "trust")
-    for k in range(n):
+    for k in range(start, start + n):
         base = pool[k % len(pool)]
         with zipfile.ZipFile(base) as src:
             xml = src.read("case.xml")
@@ -76,6 +80,99 @@ def ingest_series(args: object, sizes: list[int]) -> list[tuple[int, float, floa
     return rows
 
 
+CHUNK = 10_000  # clones per folder; the curve run ingests the folders in order
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(children.get(p, []))
+    return found
+
+
+def _proc_figures(pids: list[int]) -> tuple[float, float, float]:
+    """CPU seconds of the processes (their waited-for children included), the largest peak RSS
+    of one of them (VmHWM) and the sum of their current RSS, in MB."""
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu, hwm, rss = 0.0, 0.0, 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        cpu += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                hwm = max(hwm, int(line.split()[1]) / 1024)
+            elif line.startswith("VmRSS:"):
+                rss += int(line.split()[1]) / 1024
+    return cpu, hwm, rss
+
+
+def ingest_curve(args: object, n: int) -> None:
+    """One ``earchive ingest`` of ``n`` clones; at checkpoints the cases done, wall and CPU time
+    per case since the previous checkpoint, and the memory of the ingest process tree (the
+    largest peak RSS of one process, and the sum of current RSS: parent + worker processes)."""
+    out: Path = args.out  # type: ignore[attr-defined]
+    seed: int = args.seed  # type: ignore[attr-defined]
+    pool = harness.zips(harness.cases(out, POOL, seed, small=True))
+    started = time.perf_counter()
+    size = min(CHUNK, n)
+    starts = range(0, n, size)
+    folders = [
+        out
+        / "cases"
+        / (f"clones-seed{seed}-n{size}" if k == 0 else f"clones-seed{seed}-s{k}-n{size}")
+        for k in starts
+    ]
+    with ProcessPoolExecutor(os.cpu_count() or 1) as workers:
+        list(workers.map(clone, [pool] * len(folders), [size] * len(folders), folders, starts))
+    print(f"  (cloned {n:,} packages in {time.perf_counter() - started:.0f} s, not counted)")
+    home = harness.fresh_home(out, f"scaling-home-{n}")
+    harness.earchive("init", home=home)
+    env = {
+        **os.environ,
+        "EARCHIVE_HOME": str(home),
+        "EARCHIVE_TRUST_DIR": str(folders[0] / "trust"),
+    }
+    cmd = [str(harness.BIN / "earchive"), "ingest", *map(str, folders), "--json"]
+    checkpoints = {1_000, 2_000, 5_000} | set(range(10_000, n + 1, 10_000))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    accepted = 0
+    last = (0, 0.0, 0.0)
+    assert proc.stdout is not None
+    for done, line in enumerate(proc.stdout, 1):
+        accepted += '"status": "accepted"' in line
+        if done in checkpoints:
+            wall = time.perf_counter() - t0
+            cpu, hwm, rss = _proc_figures(_tree(proc.pid))
+            n0, w0, c0 = last
+            print(
+                f"  at {done:>7,} cases ({accepted:,} accepted): {wall:7.0f} s; since {n0:,}: "
+                f"{1000 * (wall - w0) / (done - n0):5.1f} ms/case wall, "
+                f"{1000 * (cpu - c0) / (done - n0):5.1f} ms/case CPU; peak RSS of one process "
+                f"{hwm:4.0f} MB, RSS of the tree now {rss:4.0f} MB; {harness.load()}",
+                flush=True,
+            )
+            last = (done, wall, cpu)
+    if proc.wait():
+        raise SystemExit(f"ingest exited {proc.returncode}")
+    print(f"  ingest exited {proc.returncode} after {time.perf_counter() - t0:.0f} s", flush=True)
+
+
 def index_series(args: object, sizes: list[int]) -> list[tuple[int, float, float, str]]:
     rows = []
     for n in sizes:
@@ -103,8 +200,15 @@ def main() -> None:
     p = harness.parser(__doc__.splitlines()[0], cases=0)
     p.add_argument("--sizes", default="200,1000", help="ingest sizes (default 200,1000)")
     p.add_argument("--index-sizes", default="1000,10000", help="index sizes (default 1000,10000)")
+    p.add_argument(
+        "--curve", type=int, default=0, help="one ingest of N clones, figures at checkpoints"
+    )
     args = p.parse_args()
     print(f"machine: {harness.machine()}")
+    if args.curve:
+        print(f"ingest curve (one run of {args.curve:,} clones of {POOL} small-profile cases):")
+        ingest_curve(args, args.curve)
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     index_sizes = [int(s) for s in args.index_sizes.split(",") if s]
     if sizes:

@@ -26,18 +26,24 @@ def safe_logical_path(path: str) -> str:
         raise UnsafePathError(f"absolute path or backslash: {path!r}")
     if len(path) >= 2 and path[1] == ":":
         raise UnsafePathError(f"drive letter: {path!r}")
-    if unicodedata.normalize("NFC", path) != path:
+    if not unicodedata.is_normalized("NFC", path):
         raise UnsafePathError(f"not in Unicode NFC form: {path!r}")
-    for char in path:
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-            raise UnsafePathError(f"control or format character U+{ord(char):04X} in {path!r}")
+    # str.isprintable is false for every refused category (and for spaces other than ' ', which
+    # are allowed): only such paths need the per-character look
+    if not path.isprintable():
+        for char in path:
+            category = unicodedata.category(char)
+            if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+                raise UnsafePathError(
+                    f"control or format character U+{ord(char):04X} in {path!r}"
+                )
     for segment in path.split("/"):
         if segment in ("", ".", ".."):
             raise UnsafePathError(f"empty, '.' or '..' segment in {path!r}")
         if segment != segment.strip():
             raise UnsafePathError(f"segment with leading or trailing whitespace in {path!r}")
-        folded = unicodedata.normalize("NFKC", segment)
+        stable = segment.isascii() or unicodedata.is_normalized("NFKC", segment)
+        folded = segment if stable else unicodedata.normalize("NFKC", segment)
         if folded in (".", "..") or "/" in folded or "\\" in folded:
             raise UnsafePathError(f"segment that looks like a separator or '..': {path!r}")
         if _SEPARATOR_LOOKALIKES.intersection(segment):

@@ -88,6 +88,7 @@ class FsStore:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._root_str = os.fspath(self.root).rstrip("/")
 
     def __repr__(self) -> str:
         return f"FsStore({str(self.root)!r})"
@@ -99,7 +100,7 @@ class FsStore:
 
     def _os_path(self, key: str) -> str:
         """``_path`` as a plain string: reads of many small files (an audit) skip pathlib."""
-        return os.path.join(self.root, *safe_key(key).split("/"))
+        return f"{self._root_str}/{safe_key(key)}"  # a safe key has no '..', '.' or '' segment
 
     def _ensure_dir(self, directory: Path) -> None:
         """Create ``directory`` (below the root) and fsync each parent that gained an entry."""

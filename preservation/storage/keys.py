@@ -68,18 +68,25 @@ def safe_key(key: str) -> str:
         raise _refuse(key, f"longer than {MAX_KEY_BYTES} bytes")
     if "\\" in key:
         raise _refuse(key, "backslash")
-    # printable ASCII is never refused here: only the other characters are looked at, each once
-    # and in order of first appearance (so the first offending one is reported)
-    for ch in dict.fromkeys(_NOT_PRINTABLE_ASCII.findall(key)):
-        if ch in _LOOKALIKES:
-            raise _refuse(key, f"look-alike character U+{ord(ch):04X}")
-        if unicodedata.category(ch) in _REFUSED_CATEGORIES:
-            raise _refuse(key, f"control or format character U+{ord(ch):04X}")
+    # Fast path (an audit checks every stored key): a printable key (no Cc/Cf/Cs/Zl/Zp character:
+    # str.isprintable refuses all of them) without look-alikes passes this step as it is.
+    # Otherwise only the non-ASCII characters are looked at, each once and in order of first
+    # appearance (so the first offending one is reported).
+    if not (key.isprintable() and _LOOKALIKES.isdisjoint(key)):
+        for ch in dict.fromkeys(_NOT_PRINTABLE_ASCII.findall(key)):
+            if ch in _LOOKALIKES:
+                raise _refuse(key, f"look-alike character U+{ord(ch):04X}")
+            if unicodedata.category(ch) in _REFUSED_CATEGORIES:
+                raise _refuse(key, f"control or format character U+{ord(ch):04X}")
     for segment in key.split("/"):
         if segment in ("", ".", ".."):
             raise _refuse(key, "empty, '.' or '..' segment (or absolute key)")
-        # NFKC leaves ASCII unchanged, and ASCII segments were checked just above
-        normal = segment if segment.isascii() else unicodedata.normalize("NFKC", segment)
+        # NFKC leaves ASCII (and text already in NFKC form, most Chinese) unchanged
+        normal = (
+            segment
+            if segment.isascii() or unicodedata.is_normalized("NFKC", segment)
+            else unicodedata.normalize("NFKC", segment)
+        )
         if "/" in normal or "\\" in normal or normal in (".", ".."):
             raise _refuse(key, "segment normalises to a separator or dot name")
         if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:

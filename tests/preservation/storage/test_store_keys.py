@@ -94,3 +94,61 @@ def test_examples() -> None:
 )
 def test_pointer_keys(key: str, pointer: bool) -> None:
     assert is_pointer_key(key) is pointer
+
+
+# Characters where the fast paths could differ from a character-by-character look: controls,
+# format characters, separators of every kind, look-alikes, compatibility forms NFKC folds.
+_TRICKY = st.text(
+    alphabet=st.sampled_from(
+        list("ab/._-0 ")
+        + list(SEPARATOR_LOOKALIKES)
+        + list("营业执照")
+        + [
+            "\x00",
+            "\x1f",
+            "\x7f",
+            "\u200b",
+            "\u202e",
+            "\u2028",
+            "\u2029",
+            "\u3000",
+            "\u00a0",
+            "\ue000",
+            "\U000e0001",
+            "\u0378",
+            "\ufb01",
+            "\u2460",
+            "\uff21",
+            "\u2025",
+        ]
+    ),
+    min_size=1,
+    max_size=24,
+)
+
+
+def _slow_safe_key(key: str) -> str:
+    """The rules of ``safe_key`` spelt out for every character and segment (no fast path)."""
+    from preservation.storage.keys import _LOOKALIKES, _REFUSED_CATEGORIES, TEMP_PREFIX
+
+    if "\\" in key or len(key.encode("utf-8")) > 1024:
+        return "refused"
+    for ch in key:
+        if ch in _LOOKALIKES or unicodedata.category(ch) in _REFUSED_CATEGORIES:
+            return "refused"
+    for seg in key.split("/"):
+        normal = unicodedata.normalize("NFKC", seg)
+        if seg in ("", ".", "..") or "/" in normal or "\\" in normal or normal in (".", ".."):
+            return "refused"
+        if len(seg.encode("utf-8")) > 255 or seg.startswith(TEMP_PREFIX):
+            return "refused"
+    return key
+
+
+@given(st.one_of(_TRICKY, st.text(min_size=1, max_size=24)))
+def test_fast_paths_judge_like_the_character_by_character_rules(key: str) -> None:
+    try:
+        got = safe_key(key)
+    except UnsafeKeyError:
+        got = "refused"
+    assert got == _slow_safe_key(key)
