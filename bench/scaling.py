@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
@@ -101,30 +102,57 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _proc_figures(pids: list[int]) -> tuple[float, float, float]:
-    """CPU seconds of the processes (their waited-for children included), the largest peak RSS
-    of one of them (VmHWM) and the sum of their current RSS, in MB."""
+def _proc_figures(pid: int) -> tuple[float, dict[int, float], float]:
+    """Of ``pid``'s process tree: CPU seconds (waited-for children included), each process's
+    peak RSS so far (VmHWM) and the sum of their current RSS, in MB."""
     tick = os.sysconf("SC_CLK_TCK")
-    cpu, hwm, rss = 0.0, 0.0, 0.0
-    for pid in pids:
+    cpu, hwm, rss = 0.0, {}, 0.0
+    for p in _tree(pid):
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            status = Path(f"/proc/{pid}/status").read_text()
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            status = Path(f"/proc/{p}/status").read_text()
         except OSError:
             continue
         cpu += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
         for line in status.splitlines():
             if line.startswith("VmHWM:"):
-                hwm = max(hwm, int(line.split()[1]) / 1024)
+                hwm[p] = int(line.split()[1]) / 1024
             elif line.startswith("VmRSS:"):
                 rss += int(line.split()[1]) / 1024
     return cpu, hwm, rss
 
 
+class _Memory:
+    """Samples the ingest's process tree every 2 s: the largest peak RSS of one process, and
+    the largest sum of the tree's current RSS, seen so far (short-lived processes included when
+    they live through a sample)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self.tree = pid, 0.0, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def sample(self) -> float:
+        """Take a sample now; the CPU seconds of the tree."""
+        cpu, hwm, rss = _proc_figures(self.pid)
+        self.peak = max(self.peak, *hwm.values(), 0.0)
+        self.tree = max(self.tree, rss)
+        return cpu
+
+    def _run(self) -> None:
+        while not self._stop.wait(2.0):
+            self.sample()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def ingest_curve(args: object, n: int) -> None:
     """One ``earchive ingest`` of ``n`` clones; at checkpoints the cases done, wall and CPU time
-    per case since the previous checkpoint, and the memory of the ingest process tree (the
-    largest peak RSS of one process, and the sum of current RSS: parent + worker processes)."""
+    per case since the previous checkpoint, and the memory of the ingest process tree so far
+    (the largest peak RSS of one process, and the largest sum of the tree's RSS)."""
     out: Path = args.out  # type: ignore[attr-defined]
     seed: int = args.seed  # type: ignore[attr-defined]
     pool = harness.zips(harness.cases(out, POOL, seed, small=True))
@@ -151,6 +179,7 @@ def ingest_curve(args: object, n: int) -> None:
     checkpoints = {1_000, 2_000, 5_000} | set(range(10_000, n + 1, 10_000))
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    memory = _Memory(proc.pid)
     accepted = 0
     last = (0, 0.0, 0.0)
     assert proc.stdout is not None
@@ -158,19 +187,20 @@ def ingest_curve(args: object, n: int) -> None:
         accepted += '"status": "accepted"' in line
         if done in checkpoints:
             wall = time.perf_counter() - t0
-            cpu, hwm, rss = _proc_figures(_tree(proc.pid))
+            cpu = memory.sample()
             n0, w0, c0 = last
             print(
                 f"  at {done:>7,} cases ({accepted:,} accepted): {wall:7.0f} s; since {n0:,}: "
                 f"{1000 * (wall - w0) / (done - n0):5.1f} ms/case wall, "
                 f"{1000 * (cpu - c0) / (done - n0):5.1f} ms/case CPU; peak RSS of one process "
-                f"{hwm:4.0f} MB, RSS of the tree now {rss:4.0f} MB; {harness.load()}",
+                f"{memory.peak:4.0f} MB, of the tree {memory.tree:4.0f} MB; {harness.load()}",
                 flush=True,
             )
             last = (done, wall, cpu)
+    memory.stop()
     if proc.wait():
         raise SystemExit(f"ingest exited {proc.returncode}")
-    print(f"  ingest exited {proc.returncode} after {time.perf_counter() - t0:.0f} s", flush=True)
+    print(f"  ingest exited 0 after {time.perf_counter() - t0:.0f} s", flush=True)
 
 
 def index_series(args: object, sizes: list[int]) -> list[tuple[int, float, float, str]]:
