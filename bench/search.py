@@ -42,7 +42,9 @@ class LineMemoSegmenter(Segmenter):
         super().__init__()
         self._memo: dict[str, str] = {}
 
-    def segment(self, text: str) -> str:
+    def segment(self, text: str, memo: bool = True) -> str:
+        if not memo:
+            return super().segment(text, memo=False)
         if len(self._memo) > 500_000:
             self._memo.clear()
         out = []

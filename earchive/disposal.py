@@ -15,6 +15,7 @@ shortened.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -40,23 +41,36 @@ def disposal_not_before(
 
 
 class DisposalLocks:
-    """Object root → (retain-until, legal hold), declared per archive by the ingest pipeline."""
+    """Object root → (retain-until, legal hold), declared per archive by the ingest pipeline.
 
-    def __init__(self, default_days: int, clock: Callable[[], datetime]) -> None:
+    A declaration is needed while that archive's version is written, just after it is made;
+    the most recent ``keep`` are remembered (a long ingest run must not grow with every archive),
+    and a key is looked up by its folder prefixes, not by a scan of every declared root.
+    """
+
+    def __init__(self, default_days: int, clock: Callable[[], datetime], keep: int = 4096) -> None:
         self.default_days = default_days
         self.clock = clock
-        self._declared: dict[str, tuple[datetime | None, bool]] = {}
+        self.keep = keep
+        self._declared: OrderedDict[str, tuple[datetime | None, bool]] = OrderedDict()
         self._lock = threading.Lock()
 
     def declare(self, object_root: str, until: datetime | None, hold: bool) -> None:
+        root = object_root.rstrip("/") + "/"
         with self._lock:
-            self._declared[object_root.rstrip("/") + "/"] = (until, hold)
+            self._declared[root] = (until, hold)
+            self._declared.move_to_end(root)
+            while len(self._declared) > self.keep:
+                self._declared.popitem(last=False)
 
     def _lookup(self, key: str) -> tuple[datetime | None, bool] | None:
         with self._lock:
-            for prefix, value in self._declared.items():
-                if key.startswith(prefix):
-                    return value
+            end = key.find("/")
+            while end != -1:
+                found = self._declared.get(key[: end + 1])
+                if found is not None:
+                    return found
+                end = key.find("/", end + 1)
         return None
 
     def until(self, key: str) -> datetime | None:

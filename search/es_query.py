@@ -92,9 +92,9 @@ def document_source(doc: IndexDocument, segmenter: Segmenter) -> dict[str, Any]:
         year=doc.year,
         title=doc.title,
         body=body,
-        title_tokens=segmenter.segment(doc.title),
+        title_tokens=segmenter.segment(doc.title, memo=False),
         body_tokens=segmenter.segment(body),
-        identifier_tokens=segmenter.segment(identifier_text(doc)),
+        identifier_tokens=segmenter.segment(identifier_text(doc), memo=False),
     )
     return source
 

@@ -42,18 +42,21 @@ class Segmenter:
                 self._tokenizer.initialize()
                 self._ready = True
 
-    def tokens(self, text: str) -> list[str]:
+    def tokens(self, text: str, memo: bool = True) -> list[str]:
         """Search tokens of ``text``: NFKC-normalised, lowercased, punctuation dropped.
 
         A compound yields its parts and itself (``营业执照`` → ``营业``, ``执照``, ``营业执照``).
+        ``memo=False`` for text of one archive only (its title, its identifiers): lines that never
+        come again would only fill the memo and push out the boilerplate that does.
         """
         if not self._ready:
             self._initialize()
         normal = unicodedata.normalize("NFKC", text)
+        segment_line = self._line_tokens if memo else self._segment_line
         out: list[str] = []
         for line in normal.splitlines():
             if line.strip():
-                out.extend(self._line_tokens(line))
+                out.extend(segment_line(line))
         return out
 
     def _segment_line(self, line: str) -> tuple[str, ...]:
@@ -64,9 +67,9 @@ class Segmenter:
                     out.append(piece)
         return tuple(out)
 
-    def segment(self, text: str) -> str:
+    def segment(self, text: str, memo: bool = True) -> str:
         """``tokens`` joined by single spaces, ready for an FTS column or query."""
-        return " ".join(self.tokens(text))
+        return " ".join(self.tokens(text, memo))
 
 
 @functools.cache

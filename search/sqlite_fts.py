@@ -168,7 +168,7 @@ class SqliteFtsIndex:
         row = tuple(getattr(doc, name) for name in _DOC_COLUMNS)
         identifiers = identifier_text(doc)
         segment = self._segmenter.segment
-        fts = (segment(doc.title), segment(body), segment(identifiers))
+        fts = (segment(doc.title, memo=False), segment(body), segment(identifiers, memo=False))
         return row, snippet_source(body), fts
 
     def index_many(self, docs: Iterable[IndexDocument]) -> int:

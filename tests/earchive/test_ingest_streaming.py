@@ -1,15 +1,18 @@
 """A long ingest run holds neither every result nor every pending task: the process pool is fed
-through a bounded window (results still in input order) and the batch is registered in parts."""
+through a bounded window (results still in input order), the batch is registered in parts and
+the disposal-lock declarations are bounded."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from earchive.archive import Archive, in_order
 from earchive.checks import BatchRegistrar
+from earchive.disposal import DisposalLocks
 from earchive.settings import Settings
 from preservation.checks import RunStore
 
@@ -70,3 +73,21 @@ def test_a_run_that_fits_one_part_keeps_the_plain_batch_id(
     assert registrar.close() == ["run-2"]
     (form,) = RunStore(archive.engine).forms()
     assert form.batch_id == "run-2" and len(form.entries) == 3
+
+
+def test_disposal_declarations_stay_bounded_and_are_found_by_folder() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    locks = DisposalLocks(default_days=30, clock=lambda: start, keep=100)
+    until = datetime(2057, 1, 1, tzinfo=UTC)
+    for n in range(10_000):  # one declaration per archive of a long run
+        locks.declare(f"ab/{n:05d}/urn%3aearchive%3aX{n}", until, hold=False)
+    assert len(locks._declared) == 100
+    latest = "ab/09999/urn%3aearchive%3aX9999"
+    assert locks.until(f"{latest}/v1/content/case.xml") == until
+    assert not locks.hold(f"{latest}/inventory.json")
+    # a root that is only a string prefix of another folder does not cover it
+    assert locks.until(f"{latest}0/v1/x") == start + timedelta(days=30)
+    # forgotten (long written) and undeclared objects get the default days
+    assert locks.until("ab/00000/urn%3aearchive%3aX0/v1/x") == start + timedelta(days=30)
+    locks.declare("cd/p/", None, hold=True)  # 永久: legal hold, no date
+    assert locks.hold("cd/p/v1/content/a.pdf") and locks.until("cd/p/v1/content/a.pdf") is None

@@ -49,3 +49,16 @@ def test_own_cache_directory(tmp_path: Path) -> None:
     segmenter = Segmenter(cache_dir=tmp_path)
     assert segmenter.segment("营业执照") == "营业 执照 营业执照"
     assert (tmp_path / "jieba.cache").is_file()
+
+
+def test_text_of_one_archive_bypasses_the_line_memo() -> None:
+    seg = Segmenter()
+    boilerplate = "申请人提交的营业执照副本\n经审查准予变更登记"
+    seg.tokens(boilerplate)
+    memo = seg._line_tokens.cache_info().currsize
+    assert memo == 2
+    identifiers = "\n".join(f"A001-XK·2026-Y-{n:04d} 电子文件号{n:06d}" for n in range(50))
+    once = seg.tokens(identifiers, memo=False)
+    assert seg._line_tokens.cache_info().currsize == memo  # one-off lines did not go in
+    assert once == Segmenter().tokens(identifiers)  # the same tokens as through the memo
+    assert "0049" in once and len(once) > 100
