@@ -41,6 +41,7 @@ from search.identities import IdentityKeyer, IdentityTable
 from search.index import SearchIndex
 from standards import archival_code as ac
 from standards.case import CaseRecord
+from standards.errors import ArchivalCodeError
 from standards.finding import Finding, Status, finding_from_dict
 from standards.findings import make
 from standards.retention import RetentionDecision, RetentionTable
@@ -303,6 +304,10 @@ def _accept(
     (work / "journal").write_text(archive_id, encoding="utf-8")  # the journal owns `work` now
     try:
         entry = _reserve(ctx, work, source, case, existing, digest, retention, kept)
+    except ArchivalCodeError as exc:  # e.g. a class whose 件号 are used up: refuse this package
+        (work / "journal").unlink()
+        refusal = make("INGEST_NO_ARCHIVAL_CODE", Status.FAIL, error=str(exc))
+        return _quarantine(ctx, source, [*findings, refusal], erc)
     except Exception:
         (work / "journal").unlink()
         raise
