@@ -38,13 +38,19 @@ def test_in_order_keeps_input_order_and_bounds_what_is_in_flight() -> None:
     assert seen == [n * n for n in range(50)]
 
 
-def test_batch_registered_in_parts_with_every_accepted_archive(
-    tmp_path: Path, sample_cases: Path
-) -> None:
+def _fresh_archive(tmp_path: Path, sample_cases: Path) -> tuple[Archive, Path]:
+    """A new archive home and a copy of the sample cases (with their trust/ folder)."""
     cases = tmp_path / "cases"
     shutil.copytree(sample_cases, cases)
     archive = Archive(Settings(home=tmp_path / "home", trust_dir=cases / "trust"))
     archive.init()
+    return archive, cases
+
+
+def test_batch_registered_in_parts_with_every_accepted_archive(
+    tmp_path: Path, sample_cases: Path
+) -> None:
+    archive, cases = _fresh_archive(tmp_path, sample_cases)
     assert archive.count_sources([cases]) == 12  # the trust/ folder is not a package
     registrar = BatchRegistrar(archive, batch_id="run-1", part=5)
     results = []
@@ -63,10 +69,7 @@ def test_batch_registered_in_parts_with_every_accepted_archive(
 def test_a_run_that_fits_one_part_keeps_the_plain_batch_id(
     tmp_path: Path, sample_cases: Path
 ) -> None:
-    cases = tmp_path / "cases"
-    shutil.copytree(sample_cases, cases)
-    archive = Archive(Settings(home=tmp_path / "home", trust_dir=cases / "trust"))
-    archive.init()
+    archive, cases = _fresh_archive(tmp_path, sample_cases)
     registrar = BatchRegistrar(archive, batch_id="run-2", part=100)
     for result in archive.ingest(sorted(cases.glob("*.zip"))[:3]):
         registrar.add(result)
