@@ -102,11 +102,11 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _proc_figures(pid: int) -> tuple[float, dict[int, float], float]:
-    """Of ``pid``'s process tree: CPU seconds (waited-for children included), each process's
-    peak RSS so far (VmHWM) and the sum of their current RSS, in MB."""
+def _proc_figures(pid: int) -> tuple[float, float, float]:
+    """Of ``pid``'s process tree: CPU seconds (waited-for children included), the largest peak
+    RSS so far of one process (VmHWM) and the sum of their current RSS, in MB."""
     tick = os.sysconf("SC_CLK_TCK")
-    cpu, hwm, rss = 0.0, {}, 0.0
+    cpu, hwm, rss = 0.0, 0.0, 0.0
     for p in _tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
@@ -116,7 +116,7 @@ def _proc_figures(pid: int) -> tuple[float, dict[int, float], float]:
         cpu += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
         for line in status.splitlines():
             if line.startswith("VmHWM:"):
-                hwm[p] = int(line.split()[1]) / 1024
+                hwm = max(hwm, int(line.split()[1]) / 1024)
             elif line.startswith("VmRSS:"):
                 rss += int(line.split()[1]) / 1024
     return cpu, hwm, rss
@@ -129,6 +129,7 @@ class _Memory:
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self.tree = pid, 0.0, 0.0
+        self._lock = threading.Lock()  # the sampler thread and the checkpoints both sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -136,8 +137,9 @@ class _Memory:
     def sample(self) -> float:
         """Take a sample now; the CPU seconds of the tree."""
         cpu, hwm, rss = _proc_figures(self.pid)
-        self.peak = max(self.peak, *hwm.values(), 0.0)
-        self.tree = max(self.tree, rss)
+        with self._lock:
+            self.peak = max(self.peak, hwm)
+            self.tree = max(self.tree, rss)
         return cpu
 
     def _run(self) -> None:
