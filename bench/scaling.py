@@ -35,10 +35,17 @@ import harness  # noqa: E402
 
 POOL = 20
 ERC = re.compile(rb"<electronic_record_code>([0-9A-Z-]+)-(\d{6})</electronic_record_code>")
+ORG = re.compile(rb"<organization_code>([0-9A-Z]{2,6})</organization_code>")
 
 
-def clone(pool: list[Path], n: int, dest: Path, start: int = 0) -> Path:
-    """``n`` packages made from ``pool`` with unique 电子文件号 (serials ``start`` + 000001…)."""
+def clone(pool: list[Path], n: int, dest: Path, start: int = 0, variant: int = 0) -> Path:
+    """``n`` packages made from ``pool`` with unique 电子文件号 (serials ``start`` + 000001…).
+
+    A ``variant`` above 0 is appended to the 机构(问题)代码 (``DJK`` → ``DJK3``), which puts the
+    clones in 档号 classes of their own: a class holds 9,999 件 (four-digit 件号), and a pool of
+    20 cases spans only a handful of classes, so a long run of one variant fills them (the 100k
+    curve stopped at ~60k that way). The curve gives each folder of 10,000 its own variant.
+    """
     if dest.is_dir() and len(harness.zips(dest)) == n:
         return dest
     shutil.rmtree(dest, ignore_errors=True)
@@ -53,6 +60,12 @@ def clone(pool: list[Path], n: int, dest: Path, start: int = 0) -> Path:
                 raise SystemExit(f"no 电子文件号 in {base.name}")
             erc = f"{match.group(1).decode()}-{k + 1:06d}"
             new_xml = xml[: match.start(2)] + f"{k + 1:06d}".encode() + xml[match.end(2) :]
+            if variant:
+                org = ORG.search(new_xml)
+                if org is None:
+                    raise SystemExit(f"no 机构代码 in {base.name}")
+                suffix = str(variant).encode()
+                new_xml = new_xml[: org.end(1)] + suffix + new_xml[org.end(1) :]
             with zipfile.ZipFile(dest / f"{erc}.zip", "w") as out:
                 for info in src.infolist():
                     data = new_xml if info.filename == "case.xml" else src.read(info)
@@ -157,6 +170,7 @@ def ingest_curve(args: object, n: int) -> None:
     (the largest peak RSS of one process, and the largest sum of the tree's RSS)."""
     out: Path = args.out  # type: ignore[attr-defined]
     seed: int = args.seed  # type: ignore[attr-defined]
+    reap: bool = args.reap  # type: ignore[attr-defined]
     pool = harness.zips(harness.cases(out, POOL, seed, small=True))
     started = time.perf_counter()
     size = min(CHUNK, n)
@@ -164,11 +178,20 @@ def ingest_curve(args: object, n: int) -> None:
     folders = [
         out
         / "cases"
-        / (f"clones-seed{seed}-n{size}" if k == 0 else f"clones-seed{seed}-s{k}-n{size}")
+        / (
+            f"clones-seed{seed}-n{size}"
+            if k == 0
+            else f"clones-seed{seed}-s{k}-v{k // size}-n{size}"
+        )
         for k in starts
     ]
     with ProcessPoolExecutor(os.cpu_count() or 1) as workers:
-        list(workers.map(clone, [pool] * len(folders), [size] * len(folders), folders, starts))
+        variants = range(len(folders))
+        list(
+            workers.map(
+                clone, [pool] * len(folders), [size] * len(folders), folders, starts, variants
+            )
+        )
     print(f"  (cloned {n:,} packages in {time.perf_counter() - started:.0f} s, not counted)")
     home = harness.fresh_home(out, f"scaling-home-{n}")
     harness.earchive("init", home=home)
@@ -187,6 +210,11 @@ def ingest_curve(args: object, n: int) -> None:
     assert proc.stdout is not None
     for done, line in enumerate(proc.stdout, 1):
         accepted += '"status": "accepted"' in line
+        if reap and done % size == 0:
+            # Results come in input order, so that folder is ingested: its packages' disk goes
+            # to the growing home (its trust folder stays: the run reads the first one's).
+            for package in harness.zips(folders[done // size - 1]):
+                package.unlink()
         if done in checkpoints:
             wall = time.perf_counter() - t0
             cpu = memory.sample()
@@ -234,6 +262,11 @@ def main() -> None:
     p.add_argument("--index-sizes", default="1000,10000", help="index sizes (default 1000,10000)")
     p.add_argument(
         "--curve", type=int, default=0, help="one ingest of N clones, figures at checkpoints"
+    )
+    p.add_argument(
+        "--reap",
+        action="store_true",
+        help="with --curve: delete each folder of clones once ingested (100k needs ~70 GB without)",
     )
     args = p.parse_args()
     print(f"machine: {harness.machine()}")

@@ -34,9 +34,7 @@ def safe_logical_path(path: str) -> str:
         for char in path:
             category = unicodedata.category(char)
             if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-                raise UnsafePathError(
-                    f"control or format character U+{ord(char):04X} in {path!r}"
-                )
+                raise UnsafePathError(f"control or format character U+{ord(char):04X} in {path!r}")
     for segment in path.split("/"):
         if segment in ("", ".", ".."):
             raise UnsafePathError(f"empty, '.' or '..' segment in {path!r}")

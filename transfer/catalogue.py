@@ -16,8 +16,13 @@ from standards.schemas import load_schema
 
 from .errors import TransferError
 
-__all__ = ["CATALOGUE_NAME", "CATALOGUE_SCHEMA", "CatalogueEntry", "catalogue_xml",
-           "parse_catalogue"]
+__all__ = [
+    "CATALOGUE_NAME",
+    "CATALOGUE_SCHEMA",
+    "CatalogueEntry",
+    "catalogue_xml",
+    "parse_catalogue",
+]
 
 CATALOGUE_NAME = "文件目录.XML"
 CATALOGUE_SCHEMA = "transfer-catalogue.xsd"
@@ -41,8 +46,16 @@ def catalogue_xml(batch_id: str, entries: Sequence[CatalogueEntry]) -> bytes:
     root = etree.Element("文件目录", 批次=batch_id, 条目数=str(len(entries)))
     for e in entries:
         item = etree.SubElement(root, "条目")
-        values = (e.number, e.archival_code, e.author, e.title, e.date, e.classification,
-                  e.name, e.note)
+        values = (
+            e.number,
+            e.archival_code,
+            e.author,
+            e.title,
+            e.date,
+            e.classification,
+            e.name,
+            e.note,
+        )
         for name, value in zip(_FIELDS, values, strict=True):
             etree.SubElement(item, name).text = str(value)
     etree.indent(root, space="  ")

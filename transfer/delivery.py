@@ -74,8 +74,10 @@ class DirectoryDelivery:
             for path, digests in listing.items():
                 safe_logical_path(path)
                 at = target / path
-                if at.is_file() and (d := digest_file(at)) and (d.sm3, d.sha256) == (
-                    digests.sm3, digests.sha256
+                if (
+                    at.is_file()
+                    and (d := digest_file(at))
+                    and (d.sm3, d.sha256) == (digests.sm3, digests.sha256)
                 ):
                     skipped.append(path)
                     continue

@@ -120,17 +120,25 @@ def _refusal(outcome: CheckOutcome) -> Finding | None:
     if outcome.encrypted:
         return transfer_finding("TRANSFER_ITEM_ENCRYPTED", archive_id=outcome.archive_id)
     if outcome.compressed:
-        return transfer_finding("TRANSFER_ITEM_COMPRESSED", archive_id=outcome.archive_id,
-                                found=", ".join(outcome.compressed))
+        return transfer_finding(
+            "TRANSFER_ITEM_COMPRESSED",
+            archive_id=outcome.archive_id,
+            found=", ".join(outcome.compressed),
+        )
     if outcome.failed:
         failed = [f.code for f in outcome.findings if f.failed]
-        return transfer_finding("TRANSFER_ITEM_REFUSED", archive_id=outcome.archive_id,
-                                found=", ".join(failed))
+        return transfer_finding(
+            "TRANSFER_ITEM_REFUSED", archive_id=outcome.archive_id, found=", ".join(failed)
+        )
     return None
 
 
-def _notes(request: TransferRequest, items: Sequence[PackagedItem], form: RegistrationForm,
-           extra: Sequence[str] = ()) -> bytes:
+def _notes(
+    request: TransferRequest,
+    items: Sequence[PackagedItem],
+    form: RegistrationForm,
+    extra: Sequence[str] = (),
+) -> bytes:
     lines = [
         "电子档案移交说明文件",
         f"批次：{request.batch_id}",
@@ -196,22 +204,39 @@ def _build(
         name = _eep_name(m)
         built = build_eep(source, signer, work / name, options)
         size = built.digests.size + sum(x.digests.size for x in built.external)
-        items.append(PackagedItem(archive_id, str(m["archival_code"]), name, built.digests,
-                                  built.documents, size))
-        entries.append(CatalogueEntry(len(entries) + 1, str(m["archival_code"]), str(m["author"]),
-                                      str(m["title"]), str(m["date"]),
-                                      str(m["security_classification"]), name,
-                                      f"{built.documents} 个计算机文件"))
+        items.append(
+            PackagedItem(
+                archive_id, str(m["archival_code"]), name, built.digests, built.documents, size
+            )
+        )
+        entries.append(
+            CatalogueEntry(
+                len(entries) + 1,
+                str(m["archival_code"]),
+                str(m["author"]),
+                str(m["title"]),
+                str(m["date"]),
+                str(m["security_classification"]),
+                name,
+                f"{built.documents} 个计算机文件",
+            )
+        )
         counts.append(outcome.counts)
     (work / CATALOGUE_NAME).write_bytes(catalogue_xml(request.batch_id, entries))
     form = RegistrationForm(
-        batch_id=request.batch_id, task_name=request.task_name,
+        batch_id=request.batch_id,
+        task_name=request.task_name,
         content=f"政务服务事项电子档案 {len(items)} 件（DA/T 48 封装）",
-        sender=request.sender, receiver=request.receiver, created=request.created,
-        archives=len(items), files=sum(i.documents for i in items),
-        data_bytes=sum(i.data_bytes for i in items), checks=checks_total(counts),
+        sender=request.sender,
+        receiver=request.receiver,
+        created=request.created,
+        archives=len(items),
+        files=sum(i.documents for i in items),
+        data_bytes=sum(i.data_bytes for i in items),
+        checks=checks_total(counts),
         sheet=tuple(SheetEntry(i.eep_path, i.eep.sm3, i.eep.size) for i in items),
-        refused=tuple(refused_ids), carrier=request.carrier,
+        refused=tuple(refused_ids),
+        carrier=request.carrier,
     )
     return items, refused, form
 
@@ -248,7 +273,8 @@ def build_transfer_package(
         (work / NOTES_NAME).write_bytes(_notes(request, items, form, extra))
         listing = {
             p.relative_to(work).as_posix(): digest_file(p)
-            for p in sorted(work.rglob("*")) if p.is_file()
+            for p in sorted(work.rglob("*"))
+            if p.is_file()
         }
         manifest = manifest_bytes(listing)
         (work / MANIFEST_NAME).write_bytes(manifest)

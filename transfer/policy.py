@@ -53,16 +53,17 @@ class TransferPolicy:
             raw = read_json(name)
             if not isinstance(raw, dict):
                 raise PolicyError(f"{name}: not a JSON object")
-            return cls(str(raw["version"]), int(raw["default_years"]),
-                       {str(k): int(v) for k, v in dict(raw["years_by_retention"]).items()},
-                       int(raw["due_window_years"]),
-                       endpoints=parse_endpoints(raw.get("endpoints")),
-                       keep_copy_years=int(raw.get("keep_copy_years", 5)),
-                       disposition_by_retention=_dispositions(raw),
-                       default_disposition=_disposition(
-                           raw.get("default_disposition", DISPOSAL_REVIEW)),
-                       schedule_timezone=zone(str(raw.get("schedule_timezone",
-                                                          "Asia/Shanghai"))).key)
+            return cls(
+                str(raw["version"]),
+                int(raw["default_years"]),
+                {str(k): int(v) for k, v in dict(raw["years_by_retention"]).items()},
+                int(raw["due_window_years"]),
+                endpoints=parse_endpoints(raw.get("endpoints")),
+                keep_copy_years=int(raw.get("keep_copy_years", 5)),
+                disposition_by_retention=_dispositions(raw),
+                default_disposition=_disposition(raw.get("default_disposition", DISPOSAL_REVIEW)),
+                schedule_timezone=zone(str(raw.get("schedule_timezone", "Asia/Shanghai"))).key,
+            )
         except (DataFileError, KeyError, TypeError, ValueError) as exc:
             raise PolicyError(f"{name}: {exc}") from exc
 
@@ -111,10 +112,20 @@ class PlanEntry:
     kept_until: date | None = None  # transferred: the sender keeps its copy at least until then
 
 
-def plan_entry(policy: TransferPolicy, archive_id: str, archival_code: str, formed: date,
-               retention: str, today: date, transferred: bool = False, *,
-               rework: bool = False, kept_until: date | None = None,
-               received: bool = False, sent: bool = False) -> PlanEntry:
+def plan_entry(
+    policy: TransferPolicy,
+    archive_id: str,
+    archival_code: str,
+    formed: date,
+    retention: str,
+    today: date,
+    transferred: bool = False,
+    *,
+    rework: bool = False,
+    kept_until: date | None = None,
+    received: bool = False,
+    sent: bool = False,
+) -> PlanEntry:
     """``received`` (this archive is the bureau that took it in by transfer) wins, then
     ``transferred``, then ``sent`` (in a delivered batch whose receipt has not come: not to be
     sent again), then ``rework`` (refused by the bureau, to be sent again), then
@@ -137,5 +148,12 @@ def plan_entry(policy: TransferPolicy, archive_id: str, archival_code: str, form
         status = "due"
     else:
         status = "not_due"
-    return PlanEntry(archive_id, archival_code, formed, deadline, status, outcome,
-                     kept_until if transferred else None)
+    return PlanEntry(
+        archive_id,
+        archival_code,
+        formed,
+        deadline,
+        status,
+        outcome,
+        kept_until if transferred else None,
+    )

@@ -73,9 +73,13 @@ class Receipt:
             "received_at": self.received_at.isoformat(),
             "receiver": self.receiver,
             "items": [
-                {"archival_code": i.archival_code, "eep_path": i.eep_path, "code": i.code,
-                 "findings": [f.as_dict() for f in i.findings],
-                 **({"archive_id": i.archive_id} if i.archive_id else {})}
+                {
+                    "archival_code": i.archival_code,
+                    "eep_path": i.eep_path,
+                    "code": i.code,
+                    "findings": [f.as_dict() for f in i.findings],
+                    **({"archive_id": i.archive_id} if i.archive_id else {}),
+                }
                 for i in self.items
             ],
             "findings": [f.as_dict() for f in self.findings],
@@ -89,8 +93,9 @@ def with_items(receipt: Receipt, items: tuple[ReceiptItem, ...]) -> Receipt:
     """``receipt`` with its items replaced (e.g. after ingest); the overall code is the most
     severe of the previous code and the new item codes."""
     worst = min((receipt.code, *(i.code for i in items)), key=_SEVERITY.index)
-    return Receipt(receipt.batch_id, worst, receipt.received_at, receipt.receiver, items,
-                   receipt.findings)
+    return Receipt(
+        receipt.batch_id, worst, receipt.received_at, receipt.receiver, items, receipt.findings
+    )
 
 
 def _canonical(body: dict[str, Any]) -> bytes:
@@ -104,23 +109,35 @@ def receipt_json(receipt: Receipt, signer: Signer) -> bytes:
         value = signer.sign(_canonical(body))
     except PackageError as exc:
         raise ReceiptError(f"cannot sign the receipt: {exc}") from exc
-    signature = {"algorithm": signer.algorithm, "key_id": signer.key_id,
-                 "public_key_pem": signer.public_key_pem,
-                 "value": base64.b64encode(value).decode("ascii")}
+    signature = {
+        "algorithm": signer.algorithm,
+        "key_id": signer.key_id,
+        "public_key_pem": signer.public_key_pem,
+        "value": base64.b64encode(value).decode("ascii"),
+    }
     text = json.dumps({"receipt": body, "signature": signature}, ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
 
 
 def _from_dict(body: dict[str, Any]) -> Receipt:
     items = tuple(
-        ReceiptItem(str(i["archival_code"]), str(i["eep_path"]), str(i["code"]),
-                    tuple(finding_from_dict(f) for f in i["findings"]),
-                    str(i.get("archive_id", "")))
+        ReceiptItem(
+            str(i["archival_code"]),
+            str(i["eep_path"]),
+            str(i["code"]),
+            tuple(finding_from_dict(f) for f in i["findings"]),
+            str(i.get("archive_id", "")),
+        )
         for i in body["items"]
     )
-    return Receipt(str(body["batch_id"]), str(body["code"]),
-                   datetime.fromisoformat(str(body["received_at"])), str(body["receiver"]),
-                   items, tuple(finding_from_dict(f) for f in body["findings"]))
+    return Receipt(
+        str(body["batch_id"]),
+        str(body["code"]),
+        datetime.fromisoformat(str(body["received_at"])),
+        str(body["receiver"]),
+        items,
+        tuple(finding_from_dict(f) for f in body["findings"]),
+    )
 
 
 def verify_receipt(data: bytes, trusted_receiver_key_pem: str | None = None) -> Receipt:
@@ -136,10 +153,20 @@ def verify_receipt(data: bytes, trusted_receiver_key_pem: str | None = None) -> 
         ok = verify(algorithm, pem, _canonical(body), value)
         receipt = _from_dict(body)
         key_id = key_id_from_pem(algorithm, pem)
-        trusted_id = (None if trusted_receiver_key_pem is None
-                      else key_id_from_pem(algorithm, trusted_receiver_key_pem))
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError,
-            binascii.Error, PackageError) as exc:
+        trusted_id = (
+            None
+            if trusted_receiver_key_pem is None
+            else key_id_from_pem(algorithm, trusted_receiver_key_pem)
+        )
+    except (
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        KeyError,
+        TypeError,
+        ValueError,
+        binascii.Error,
+        PackageError,
+    ) as exc:
         raise ReceiptError(f"malformed receipt: {exc}") from exc
     if not ok or key_id != sig.get("key_id"):
         raise ReceiptError("receipt signature does not verify")

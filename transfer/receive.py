@@ -36,10 +36,17 @@ from .registration import REGISTRATION_NAME, SheetEntry, parse_digest_sheet
 
 __all__ = ["receive"]
 
-_DIGEST_CODES = frozenset({
-    "PKG_DIGEST_MISMATCH", "PKG_FILE_MISSING", "PKG_MANIFEST_SIGNATURE", "SHEET_DIGEST_MISMATCH",
-    "EEP_CONTENT_DIGEST_MISMATCH", "EEP_CONTENT_UNDECODABLE", "EEP_EXTERNAL_MISSING",
-})
+_DIGEST_CODES = frozenset(
+    {
+        "PKG_DIGEST_MISMATCH",
+        "PKG_FILE_MISSING",
+        "PKG_MANIFEST_SIGNATURE",
+        "SHEET_DIGEST_MISMATCH",
+        "EEP_CONTENT_DIGEST_MISMATCH",
+        "EEP_CONTENT_UNDECODABLE",
+        "EEP_EXTERNAL_MISSING",
+    }
+)
 _REQUIRED = (NOTES_NAME, CATALOGUE_NAME, REGISTRATION_NAME, MANIFEST_NAME, SIGNATURE_NAME)
 
 
@@ -50,18 +57,22 @@ def _code(findings: Sequence[Finding]) -> str:
     return FOUR_PROPERTIES_FAILED if failed else ACCEPTED
 
 
-def _manifest_findings(root: Path, sender_key: str,
-                       measured: dict[str, Digests]) -> list[Finding]:
+def _manifest_findings(root: Path, sender_key: str, measured: dict[str, Digests]) -> list[Finding]:
     """Check the signed manifest; every file hashed here is kept in ``measured`` (by path)."""
     manifest = (root / MANIFEST_NAME).read_bytes()
     listing = parse_manifest(manifest)
-    check = check_signature(parse_signature((root / SIGNATURE_NAME).read_bytes()), manifest,
-                            sender_key)
+    check = check_signature(
+        parse_signature((root / SIGNATURE_NAME).read_bytes()), manifest, sender_key
+    )
     out: list[Finding] = []
     if not (check.intact and check.valid and check.trusted):
-        out.append(transfer_finding("PKG_MANIFEST_SIGNATURE",
-                                    reason=check.problem or "not signed by the trusted sender key",
-                                    found=check.key_id))
+        out.append(
+            transfer_finding(
+                "PKG_MANIFEST_SIGNATURE",
+                reason=check.problem or "not signed by the trusted sender key",
+                found=check.key_id,
+            )
+        )
     for path, expected in listing.items():
         at = root / path
         if not at.is_file():
@@ -70,9 +81,14 @@ def _manifest_findings(root: Path, sender_key: str,
         found = measured[path] = digest_file(at)
         for algorithm in ("sm3", "sha256"):
             if getattr(found, algorithm) != getattr(expected, algorithm):
-                out.append(transfer_finding("PKG_DIGEST_MISMATCH", path=path,
-                                            expected=f"{algorithm}:{getattr(expected, algorithm)}",
-                                            found=f"{algorithm}:{getattr(found, algorithm)}"))
+                out.append(
+                    transfer_finding(
+                        "PKG_DIGEST_MISMATCH",
+                        path=path,
+                        expected=f"{algorithm}:{getattr(expected, algorithm)}",
+                        found=f"{algorithm}:{getattr(found, algorithm)}",
+                    )
+                )
     present = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     for path in sorted(present - set(listing) - {MANIFEST_NAME, SIGNATURE_NAME}):
         out.append(transfer_finding("PKG_EXTRA_FILE", path=path))
@@ -84,9 +100,14 @@ def _belongs(finding: Finding, eep_path: str) -> bool:
     return finding.path == eep_path or finding.path.startswith(stem + ".files/")
 
 
-def _items(root: Path, entries: Sequence[CatalogueEntry], sheet: Sequence[SheetEntry],
-           package_findings: list[Finding], sender_key: str,
-           measured: dict[str, Digests]) -> list[ReceiptItem]:
+def _items(
+    root: Path,
+    entries: Sequence[CatalogueEntry],
+    sheet: Sequence[SheetEntry],
+    package_findings: list[Finding],
+    sender_key: str,
+    measured: dict[str, Digests],
+) -> list[ReceiptItem]:
     digests = {e.path: e for e in sheet}
     items = []
     for entry in entries:
@@ -94,32 +115,46 @@ def _items(root: Path, entries: Sequence[CatalogueEntry], sheet: Sequence[SheetE
         path = root / entry.name
         listed = digests.get(entry.name)
         if not path.is_file():
-            own.append(transfer_finding("CATALOGUE_MISMATCH", path=entry.name,
-                                        expected="EEP present", found="missing"))
+            own.append(
+                transfer_finding(
+                    "CATALOGUE_MISMATCH", path=entry.name, expected="EEP present", found="missing"
+                )
+            )
         else:
             found = measured.get(entry.name) or digest_file(path)  # hashed once if listed
             if listed is None or (listed.sm3, listed.size) != (found.sm3, found.size):
-                own.append(transfer_finding(
-                    "SHEET_DIGEST_MISMATCH", path=entry.name,
-                    expected="" if listed is None else f"SM3:{listed.sm3} {listed.size}",
-                    found=f"SM3:{found.sm3} {found.size}"))
+                own.append(
+                    transfer_finding(
+                        "SHEET_DIGEST_MISMATCH",
+                        path=entry.name,
+                        expected="" if listed is None else f"SM3:{listed.sm3} {listed.size}",
+                        found=f"SM3:{found.sm3} {found.size}",
+                    )
+                )
             own += verify_eep(path, sender_key)
         items.append(ReceiptItem(entry.archival_code, entry.name, _code(own), tuple(own)))
     listed_names = {e.name for e in entries}
     for extra in sorted(set(digests) - listed_names):
-        package_findings.append(transfer_finding("CATALOGUE_MISMATCH", path=extra,
-                                                 expected="listed in 文件目录", found="absent"))
+        package_findings.append(
+            transfer_finding(
+                "CATALOGUE_MISMATCH", path=extra, expected="listed in 文件目录", found="absent"
+            )
+        )
     eeps = {p.relative_to(root).as_posix() for p in root.rglob("*.eep.xml")}
     for extra in sorted(eeps - listed_names):
-        package_findings.append(transfer_finding("CATALOGUE_MISMATCH", path=extra,
-                                                 expected="listed in 文件目录", found="absent"))
+        package_findings.append(
+            transfer_finding(
+                "CATALOGUE_MISMATCH", path=extra, expected="listed in 文件目录", found="absent"
+            )
+        )
     if not any(f.code == "CATALOGUE_MISMATCH" for f in package_findings):
         package_findings.append(transfer_finding("CATALOGUE_MATCHES", count=len(entries)))
     return items
 
 
-def receive(package_dir: Path, trusted_sender_key_pem: str, *, receiver: str,
-            clock: Callable[[], datetime]) -> Receipt:
+def receive(
+    package_dir: Path, trusted_sender_key_pem: str, *, receiver: str, clock: Callable[[], datetime]
+) -> Receipt:
     """Verify the package at ``package_dir``; return the (unsigned) receipt — sign it with
     ``receipt_json``."""
     now = clock()
@@ -135,8 +170,9 @@ def receive(package_dir: Path, trusted_sender_key_pem: str, *, receiver: str,
         measured: dict[str, Digests] = {}
         findings += _manifest_findings(package_dir, trusted_sender_key_pem, measured)
     except (TransferError, PackageError, OSError) as exc:
-        findings.append(transfer_finding("PKG_PART_MALFORMED", path=package_dir.name,
-                                         error=str(exc)))
+        findings.append(
+            transfer_finding("PKG_PART_MALFORMED", path=package_dir.name, error=str(exc))
+        )
         return Receipt("", UNPACK_FAILED, now, receiver, (), tuple(findings))
     items = _items(package_dir, entries, sheet, findings, trusted_sender_key_pem, measured)
     package_level = [f for f in findings if not any(_belongs(f, i.eep_path) for i in items)]

@@ -38,13 +38,17 @@ def _font(path: Path, subfont: int) -> str:
 def _table(rows: list[list[str]], style: ParagraphStyle, widths: list[float]) -> Table:
     cells = [[Paragraph(escape(c), style) for c in row] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(
+        TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        )
+    )
     return table
 
 
-def write_registration_pdf(dest: Path, form: RegistrationForm, font: Path, subfont: int = 0
-                           ) -> Path:
+def write_registration_pdf(
+    dest: Path, form: RegistrationForm, font: Path, subfont: int = 0
+) -> Path:
     """Write the form as a one-table-per-section A4 PDF; return ``dest``."""
     name = _font(font, subfont)
     title = ParagraphStyle("t", fontName=name, fontSize=16, leading=22, alignment=1)
@@ -65,14 +69,22 @@ def write_registration_pdf(dest: Path, form: RegistrationForm, font: Path, subfo
     checks = [["检验项目", "结论", "通过", "不通过", "警告", "待人工确认", "不适用"]]
     for code, label in PROPERTIES.items():
         c = form.checks.get(code, {})
-        checks.append([f"{label}检测", verdict(c)] + [str(c.get(s, 0)) for s in
-                      ("PASS", "FAIL", "WARN", "MANUAL_REVIEW", "NOT_APPLICABLE")])
+        checks.append(
+            [f"{label}检测", verdict(c)]
+            + [
+                str(c.get(s, 0))
+                for s in ("PASS", "FAIL", "WARN", "MANUAL_REVIEW", "NOT_APPLICABLE")
+            ]
+        )
     sheet = [["封装包", "摘要算法", "摘要值", "大小（字节）"]]
     sheet += [[e.path, "SM3", e.sm3, str(e.size)] for e in form.sheet]
-    signatures = [["移交单位（签章）", "接收单位（签章）"],
-                  ["电子签名：manifest.sig.json", "电子签名：接收回执 receipt.json"]]
+    signatures = [
+        ["移交单位（签章）", "接收单位（签章）"],
+        ["电子签名：manifest.sig.json", "电子签名：接收回执 receipt.json"],
+    ]
     story: list[object] = [
-        Paragraph(TITLE, title), Spacer(1, 4 * mm),
+        Paragraph(TITLE, title),
+        Spacer(1, 4 * mm),
         _table(general, cell, [45 * mm, 135 * mm]),
         Paragraph("检验结果（DA/T 70-2018 移交与接收阶段）", head),
         _table(checks, cell, [30 * mm, 25 * mm] + [25 * mm] * 5),
@@ -82,8 +94,15 @@ def write_registration_pdf(dest: Path, form: RegistrationForm, font: Path, subfo
         _table(signatures, cell, [90 * mm, 90 * mm]),
     ]
     try:
-        doc = SimpleDocTemplate(str(dest), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
-                                topMargin=15 * mm, bottomMargin=15 * mm, title=TITLE)
+        doc = SimpleDocTemplate(
+            str(dest),
+            pagesize=A4,
+            leftMargin=15 * mm,
+            rightMargin=15 * mm,
+            topMargin=15 * mm,
+            bottomMargin=15 * mm,
+            title=TITLE,
+        )
         doc.build(story)
     except OSError as exc:
         raise TransferPackageError(f"cannot write {dest.name}: {exc}") from exc

@@ -213,8 +213,9 @@ def _agents(content: etree._Element, people: Mapping[str, str], unit: str) -> No
         _add(node, "所属机构", department)
 
 
-def _signature(parent: etree._Element, name: str, ident: str, signer: Signer,
-               options: EepOptions, target: str) -> etree._Element:
+def _signature(
+    parent: etree._Element, name: str, ident: str, signer: Signer, options: EepOptions, target: str
+) -> etree._Element:
     node = _add(parent, name)
     _add(node, "签名标识符" if name == "电子签名" else "被锁定签名标识符", ident)
     _add(node, "签名规则", SIGNATURE_RULE.format(target=target, algorithm=signer.algorithm))
@@ -228,8 +229,9 @@ def _signature(parent: etree._Element, name: str, ident: str, signer: Signer,
     return result
 
 
-def _tree(source: EepSource, placed: Sequence[_Placed], options: EepOptions, signer: Signer
-          ) -> tuple[etree._Element, etree._Element, etree._Element]:
+def _tree(
+    source: EepSource, placed: Sequence[_Placed], options: EepOptions, signer: Signer
+) -> tuple[etree._Element, etree._Element, etree._Element]:
     m = source.metadata
     root = etree.Element(q("电子文件封装包"), nsmap={None: EEP_NAMESPACE})
     _add(root, "封装包格式描述", FORMAT_DESCRIPTION)

@@ -53,8 +53,11 @@ def _check_signature(
     value = node.findtext(q("签名结果")) or ""
     algorithm = OID_ALGORITHMS.get(oid)
     if algorithm is None:
-        return [transfer_finding("EEP_SIGNATURE_INVALID", which=which,
-                                 reason=f"unknown algorithm {oid}", found=oid)]
+        return [
+            transfer_finding(
+                "EEP_SIGNATURE_INVALID", which=which, reason=f"unknown algorithm {oid}", found=oid
+            )
+        ]
     try:
         signature = base64.b64decode(value, validate=True)
         ok = verify(algorithm, pem, canonical(target), signature)
@@ -62,9 +65,14 @@ def _check_signature(
     except (binascii.Error, PackageError, ValueError) as exc:
         return [transfer_finding("EEP_SIGNATURE_INVALID", which=which, reason=str(exc))]
     if not ok:
-        return [transfer_finding("EEP_SIGNATURE_INVALID", which=which,
-                                 reason="signature does not verify over the canonical bytes",
-                                 tool=_TOOL)]
+        return [
+            transfer_finding(
+                "EEP_SIGNATURE_INVALID",
+                which=which,
+                reason="signature does not verify over the canonical bytes",
+                tool=_TOOL,
+            )
+        ]
     out = [transfer_finding("EEP_SIGNATURE_VALID", which=which, tool=_TOOL, found=algorithm)]
     if trusted is None:
         out.append(transfer_finding("EEP_SIGNER_TRUST_UNKNOWN", found=key_id))
@@ -115,9 +123,16 @@ def _content_findings(root: etree._Element, base: Path | None) -> list[Finding]:
                 algorithm = node.get("算法", "")
                 found = {"SM3": measured.sm3, "SHA-256": measured.sha256}.get(algorithm)
                 if found != (node.text or ""):
-                    out.append(transfer_finding("EEP_CONTENT_DIGEST_MISMATCH", path=path,
-                                                algorithm=algorithm, expected=node.text or "",
-                                                found=found or "", tool=_TOOL))
+                    out.append(
+                        transfer_finding(
+                            "EEP_CONTENT_DIGEST_MISMATCH",
+                            path=path,
+                            algorithm=algorithm,
+                            expected=node.text or "",
+                            found=found or "",
+                            tool=_TOOL,
+                        )
+                    )
     if not out:
         out.append(transfer_finding("EEP_CONTENT_VERIFIED", count=count, tool=_TOOL))
     return out
@@ -139,7 +154,8 @@ def verify_eep(source: Path | bytes, trusted_key_pem: str | None = None) -> list
     findings = _schema_findings(root)
     signature = root.find(f"{q('电子签名块')}/{q('电子签名')}")
     findings += _check_signature(signature, root.find(q("被签名对象")), "电子签名", trusted_key_pem)
-    findings += _check_signature(root.find(q("锁定签名")), root.find(q("电子签名块")), "锁定签名",
-                                 trusted_key_pem)
+    findings += _check_signature(
+        root.find(q("锁定签名")), root.find(q("电子签名块")), "锁定签名", trusted_key_pem
+    )
     findings += _content_findings(root, base)
     return findings
