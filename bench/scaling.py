@@ -9,8 +9,8 @@ Two series, each size in a fresh child process (wall time, peak RSS from GNU tim
 2. The search index alone (``bench/search.py``) at 1k, 10k and 100k synthetic archives: build
    rate, p95 query latency, peak RSS.
 
-Usage: ``.venv/bin/python bench/scaling.py [--sizes 200,1000] [--index-sizes 1000,10000]``;
-BENCHMARKS.md records ``--sizes 100,400 --index-sizes 1000,10000``.
+Usage: ``.venv/bin/python bench/scaling.py [--sizes 200,1000] [--index-sizes 1000,10000]``, or
+``--curve 100000 --reap`` for one ingest run with figures at checkpoints (BENCHMARKS.md §4).
 """
 
 from __future__ import annotations
