@@ -6,14 +6,21 @@ clearly labelled stand-in: ``package.digest.digest_file`` (SM3 + SHA-256 in one 
 stored file on 2 threads; (2) the coreutils pair over the same files (``find <storage> -type f``),
 one after the other and side by side; (3) the hashlib limit: SM3 and SHA-256 on a big buffer on one
 core, doubled for two cores. Usage: ``.venv/bin/python bench/audit.py [--cases 100]``.
+
+With ``--home H --limit K`` (a big archive) only the next K objects are audited
+(``earchive audit --limit K``) and the peers hash exactly those objects' files: the K objects
+never audited before with the lowest ids, which a rotation takes first. The bench checks
+afterwards that the audit took those objects and no other.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
+import sqlite3
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -61,6 +68,26 @@ def stored_files(storage: Path) -> list[Path]:
     return sorted(p for p in storage.rglob("*") if p.is_file())
 
 
+def next_objects(home: Path, k: int) -> list[str]:
+    """The ``k`` objects the next primary audit takes first: never audited, lowest ids first."""
+    with sqlite3.connect(f"file:{home / 'catalog.db'}?mode=ro", uri=True) as db:
+        audited = {row[0] for row in db.execute(AUDITED)}
+        ids = sorted({row[0] for row in db.execute("SELECT object_id FROM archives")} - audited)
+    if len(ids) < k:
+        raise SystemExit(f"only {len(ids)} objects never audited in {home}; --limit {k} needs {k}")
+    return ids[:k]
+
+
+def object_files(storage: Path, object_ids: list[str]) -> list[Path]:
+    from preservation import FsStore, OcflRoot
+
+    root = OcflRoot(FsStore(storage))
+    return sorted(f for oid in object_ids for f in stored_files(storage / root.object_root(oid)))
+
+
+AUDITED = "SELECT object_id FROM fixity_audits WHERE location = 'primary'"
+
+
 def warm(paths: list[Path]) -> int:
     total = 0
     for p in paths:
@@ -86,6 +113,7 @@ def ingest(args: argparse.Namespace) -> Path:
 def main() -> None:
     p = harness.parser(__doc__.splitlines()[0], cases=100)
     p.add_argument("--home", type=Path, help="an existing EARCHIVE_HOME to audit (no ingest)")
+    p.add_argument("--limit", type=int, help="with --home: only the next N objects (see above)")
     p.add_argument("--standin-worker", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.standin_worker:
@@ -94,18 +122,26 @@ def main() -> None:
     print(f"machine: {harness.machine()}")
     home = args.home or ingest(args)
     storage = home / "storage"
-    paths = stored_files(storage)
+    chosen = next_objects(home, args.limit) if args.home and args.limit else None
+    paths = object_files(storage, chosen) if chosen else stored_files(storage)
     size = warm(paths)
     listing = args.out / "audit-files.txt"
     listing.write_text("".join(f"{p}\n" for p in paths))
     nul_list = "".join(f"{p}\0" for p in paths)
-    print(f"stored: {len(paths)} files, {harness.mb(size)} (page cache warm)")
+    scope = f" of the next {len(chosen):,} objects" if chosen else ""
+    print(f"stored: {len(paths)} files{scope}, {harness.mb(size)} (page cache warm)")
 
     if has_audit(home):
         label = "earchive audit --json"
-        ours = harness.earchive("audit", "--json", home=home)
+        limit = ["--limit", str(len(chosen))] if chosen else []
+        ours = harness.earchive("audit", "--json", *limit, home=home)
         if ours.returncode not in (0, 1):
             raise SystemExit(f"earchive audit failed: {ours.stderr[-2000:]}")
+        if chosen:
+            lines = [json.loads(line) for line in ours.stdout.splitlines()]
+            took = {f.get("detail", {}).get("object_id") for f in lines} - {None}
+            if took != set(chosen):
+                raise SystemExit("the audit took other objects than the ones the peers hash")
     else:
         label = "STAND-IN (no `earchive audit` yet): digest_file, 2 threads"
         ours = harness.run([sys.executable, __file__, "--standin-worker", str(listing)])

@@ -44,7 +44,13 @@ LAYOUT_CONFIG: Mapping[str, Any] = MappingProxyType(
         "numberOfTuples": 3,
     }
 )
-_PLAIN = re.compile(r"[A-Za-z0-9_-]")
+_SPECIAL = re.compile(r"[^A-Za-z0-9_-]+")  # percent-encoded byte by byte in an object root
+
+
+def _percent_encode(match: re.Match[str]) -> str:
+    return "".join(f"%{b:02x}" for b in match.group().encode("utf-8"))
+
+
 _MAX_ENCAPSULATION = 100
 ROOT_DECLARATION = ("0=ocfl_1.1", b"ocfl_1.1\n")
 OBJECT_DECLARATION = ("0=ocfl_object_1.1", b"ocfl_object_1.1\n")
@@ -365,10 +371,7 @@ def _object_root(object_id: str) -> str:
     digest = hashlib.sha256(object_id.encode("utf-8")).hexdigest()
     size, count = int(LAYOUT_CONFIG["tupleSize"]), int(LAYOUT_CONFIG["numberOfTuples"])
     tuples = [digest[i * size : (i + 1) * size] for i in range(count)]
-    encoded = "".join(
-        c if _PLAIN.fullmatch(c) else "".join(f"%{b:02x}" for b in c.encode("utf-8"))
-        for c in object_id
-    )
+    encoded = _SPECIAL.sub(_percent_encode, object_id)
     if len(encoded) > _MAX_ENCAPSULATION:
         encoded = f"{encoded[:_MAX_ENCAPSULATION]}-{digest}"
     return "/".join([*tuples, encoded])

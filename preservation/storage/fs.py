@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import errno
 import hashlib
 import os
 import stat
@@ -34,6 +35,7 @@ __all__ = ["FsStore"]
 CHUNK = 1 << 20
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH  # 0444
 _MKDIR_ATTEMPTS = 3
+_NO_FILE_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # as pathlib's
 
 
 def _fsync_dir(path: Path) -> None:
@@ -195,7 +197,12 @@ class FsStore:
             raise StorageError(f"cannot open {key!r}: {exc}") from exc
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        try:  # as Path.is_file (which reports these errors as "no file"), without pathlib
+            return stat.S_ISREG(os.stat(self._os_path(key)).st_mode)
+        except OSError as exc:
+            if exc.errno in _NO_FILE_ERRNOS:
+                return False
+            raise
 
     def size(self, key: str) -> int:
         path = self._path(key)
@@ -222,7 +229,7 @@ class FsStore:
 
     def children(self, folder: str = "") -> Iterator[str]:
         """Sorted names of the sub-directories directly under ``folder``."""
-        directory = self._path(folder) if folder else self.root
+        directory = self._os_path(folder) if folder else self.root
         try:
             names = [
                 e.name

@@ -12,6 +12,8 @@ from typing import Any, BinaryIO
 
 import ocfl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ocfl.layout_0003_hash_and_id_n_tuple import Layout_0003_Hash_And_Id_N_Tuple
 from ocfl.validator import Validator
 
@@ -137,6 +139,14 @@ def test_object_root_follows_extension_0003_examples(root: OcflRoot) -> None:
     assert root.object_root(long_id).endswith("-" + hashlib.sha256(long_id.encode()).hexdigest())
     for oid in (OID, "..hor/rib:le-$id", long_id, "urn:earchive:S001:档案-1"):
         assert root.object_root(oid) == Layout_0003_Hash_And_Id_N_Tuple().identifier_to_path(oid)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=120))
+def test_object_root_agrees_with_ocfl_py_for_any_id(oid: str) -> None:
+    # object_root touches no storage: the store's folder need not exist.
+    root = OcflRoot(FsStore(Path("never-created")))
+    assert root.object_root(oid) == Layout_0003_Hash_And_Id_N_Tuple().identifier_to_path(oid)
 
 
 def test_initialize_is_idempotent_and_writes_the_layout(root: OcflRoot, store_path: Path) -> None:
