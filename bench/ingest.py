@@ -93,7 +93,8 @@ def main() -> None:
     packages = harness.zips(folder)
     size = harness.payload_bytes(packages)
     n = len(packages)
-    print(f"input: {n} cases, {harness.mb(size)} uncompressed, {folder.relative_to(harness.REPO)}")
+    shown = folder.relative_to(harness.REPO) if folder.is_relative_to(harness.REPO) else folder
+    print(f"input: {n} cases, {harness.mb(size)} uncompressed, {shown}")
 
     ours, statuses = time_ingest(folder, args.out)
     print(

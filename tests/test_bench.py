@@ -1,0 +1,68 @@
+"""The benchmark scripts of bench/ still run end to end (tiny sizes, a temporary work folder) and
+print the figures BENCHMARKS.md quotes: a script that rots fails here, not on the next big run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def _bench(script: str, *args: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout
+
+
+def test_ingest_bench_prints_the_ratio_to_bagit(tmp_path: Path) -> None:
+    out = _bench("ingest.py", "--cases", "3", "--out", str(tmp_path))
+    assert "'accepted': 3" in out
+    assert "ratio ours/bagit (throughput):" in out
+
+
+def test_audit_bench_compares_with_the_coreutils_pair(tmp_path: Path) -> None:
+    out = _bench("audit.py", "--cases", "3", "--out", str(tmp_path))
+    assert "earchive audit --json:" in out
+    assert "ratio ours/coreutils pair:" in out
+    assert "of the two-core limit" in out
+    # everything was audited just now: a --limit run has no never-audited objects to take
+    home = tmp_path / "audit-home"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "audit.py"), "--home", str(home), "--limit", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode != 0
+    assert "only 0 objects never audited" in proc.stderr
+
+
+def test_search_bench_prints_latency_percentiles(tmp_path: Path) -> None:
+    out = _bench("search.py", "--cases", "200", "--out", str(tmp_path))
+    assert "p95 overall" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (("--sizes", "20", "--index-sizes", ""), "accepted 20;"),
+        (("--curve", "25", "--reap"), "ingest exited 0"),
+    ],
+    ids=["series", "curve"],
+)
+def test_scaling_bench_runs(tmp_path: Path, args: tuple[str, ...], expect: str) -> None:
+    out = _bench("scaling.py", *args, "--out", str(tmp_path))
+    assert expect in out
+    if "--reap" in args:  # the ingested clones were deleted, their trust folder kept
+        (folder,) = (tmp_path / "cases").glob("clones-*")
+        assert not list(folder.glob("*.zip"))
+        assert (folder / "trust").is_dir()
