@@ -71,7 +71,10 @@ def stored_files(storage: Path) -> list[Path]:
 def next_objects(home: Path, k: int) -> list[str]:
     """The ``k`` objects the next primary audit takes first: never audited, lowest ids first."""
     with sqlite3.connect(f"file:{home / 'catalog.db'}?mode=ro", uri=True) as db:
-        audited = {row[0] for row in db.execute(AUDITED)}
+        audited = {
+            row[0]
+            for row in db.execute("SELECT object_id FROM fixity_audits WHERE location = 'primary'")
+        }
         ids = sorted({row[0] for row in db.execute("SELECT object_id FROM archives")} - audited)
     if len(ids) < k:
         raise SystemExit(f"only {len(ids)} objects never audited in {home}; --limit {k} needs {k}")
@@ -83,9 +86,6 @@ def object_files(storage: Path, object_ids: list[str]) -> list[Path]:
 
     root = OcflRoot(FsStore(storage))
     return sorted(f for oid in object_ids for f in stored_files(storage / root.object_root(oid)))
-
-
-AUDITED = "SELECT object_id FROM fixity_audits WHERE location = 'primary'"
 
 
 def warm(paths: list[Path]) -> int:

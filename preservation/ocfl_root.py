@@ -46,11 +46,6 @@ LAYOUT_CONFIG: Mapping[str, Any] = MappingProxyType(
 )
 _SPECIAL = re.compile(r"[^A-Za-z0-9_-]+")  # percent-encoded byte by byte in an object root
 
-
-def _percent_encode(match: re.Match[str]) -> str:
-    return "".join(f"%{b:02x}" for b in match.group().encode("utf-8"))
-
-
 _MAX_ENCAPSULATION = 100
 ROOT_DECLARATION = ("0=ocfl_1.1", b"ocfl_1.1\n")
 OBJECT_DECLARATION = ("0=ocfl_object_1.1", b"ocfl_object_1.1\n")
@@ -363,6 +358,10 @@ class OcflRoot:
                     raise InventoryError(f"staged {logical_path!r} does not match the manifest")
             sources.append((content_path, staged))
         return sources
+
+
+def _percent_encode(match: re.Match[str]) -> str:
+    return "".join(f"%{b:02x}" for b in match.group().encode("utf-8"))
 
 
 @functools.lru_cache(maxsize=4096)
