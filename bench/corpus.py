@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from earchive.samples import wordlists as w
-from earchive.samples.catalog import ServiceItem, load_items
-from earchive.samples.documents import CLAUSES
+from samples import wordlists as w
+from samples.catalog import ServiceItem, load_items
+from samples.documents import CLAUSES
 from search import IndexDocument
 
 YEARS = (2021, 2022, 2023, 2024)

@@ -55,7 +55,7 @@ def machine() -> str:
 
 def cases(out: Path, n: int, seed: int, small: bool = False) -> Path:
     """A folder of ``n`` generated case ZIPs (generated once, then reused; never timed)."""
-    from earchive.samples import DEFAULT_PROFILE, SMALL_PROFILE, generate
+    from samples import DEFAULT_PROFILE, SMALL_PROFILE, generate
 
     name = f"{'small' if small else 'default'}-seed{seed}-n{n}"
     folder = out / "cases" / name

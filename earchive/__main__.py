@@ -1,3 +1,3 @@
-from earchive.cli import main
+from earchive.cli.app import main
 
 main()

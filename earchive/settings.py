@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     db_url: str = ""
     search: Literal["sqlite", "elasticsearch"] = "sqlite"
     es_url: str = ""
-    # background work (earchive.tasks): empty broker = run tasks in-process
+    # background work (earchive.jobs.tasks): empty broker = run tasks in-process
     broker_url: str = ""  # Celery broker: redis://… or amqp://…
     result_backend: str = ""  # empty = the broker for redis://, rpc:// for amqp://
     broker_visibility_timeout: int = 3600  # redis: seconds before an unacked task is redelivered

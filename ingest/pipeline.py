@@ -65,7 +65,7 @@ class IngestBusyError(Exception):
 
 @dataclass(frozen=True)
 class IngestContext:
-    """Everything an ingest needs, built once by the application (``earchive.archive``)."""
+    """Everything an ingest needs, built once by the application (``earchive.core.archive``)."""
 
     engine: Engine
     catalog: Catalog

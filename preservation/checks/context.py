@@ -1,6 +1,7 @@
 """``CheckContext``: everything a 四性 check may look at for one archive version.
 
-The application builds it (``earchive.checks``): it opens logical files through a callable (an
+The application builds it (``earchive.services.checks.service``): it opens logical files through a
+callable (an
 OCFL object, a directory), supplies the parsed case record, callables from the layers above
 (the ingest rules, the catalog's 件号 list), the registration entry, the event log, the trust
 store, the anti-virus adapter and the clock. Files that a tool needs on disk are copied once into

@@ -1,7 +1,7 @@
 """Catalog backends for the contract suite: every test runs on a SQLite file and on PostgreSQL.
 
 PostgreSQL: one throw-away database per session (``tests.databases``), one fresh schema per test.
-The schema is made by the real migrations (``earchive.migrations.upgrade``).
+The schema is made by the real migrations (``earchive.core.migrations.upgrade``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
 
-from earchive.migrations import upgrade
+from earchive.core.migrations import upgrade
 from search import configure_sqlite, writer_engine
 from tests.databases import temporary_database, temporary_schema
 
@@ -69,7 +69,7 @@ def backend(catalog_url: str) -> Iterator[Backend]:
 @pytest.fixture(scope="session")
 def same_class_cases(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Twelve small generated case packages (ZIPs), made once per session."""
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     dest = tmp_path_factory.mktemp("cases")
     return list(generate(12, dest, seed=7, size_profile=SMALL_PROFILE).packages)

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from earchive.migrations import current_revision, head_revision, target_metadata, upgrade
+from earchive.core.migrations import current_revision, head_revision, target_metadata, upgrade
 from tests.catalog.conftest import Backend, open_engine
 
 

@@ -45,7 +45,7 @@ class Cli:
 @pytest.fixture(scope="session")
 def sample_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Twelve small generated case packages (ZIPs), made once for the session."""
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     dest = tmp_path_factory.mktemp("samples")
     generate(12, dest, seed=11, size_profile=SMALL_PROFILE)

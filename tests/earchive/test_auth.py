@@ -100,7 +100,7 @@ def test_masking() -> None:
 
 
 def test_cli_user_and_token_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from earchive.cli import app
+    from earchive.cli.app import app
 
     monkeypatch.setenv("EARCHIVE_HOME", str(tmp_path / "home"))
     runner = CliRunner()

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from earchive.archive import Archive
-from earchive.celery_app import create_celery
+from earchive.core.archive import Archive
+from earchive.jobs.celery_app import create_celery
+from earchive.jobs.tasks import Outcome, TaskHandle, TaskTimeoutError
+from earchive.jobs.tasks.celery_runner import CeleryRunner
 from earchive.settings import Settings
-from earchive.tasks import Outcome, TaskHandle, TaskTimeoutError
-from earchive.tasks.celery_runner import CeleryRunner
 from ingest import journal
 from search.index import SearchQuery
 from standards.archival_code import ArchivalCodeRule
@@ -36,7 +36,7 @@ def broker() -> Iterator[Broker]:
 
 
 def _cases(dest: Path, n: int, seed: int) -> list[Path]:
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     return sorted(generate(n, dest, seed=seed, size_profile=SMALL_PROFILE).packages)
 

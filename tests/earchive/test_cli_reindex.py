@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from earchive.search_backend import SearchConfigError, build_index
+from earchive.core.search_backend import SearchConfigError, build_index
 from earchive.settings import Settings
 from search import SqliteFtsIndex
 from search.elasticsearch import ElasticsearchIndex

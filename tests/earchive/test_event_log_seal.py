@@ -9,7 +9,7 @@ from pathlib import Path
 from ocfl.storage_root import StorageRoot
 from sqlalchemy import text
 
-from earchive.archive import Archive
+from earchive.core.archive import Archive
 from earchive.settings import Settings
 from preservation.events import verify_chain
 

@@ -7,7 +7,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from earchive.archive import Archive
+from earchive.core.archive import Archive
 from earchive.settings import Settings
 from preservation.events import Event
 from standards.finding import Status

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from earchive.archive import Archive, in_order
-from earchive.checks import BatchRegistrar
-from earchive.disposal import DisposalLocks
+from earchive.core.archive import Archive, in_order
+from earchive.core.disposal import DisposalLocks
+from earchive.services.checks.service import BatchRegistrar
 from earchive.settings import Settings
 from preservation.checks import RunStore
 

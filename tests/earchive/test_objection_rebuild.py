@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from earchive.archive import Archive
-from earchive.commands_rebuild import run_rebuild
-from earchive.objection_files import AnnotationFiles, AnnotationStoreError
-from earchive.objection_store import ObjectionStore
-from earchive.objections import Actor, NewAttachment, decide, enter
+from earchive.cli.rebuild import run_rebuild
+from earchive.core.archive import Archive
+from earchive.core.objection_files import AnnotationFiles, AnnotationStoreError
+from earchive.services.objections.service import Actor, NewAttachment, decide, enter
+from earchive.services.objections.store import ObjectionStore
 from earchive.settings import Settings
 from ingest.casexml import parse_case
 from package.aip import CASE_XML_PATH

@@ -16,8 +16,8 @@ from types import ModuleType
 import pytest
 from minio import Minio
 
-from earchive.archive import Archive
-from earchive.objection_files import AnnotationFiles, AnnotationStoreError
+from earchive.core.archive import Archive
+from earchive.core.objection_files import AnnotationFiles, AnnotationStoreError
 from earchive.settings import Settings
 from ingest.casexml import parse_case
 from package.aip import CASE_XML_PATH

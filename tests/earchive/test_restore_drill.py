@@ -7,8 +7,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from earchive.archive import Archive
-from earchive.checks import check_archive
+from earchive.core.archive import Archive
+from earchive.services.checks.service import check_archive
 from earchive.settings import Settings
 from standards.finding import Status
 

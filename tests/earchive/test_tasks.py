@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from earchive.archive import Archive
-from earchive.celery_app import create_celery
-from earchive.settings import Settings
-from earchive.tasks import (
+from earchive.core.archive import Archive
+from earchive.jobs.celery_app import create_celery
+from earchive.jobs.tasks import (
     JOB_NAMES,
     InProcessRunner,
     TaskFailedError,
     UnknownTaskError,
     runner_for,
 )
-from earchive.tasks.celery_runner import CeleryRunner, task_name
+from earchive.jobs.tasks.celery_runner import CeleryRunner, task_name
+from earchive.settings import Settings
 
 
 def _archive(home: Path) -> Archive:

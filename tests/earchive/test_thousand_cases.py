@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from earchive.archive import Archive
-from earchive.samples import SMALL_PROFILE, generate
+from earchive.core.archive import Archive
 from earchive.settings import Settings
+from samples import SMALL_PROFILE, generate
 from search import SearchQuery, tokens
 from tests.earchive.conftest import Cli
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from person_packages import person_package, resident_id_ending_in_x
 
-from earchive.archive import Archive
-from earchive.commands_identities import run_backfill
-from earchive.commands_rebuild import run_rebuild
-from earchive.identity_key import KEY_NAME, load_identity_keyer
+from earchive.cli.identities import run_backfill
+from earchive.cli.rebuild import run_rebuild
+from earchive.core.archive import Archive
+from earchive.core.identity_key import KEY_NAME, load_identity_keyer
 from earchive.settings import Settings
 from search import SearchQuery
 from search.identities import IdentityKeyer, IdentityKeyError, IdentityTable

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from earchive.archive import Archive
+from earchive.core.archive import Archive
 from earchive.settings import Settings
 from ingest.counters import current_counters, set_counter_at_least
 from ingest.pipeline import ingest_path
@@ -20,7 +20,7 @@ CLASS = "G002-WS·2022-D10-RKB"
 
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     root = tmp_path_factory.mktemp("full")
     generate(8, root / "cases", seed=11, size_profile=SMALL_PROFILE)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from earchive.archive import Archive
+from earchive.core.archive import Archive
 from earchive.settings import Settings
 from ingest.pipeline import ingest_path
 from ingest.provenance import Provenance
@@ -22,7 +22,7 @@ CLASS = "G002-WS·2022-D10-RKB"
 def two_of_a_class(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Archive, Path, Path]]:
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     root = tmp_path_factory.mktemp("kept")
     generate(8, root / "cases", seed=11, size_profile=SMALL_PROFILE)

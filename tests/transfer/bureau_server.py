@@ -18,8 +18,8 @@ from pathlib import Path
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from earchive.archive import Archive
 from earchive.auth import UserStore
+from earchive.core.archive import Archive
 from earchive.settings import Settings
 
 SENDER_NAME = "sender-a"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from earchive.archive import Archive
+from earchive.core.archive import Archive
 from earchive.settings import Settings
 
 
@@ -22,7 +22,7 @@ def _open(home: Path) -> Archive:
 
 @pytest.fixture(scope="module")
 def sender(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     root = tmp_path_factory.mktemp("sender")
     generate(3, root / "cases", seed=7, size_profile=SMALL_PROFILE)

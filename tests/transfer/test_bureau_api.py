@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from earchive.api import create_app
-from earchive.archive import Archive
 from earchive.auth import UserStore
+from earchive.core.archive import Archive
 from earchive.settings import Settings
+from earchive.web.app import create_app
 from preservation.events import EventLog
 
 from .bureau_server import SENDER_NAME, Bureau, open_bureau

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from earchive.archive import Archive
-from earchive.retention_schedule import retention_schedule
+from earchive.core.archive import Archive
+from earchive.services.transfer.disposition import retention_schedule
+from earchive.services.transfer.sender import plan, receive_package, run_transfer
 from earchive.settings import Settings
-from earchive.transfers import plan, receive_package, run_transfer
 from package.fixity import read_manifest_and_verify
 from search.index import SearchQuery
 from standards.finding import Status

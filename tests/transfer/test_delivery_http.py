@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from earchive.api import create_app
-from earchive.archive import Archive
-from earchive.transfer_delivery import resume_transfer
-from earchive.transfers import plan, run_transfer
+from earchive.core.archive import Archive
+from earchive.services.transfer.delivery import resume_transfer
+from earchive.services.transfer.sender import plan, run_transfer
+from earchive.web.app import create_app
 from package.manifest import parse_manifest
 from preservation.events import EventLog
 from transfer import DeliveryError, TransferLedger, verify_receipt

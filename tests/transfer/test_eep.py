@@ -8,8 +8,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from earchive.archive import Archive
-from earchive.transfers import eep_source
+from earchive.core.archive import Archive
+from earchive.services.transfer.sender import eep_source
 from standards.finding import Status
 from standards.schemas import load_schema
 from transfer.eep import EEP_NAMESPACE, BuiltEep, EepOptions, build_eep, verify_eep

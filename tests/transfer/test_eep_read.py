@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from earchive.archive import Archive
-from earchive.transfers import eep_source
+from earchive.core.archive import Archive
+from earchive.services.transfer.sender import eep_source
 from transfer import EepError, extract_documents, read_eep
 from transfer.eep import EEP_NAMESPACE, BuiltEep, EepOptions, build_eep
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from earchive.archive import Archive
-from earchive.transfers import run_transfer
+from earchive.core.archive import Archive
+from earchive.services.transfer.sender import run_transfer
 from standards.schemas import load_schema
 from transfer.eep.common import EEP_SCHEMA
 

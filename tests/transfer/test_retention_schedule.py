@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from earchive.archive import Archive
-from earchive.disposal import disposal_not_before
-from earchive.retention_schedule import ScheduleEntry, retention_schedule
+from earchive.core.archive import Archive
+from earchive.core.disposal import disposal_not_before
+from earchive.services.transfer.disposition import ScheduleEntry, retention_schedule
+from earchive.services.transfer.sender import accept_receipt, receive_package, run_transfer
 from earchive.settings import Settings
-from earchive.transfers import accept_receipt, receive_package, run_transfer
 from transfer import TransferPolicy
 
 TODAY = date(2027, 6, 1)
@@ -37,7 +37,7 @@ class Ticking:
 @pytest.fixture(scope="module")
 def scheduled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     """Eight 2022 cases: 永久, 30-year and 10-year ones."""
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     root = tmp_path_factory.mktemp("schedule")
     generate(8, root / "cases", seed=11, size_profile=SMALL_PROFILE)

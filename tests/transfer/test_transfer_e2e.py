@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from earchive.archive import Archive
-from earchive.transfers import accept_receipt, plan, receive_package, run_transfer
+from earchive.core.archive import Archive
+from earchive.services.transfer.sender import accept_receipt, plan, receive_package, run_transfer
 from package.manifest import parse_manifest
 from preservation.events import EventLog
 from transfer import DirectoryDelivery, ReceiptError, TransferLedger, verify_receipt

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from earchive.archive import Archive
-from earchive.checks import CheckOptions, check_archive
-from earchive.transfers import compressed_files, eep_source, outcome_of
+from earchive.core.archive import Archive
+from earchive.services.checks.service import CheckOptions, check_archive
+from earchive.services.transfer.sender import compressed_files, eep_source, outcome_of
 from transfer import CheckOutcome, TransferRequest, build_transfer_package
 
 from .conftest import archive_ids

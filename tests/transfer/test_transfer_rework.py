@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from earchive.archive import Archive
-from earchive.migrations import current_revision, head_revision, upgrade
+from earchive.core.archive import Archive
+from earchive.core.migrations import current_revision, head_revision, upgrade
+from earchive.services.transfer.receipts import kept_until, rework_queue
+from earchive.services.transfer.sender import accept_receipt, plan, receive_package, run_transfer
 from earchive.settings import Settings
-from earchive.transfer_outcomes import kept_until, rework_queue
-from earchive.transfers import accept_receipt, plan, receive_package, run_transfer
 from standards.finding import Status
 from transfer import REWORK, TRANSFERRED, Outcome, OutcomeLedger, TransferLedger, TransferPolicy
 from transfer.findings import transfer_finding
@@ -45,7 +45,7 @@ def _open(home: Path, start: datetime) -> Archive:
 
 @pytest.fixture
 def rework_sender(tmp_path: Path) -> Iterator[Archive]:
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     generate(3, tmp_path / "cases", seed=7, size_profile=SMALL_PROFILE)  # D10, D30, Y (2023)
     archive = _open(tmp_path / "sender", datetime(2028, 3, 1, 9, tzinfo=UTC))
@@ -225,8 +225,8 @@ def _api_views(sender: Archive, victim: str, other: str, kept: object) -> None:
     """The same through the REST API: the rework list and the retention schedule."""
     import warnings
 
-    from earchive.api import create_app
     from earchive.auth import UserStore
+    from earchive.web.app import create_app
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # starlette asks for httpx2 when only httpx is there

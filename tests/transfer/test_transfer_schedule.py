@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from earchive.archive import Archive
-from earchive.celery_app import create_celery, transfer_beat
-from earchive.transfer_schedule import last_runs, run_scheduled
+from earchive.core.archive import Archive
+from earchive.jobs.celery_app import create_celery, transfer_beat
+from earchive.services.transfer.schedule import last_runs, run_scheduled
 from preservation.events import EventLog
 from transfer import PolicyError, TransferLedger, TransferPolicy
 from transfer.endpoints import due_endpoints, parse_endpoints

@@ -19,16 +19,16 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from earchive.samples import (
+from package.digest import digest_file
+from preservation.formats import identify
+from preservation.seals import check_ofd, ses
+from samples import (
     SMALL_PROFILE,
     GenerateResult,
     credit_code_is_valid,
     generate,
     id_number_is_valid,
 )
-from package.digest import digest_file
-from preservation.formats import identify
-from preservation.seals import check_ofd, ses
 
 NS = "{urn:earchive:case:1}"
 CASE_ORDER = (

@@ -8,8 +8,8 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-import earchive.samples as samples
-from earchive.samples.people import (
+import samples as samples
+from samples.people import (
     credit_code_check_char,
     credit_code_is_valid,
     id_check_char,

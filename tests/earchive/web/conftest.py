@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from earchive.api import create_app
-from earchive.archive import Archive
 from earchive.auth import UserStore
+from earchive.core.archive import Archive
 from earchive.settings import Settings
+from earchive.web.app import create_app
 from search.records import ArchiveRecord
 
 with warnings.catch_warnings():
@@ -60,7 +60,7 @@ class Web:
 
 @pytest.fixture(scope="session")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Web:
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     root = tmp_path_factory.mktemp("web")
     samples = root / "samples"
@@ -82,8 +82,8 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Web:
 @pytest.fixture
 def app(web: Web) -> Iterator[FastAPI]:
     """A new app on the session archive. Failed logins are counted in the shared catalog
-    (``earchive.login_limit``), so the counts and locks a test leaves (the fuzzer's made-up tokens
-    lock the test client's address) are cleared after it: each test starts unlocked."""
+    (``earchive.web.login_limit``), so the counts and locks a test leaves (the fuzzer's made-up
+    tokens lock the test client's address) are cleared after it: each test starts unlocked."""
     app = web.app()
     yield app
     app.state.login_guard.limiter.clear()

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from earchive.api import create_app
-from earchive.archive import Archive
 from earchive.auth import UserStore
+from earchive.core.archive import Archive
 from earchive.settings import Settings
+from earchive.web.app import create_app
 from search.records import ArchiveRecord
 
 with warnings.catch_warnings():
@@ -72,7 +72,7 @@ class OpsWeb:
 
 
 def build_ops_web(root: Path, start: datetime | None = None, replica: bool = False) -> OpsWeb:
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     clock = Clock(start or datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
     samples = root / "samples"

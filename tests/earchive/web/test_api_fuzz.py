@@ -65,7 +65,7 @@ def _fuzz_without_credentials(operation: Any) -> None:
             assert response.status_code == 200
         elif response.status_code == 429:
             # the fuzzer's made-up bearer tokens are failed logins: after a few the client
-            # address is locked out (earchive.login_guard); only a request with credentials
+            # address is locked out (earchive.web.login_guard); only a request with credentials
             # may meet the lock, and it says when to retry
             headers = {k.lower() for k in (case.headers or {})}
             assert "authorization" in headers, (case.method, case.formatted_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from earchive.api import create_app
+from earchive.web.app import create_app
 from tests.earchive.web.browser_support import NO_CHROMIUM, login, serving
 from tests.earchive.web.test_applicant_view import Person, person  # noqa: F401 - the fixture
 from tests.earchive.web.test_browser import browser, shots  # noqa: F401 - fixtures

@@ -21,10 +21,10 @@ from urllib.parse import quote
 import pytest
 from fastapi import FastAPI
 
-from earchive.api import create_app
-from earchive.archive import Archive
 from earchive.auth import UserStore
+from earchive.core.archive import Archive
 from earchive.settings import Settings
+from earchive.web.app import create_app
 from ingest.casexml import parse_case
 from search.records import ArchiveRecord
 from tests.earchive.web.conftest import ClientFactory, password
@@ -56,7 +56,7 @@ class Person:
 
 @pytest.fixture(scope="module")
 def person(tmp_path_factory: pytest.TempPathFactory) -> Person:
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     root = tmp_path_factory.mktemp("applicants")
     generate(6, root / "samples", seed=14, size_profile=SMALL_PROFILE)

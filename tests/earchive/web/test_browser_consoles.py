@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from earchive.audit import run_audit
+from earchive.services.audit.service import run_audit
 from tests.earchive.web.browser_support import (
     NO_CHROMIUM,
     chromium,

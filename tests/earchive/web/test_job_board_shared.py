@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from earchive.auth import Permission
-from earchive.job_board import JobBoard
+from earchive.jobs.board import JobBoard
 from tests.databases import temporary_database
 from tests.earchive.web.ops_archive import login
 from tests.earchive.web.worker_pair import WorkerPair, worker_pair
@@ -32,7 +32,7 @@ import sys, threading
 from datetime import datetime
 from sqlalchemy import create_engine
 from earchive.auth import Permission
-from earchive.job_board import JobBoard
+from earchive.jobs.board import JobBoard
 from search.tables import configure_sqlite, writer_engine
 
 url, now = sys.argv[1], datetime.fromisoformat(sys.argv[2])
@@ -159,7 +159,7 @@ def test_old_jobs_are_forgotten(pair: WorkerPair) -> None:
         pair.clock.advance(days=1, seconds=1)
         new = board.submit("reindex", "agent:a", Permission.MAINTENANCE, lambda: {"n": 2})
         assert board.get(new.id, wait=10).result == {"n": 2}
-        from earchive.job_board import JobNotFoundError
+        from earchive.jobs.board import JobNotFoundError
 
         with pytest.raises(JobNotFoundError):
             board.get(old.id)

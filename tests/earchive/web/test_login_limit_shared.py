@@ -16,7 +16,7 @@ from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 
-from earchive.login_limit import Lockout, LoginLimiter, LoginLimits, login_failures
+from earchive.web.login_limit import Lockout, LoginLimiter, LoginLimits, login_failures
 from tests.databases import temporary_database
 from tests.earchive.web.ops_archive import TestClient
 from tests.earchive.web.worker_pair import WorkerPair, worker_pair

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import Response
 
-from earchive.login_limit import LoginLimiter, LoginLimits
+from earchive.web.login_limit import LoginLimiter, LoginLimits
 from tests.earchive.web.ops_archive import Clock, OpsWeb, TestClient, build_ops_web, login
 
 PROBLEM = "application/problem+json"

@@ -22,9 +22,9 @@ from urllib.parse import quote
 import bagit
 import pytest
 
-from earchive.api import create_app
-from earchive.archive import Archive
 from earchive.auth import UserStore
+from earchive.core.archive import Archive
+from earchive.web.app import create_app
 from package.annotation import verify_annotation
 from package.verify import verify_package
 from standards.finding import Status

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from earchive.checks import check_archive
+from earchive.services.checks.service import check_archive
 from tests.earchive.web.conftest import ClientFactory, Web
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlalchemy.engine import URL
 
-from earchive.api import create_app
-from earchive.archive import Archive
 from earchive.auth import UserStore
+from earchive.core.archive import Archive
 from earchive.settings import Settings
+from earchive.web.app import create_app
 from tests.databases import temporary_schema
 from tests.earchive.web.ops_archive import Clock
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from earchive.archive import Archive
+from earchive.core.archive import Archive
 from earchive.settings import Settings
 from ingest.pipeline import IngestResult
 from package.digest import digest_bytes
@@ -23,7 +23,7 @@ EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 @pytest.fixture(scope="session")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three small generated cases as directories, plus ``trust/seal-root.pem``."""
-    from earchive.samples import SMALL_PROFILE, generate
+    from samples import SMALL_PROFILE, generate
 
     dest = tmp_path_factory.mktemp("check-samples")
     generate(3, dest, seed=7, size_profile=SMALL_PROFILE, as_zip=False)

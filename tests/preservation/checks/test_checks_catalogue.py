@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from check_cases import Home, find_file
 
-from earchive.checks import CheckOptions, check_archive
+from earchive.services.checks.service import CheckOptions, check_archive
 from preservation.checks import registry
 from preservation.checks.doc import items_markdown
 from standards.dat70 import STAGES, Mode, dat70_indicators, dat70_items

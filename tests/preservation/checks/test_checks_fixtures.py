@@ -24,7 +24,7 @@ from pyhanko.pdf_utils.generic import StreamObject, pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 
-from earchive.checks import CheckOptions, check_archive, register_batch
+from earchive.services.checks.service import CheckOptions, check_archive, register_batch
 from preservation.antivirus import ClamscanAntivirus
 from preservation.checks import CheckRun
 
@@ -65,7 +65,7 @@ def swap_page_after_signing(data: bytes) -> bytes:
 
 
 def sign_untrusted(tmp: Path) -> Callable[[bytes], bytes]:
-    from earchive.samples.seal_authority import open_authority
+    from samples.seal_authority import open_authority
 
     authority = open_authority(tmp / "rogue-ca", ["冒用单位"])
     key = authority.key_for("冒用单位")

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from PIL import Image
 
-from earchive.samples.ofd import OfdDocument, TextLine, document_parts, ofd_zip
-from earchive.samples.ofd_seal import StampBox, seal_parts
-from earchive.samples.ses_maker import SealSpec, make_seal
-from earchive.samples.sm2_authority import Sm2Identity, issue_identities, new_root
 from preservation.seals import ses
+from samples.ofd import OfdDocument, TextLine, document_parts, ofd_zip
+from samples.ofd_seal import StampBox, seal_parts
+from samples.ses_maker import SealSpec, make_seal
+from samples.sm2_authority import Sm2Identity, issue_identities, new_root
 
 SIGNED_AT = datetime(2024, 3, 5, 9, 30, tzinfo=UTC)
 VERIFY_AT = datetime(2025, 1, 1, tzinfo=UTC)

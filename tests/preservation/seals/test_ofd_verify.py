@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from ofd_seal_kit import SIGNED_AT, VERIFY_AT, Builder, Kit
 
-from earchive.samples.ses_maker import sign_with_seal
-from earchive.samples.sm2_authority import new_root
 from preservation.formats import identify
 from preservation.seals import NO_PLATFORM, SealError, check_ofd, ses, verify_ofd
 from preservation.seals import codes as c
+from samples.ses_maker import sign_with_seal
+from samples.sm2_authority import new_root
 from standards.finding import Finding, Status
 
 SIGNATURE_XML = "Doc_0/Signs/Sign_0/Signature.xml"

@@ -9,12 +9,12 @@ import pytest
 from ofd_seal_kit import VERIFY_AT, Builder, Kit
 
 import preservation.seals as seals
-from earchive.samples.ses_maker import SealSpec, make_seal
-from earchive.samples.sm2_authority import new_root
 from preservation.seals import SealError, check_ofd, ses
 from preservation.seals import codes as c
 from preservation.seals.certs import chain_to_roots, load_certificate
 from preservation.seals.sealdata import read_signature
+from samples.ses_maker import SealSpec, make_seal
+from samples.sm2_authority import new_root
 from standards.finding import Status
 
 

@@ -1,0 +1,241 @@
+"""``earchive transfer plan|run|status|receipt|rework`` (sender), ``earchive receive DIR`` (bureau).
+
+``plan`` lists each archive's transfer deadline and status (policy:
+standards/data/transfer-policy.json), with "kept until" for transferred ones; ``run --to DIR``
+YJ-checks, packages and delivers into DIR; ``receipt FILE --receiver-key PEM`` verifies the
+bureau's signed receipt and records it (transferred / rework); ``rework`` lists the archives the
+bureau refused, with the reasons; ``status`` lists batches. ``receive DIR --sender-key PEM``
+verifies a delivered package, ingests the accepted archives (``--verify-only``: not) and writes
+the signed ``DIR.receipt.json``.
+Exit codes: 0 success, 1 items refused / package not accepted, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from earchive.cli.support import JsonOpt, emit, err, failures, out
+from earchive.core.archive import Archive
+from earchive.services.transfer.sender import accept_receipt, plan, receive_package, run_transfer
+from earchive.settings import Settings
+from package.errors import PackageError
+from transfer import OutcomeLedger, TransferError, TransferLedger
+
+__all__ = ["register"]
+
+transfer_app = typer.Typer(no_args_is_help=True, help="Transfers to the archive bureau (移交).")
+
+
+def _errors() -> AbstractContextManager[None]:
+    return failures({(TransferError, PackageError): "transfer failed"})
+
+
+def _read_key(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        err.print(f"[red]cannot read key {path}:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@transfer_app.command("plan")
+def plan_cmd(as_json: JsonOpt = False) -> None:
+    """Each archive's transfer deadline and status (overdue, due, not_due, transferred)."""
+    with _errors():
+        entries = plan(Archive(Settings()))
+    for e in entries:
+        if as_json:
+            emit(
+                {
+                    "id": e.archive_id,
+                    "archival_code": e.archival_code,
+                    "formed": e.formed,
+                    "deadline": e.deadline,
+                    "status": e.status,
+                    "outcome": e.outcome,
+                    "kept_until": e.kept_until,
+                }
+            )
+        else:
+            kept = f"  kept until {e.kept_until}" if e.kept_until else ""
+            out.print(f"{e.status:<15} {e.deadline}  {e.archival_code}  {e.archive_id}{kept}")
+
+
+@transfer_app.command("rework")
+def rework_cmd(as_json: JsonOpt = False) -> None:
+    """Archives the bureau refused (rework), with the receipt's reasons; fix them, then the next
+    ``transfer run`` sends them again."""
+    from earchive.services.transfer.receipts import rework_queue
+
+    with _errors():
+        waiting = rework_queue(Archive(Settings()))
+    for o in waiting:
+        if as_json:
+            emit(
+                {
+                    "id": o.archive_id,
+                    "archival_code": o.archival_code,
+                    "batch_id": o.batch_id,
+                    "code": o.code,
+                    "receipt_at": o.receipt_at,
+                    "findings": [f.as_dict() for f in o.findings],
+                }
+            )
+        else:
+            out.print(f"[red]{o.code}[/red] {o.archival_code}  {o.archive_id}  ({o.batch_id})")
+            for f in o.findings:
+                out.print(f"  {f.code} {f.path} {f.message}")
+
+
+@transfer_app.command("run")
+def run_cmd(
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="DIR, s3://bucket/prefix or https://bureau/ (receiving API)."),
+    ] = None,
+    ids: Annotated[
+        list[str] | None,
+        typer.Option("--ids", help="Archive ids (repeatable); default: all due or overdue."),
+    ] = None,
+    receiver: Annotated[str, typer.Option(help="接收单位.")] = "综合档案馆",
+    inline_limit: Annotated[int, typer.Option(help="Embed files up to this many bytes.")] = 1 << 20,
+    endpoint: Annotated[
+        str, typer.Option(help="A transfer-policy endpoint: its target, receiver and selection.")
+    ] = "",
+    scheduled: Annotated[
+        bool, typer.Option("--scheduled", help="Run every policy endpoint whose schedule is due.")
+    ] = False,
+    resume: Annotated[
+        str, typer.Option(help="Deliver the kept package of this batch again (after a failure).")
+    ] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """YJ-check, package (DA/T 48 EEPs, 文件目录, 登记表) and deliver to a directory, an S3
+    bucket or the bureau's receiving API."""
+    from earchive.cli import delivery
+
+    if scheduled or resume:
+        with _errors():
+            delivery.scheduled_or_resume(scheduled, resume, to, endpoint, as_json)
+        return
+    with _errors():
+        archive = Archive(Settings())
+        to, ids, receiver = delivery.resolve_endpoint(archive, endpoint, to, ids, receiver)
+        sent = run_transfer(
+            archive, to, ids, receiver=receiver, inline_limit=inline_limit, endpoint=endpoint
+        )
+    pkg = sent.package
+    summary = {
+        "batch_id": pkg.batch_id,
+        "target": sent.delivery.target,
+        "items": [
+            {
+                "id": i.archive_id,
+                "archival_code": i.archival_code,
+                "eep": i.eep_path,
+                "sm3": i.eep.sm3,
+            }
+            for i in pkg.items
+        ],
+        "refused": [f.as_dict() for f in pkg.refused],
+        "copied": len(sent.delivery.copied),
+        "skipped": len(sent.delivery.skipped),
+        "receipt_path": str(sent.receipt_path or ""),
+        "receipt_code": sent.receipt.code if sent.receipt else "",
+    }
+    if as_json:
+        emit(summary)
+    else:
+        out.print(
+            f"batch {pkg.batch_id}: {len(pkg.items)} archives delivered to "
+            f"{sent.delivery.target}, {len(pkg.refused)} refused"
+        )
+        for f in pkg.refused:
+            out.print(f"  [red]refused[/red] {f.message}")
+    if pkg.refused:
+        raise typer.Exit(1)
+
+
+@transfer_app.command("status")
+def status_cmd(as_json: JsonOpt = False) -> None:
+    """The transfer batches and their receipt outcome: how many archives the receipt
+    transferred (kept here until when) and sent to rework."""
+    with _errors():
+        archive = Archive(Settings())
+        rows = TransferLedger(archive.writer).batches()
+        outcomes = OutcomeLedger(archive.writer).all().values()
+    for r in rows:
+        mine = [o for o in outcomes if o.batch_id == r.batch_id]
+        kept = max((o.kept_until for o in mine if o.kept_until is not None), default=None)
+        extra = {
+            "transferred": sum(o.status == "transferred" for o in mine),
+            "rework": sum(o.status == "rework" for o in mine),
+            "kept_until": kept,
+        }
+        if as_json:
+            emit({**r.__dict__, **extra})
+        else:
+            until = f"  kept until {kept}" if kept else ""
+            out.print(
+                f"{r.batch_id}  {r.status:<24} {r.items} sent, {r.refused} refused  "
+                f"{r.target}{until}"
+            )
+
+
+@transfer_app.command("receipt")
+def receipt_cmd(
+    path: Annotated[Path, typer.Argument(help="The bureau's receipt.json.")],
+    receiver_key: Annotated[Path, typer.Option("--receiver-key", help="Bureau public key PEM.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Verify the bureau's signed receipt and record its outcome."""
+    key = _read_key(receiver_key)
+    with _errors():
+        receipt = accept_receipt(Archive(Settings()), path, key)
+    if as_json:
+        emit(receipt.as_dict())
+    else:
+        out.print(f"receipt for {receipt.batch_id}: {receipt.code} (signature verified)")
+    if receipt.code != "accepted":
+        raise typer.Exit(1)
+
+
+def receive_cmd(
+    package_dir: Annotated[Path, typer.Argument(help="A delivered transfer package.")],
+    sender_key: Annotated[Path, typer.Option("--sender-key", help="Sender public key PEM.")],
+    verify_only: Annotated[
+        bool, typer.Option("--verify-only", help="Check and sign a receipt; ingest nothing.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bureau side: verify a transfer package, ingest the accepted archives into this archive
+    and write the signed receipt beside the package."""
+    key = _read_key(sender_key)
+    with _errors():
+        receipt, path = receive_package(
+            Archive(Settings()), package_dir, key, ingest=not verify_only
+        )
+    if as_json:
+        emit({**receipt.as_dict(), "receipt_path": str(path)})
+    else:
+        out.print(f"{receipt.code}: {len(receipt.items)} archives; receipt {path}")
+        for item in receipt.items:
+            if item.archive_id:
+                out.print(f"  {item.code} {item.archival_code} → {item.archive_id}")
+        for item in receipt.items:
+            for f in item.failed():
+                out.print(f"  [red]{f.code}[/red] {item.archival_code} {f.path} {f.message}")
+        for f in receipt.findings:
+            if f.failed:
+                out.print(f"  [red]{f.code}[/red] {f.path} {f.message}")
+    if receipt.code != "accepted":
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(transfer_app, name="transfer")
+    app.command(name="receive")(receive_cmd)

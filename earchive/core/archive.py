@@ -1,0 +1,360 @@
+"""The service layer: one ``Archive`` that the CLI, the REST API and the web UI all call.
+
+It wires the configured backends (storage, catalog, index, signer) and holds no domain logic of
+its own: each method delegates to the stage packages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+from sqlalchemy import create_engine
+
+from earchive.core.disposal import disposal_date
+from earchive.core.identity_key import load_identity_keyer
+from earchive.core.objection_files import AnnotationFiles
+from earchive.core.search_backend import SearchConfigError, build_index
+from earchive.core.stores import StorageConfigError, build_storage
+from earchive.settings import Settings
+from ingest.indexing import StoredDocumentError, dequeue, queued, stored_document
+from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
+from package.bagit import export_bag
+from package.signature import Signer, generate_key, load_signer
+from preservation.eventlog_seal import SealResult
+from preservation.events import EventLog
+from preservation.ocfl_root import OcflRoot
+from search import (
+    SearchIndex,
+    SearchIndexError,
+    SearchQuery,
+    SearchResult,
+    configure_sqlite,
+    writer_engine,
+)
+from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
+from search.identities import IdentityKeyer, IdentityKeyError
+from standards import archival_code as ac
+from standards.finding import Finding
+from standards.retention import RetentionTable
+
+__all__ = ["Archive", "ArchiveView", "ConfigurationError", "NotFoundError", "in_order"]
+
+
+class ConfigurationError(Exception):
+    """The settings do not describe a usable archive."""
+
+
+class NotFoundError(Exception):
+    """No archive (or file) with that identifier."""
+
+
+@dataclass(frozen=True)
+class ArchiveView:
+    record: ArchiveRecord
+    files: list[FileRow]
+    versions: list[VersionRow]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+_WORKER: dict[str, IngestContext] = {}
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _worker_init(settings: Settings) -> None:
+    """In each ingest worker process: its own archive (engine, index, storage handles)."""
+    _WORKER["ctx"] = Archive(settings).context()
+
+
+def _worker_ingest(source: Path) -> IngestResult:
+    return ingest_path(source, _WORKER["ctx"])
+
+
+def in_order(pool: Executor, fn: Callable[[T], R], items: Iterable[T], window: int) -> Iterator[R]:
+    """``pool.map`` with at most ``window`` items in flight: ``map`` submits every item at once,
+    so a run of 100k cases would hold 100k pending tasks; results still come in input order."""
+    pending: deque[Future[R]] = deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+class Archive:
+    """An opened archive: backends built from ``Settings``; call ``init()`` once per home."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = _utcnow) -> None:
+        self.settings = settings
+        self.clock = clock
+        home = settings.home
+        self.home = home
+        home.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(settings.catalog_url)
+        configure_sqlite(self.engine)
+        self.writer = writer_engine(self.engine)  # transactions that read, then write
+        self.catalog = Catalog(self.engine)
+        try:  # EARCHIVE_SEARCH (sqlite | elasticsearch): see earchive.core.search_backend
+            self.index: SearchIndex = build_index(settings)
+        except SearchConfigError as exc:
+            raise ConfigurationError(str(exc)) from exc
+        self.events = EventLog(self.writer)
+        try:  # EARCHIVE_STORAGE (fs | s3) and EARCHIVE_REPLICA: see earchive.core.stores
+            wiring = build_storage(settings, self.writer, self.events, clock)
+        except StorageConfigError as exc:
+            raise ConfigurationError(str(exc)) from exc
+        self.store, self.storage, self.replica = wiring.store, wiring.storage, wiring.replica
+        self.locks = wiring.locks
+        self._signer: Signer | None = None
+        self._identities: IdentityKeyer | None = None
+        self._annotations: AnnotationFiles | None = None
+
+    # -- set-up -----------------------------------------------------------------------------
+    def init(self) -> Path:
+        """Create the data directory, storage root, catalog tables and the signing key."""
+        for sub in ("work", "quarantine", "keys"):
+            (self.home / sub).mkdir(parents=True, exist_ok=True)
+        self.settings.storage_dir.mkdir(parents=True, exist_ok=True)
+        self.storage.initialize()
+        from earchive.core.migrations import MigrationError
+        from earchive.core.migrations import upgrade as upgrade_catalog
+
+        try:
+            # Alembic ``upgrade head``; idempotent. Users and API tokens have no migration yet.
+            upgrade_catalog(self.engine)  # alembic is imported only here, on init
+        except MigrationError as exc:
+            raise ConfigurationError(str(exc)) from exc
+        self.identities  # noqa: B018 - creates the identity key (keys/identity-hmac.key)
+        return self.key_path(create=True)
+
+    def event_log_root(self) -> OcflRoot:
+        """The storage root that holds the sealed event log (created on first use)."""
+        from earchive.core.stores import event_log_store
+
+        root = OcflRoot(event_log_store(self.settings))
+        root.initialize()
+        return root
+
+    def seal_event_log(self) -> SealResult | None:
+        """Seal the events not yet in storage, signed by the archive's key."""
+        from earchive.core.oplocks import exclusive
+        from preservation.eventlog_seal import seal_events
+
+        root = self.event_log_root()
+        # One sealer at a time: two ingest runs finishing together would both write version N+1.
+        # Events are read on the reader engine: the lock's transaction holds SQLite's write lock.
+        with exclusive(self.writer, "event-log-seal", f"{os.getpid()}", self.clock()):
+            return seal_events(
+                root, EventLog(self.engine), self.signer, self.clock, self.settings.agent
+            )
+
+    def verify_event_log(self, trusted_key_pem: str | None = None) -> list[Finding]:
+        """The event chain, its seals in storage, and their agreement."""
+        from preservation.eventlog_seal import verify_sealed
+
+        return verify_sealed(self.event_log_root(), self.events, trusted_key_pem)
+
+    def _declare_retention(self, object_id: str, years: int | None, year: int) -> None:
+        """Tell the (S3) store how long an archive's objects stay locked, before they are put."""
+        root = OcflRoot.object_root(self.storage, object_id)
+        self.locks.declare(root, disposal_date(year, years), hold=years is None)
+
+    def trust(self, certificates: Iterable[Path]) -> list[Path]:
+        """Add root certificates (PEM) to the trust store that signature and seal checks use.
+
+        Only certificates are taken; a file holding a private key is refused.
+        """
+        target = self.settings.trust_path
+        target.mkdir(parents=True, exist_ok=True)
+        added = []
+        for cert in certificates:
+            data = cert.read_bytes()
+            if b"PRIVATE KEY" in data or b"BEGIN CERTIFICATE" not in data:
+                raise ConfigurationError(f"{cert} is not a PEM certificate")
+            dest = target / cert.name
+            dest.write_bytes(data)
+            added.append(dest)
+        return added
+
+    def key_path(self, create: bool = False) -> Path:
+        if self.settings.signing_key is not None:
+            return self.settings.signing_key
+        algorithm = "SM2-with-SM3" if self.settings.signing == "sm2" else "ECDSA-P256-SHA256"
+        existing = sorted(self.settings.key_dir.glob("archive-*.key"))
+        if existing:
+            return existing[0]
+        if not create:
+            raise ConfigurationError("no signing key: run 'earchive init' first")
+        return generate_key(self.settings.key_dir, algorithm)
+
+    @property
+    def signer(self) -> Signer:
+        if self._signer is None:
+            self._signer = load_signer(self.key_path())
+        return self._signer
+
+    @property
+    def identities(self) -> IdentityKeyer:
+        """The keyer of applicants' identifiers (``earchive.core.identity_key``; made when
+        missing)."""
+        if self._identities is None:
+            try:
+                self._identities = load_identity_keyer(self.settings.key_dir)
+            except IdentityKeyError as exc:
+                raise ConfigurationError(str(exc)) from exc
+        return self._identities
+
+    @property
+    def annotations(self) -> AnnotationFiles:
+        """The signed objection annotations (``earchive.core.stores.annotation_store``), opened
+        once."""
+        if self._annotations is None:
+            from earchive.core.stores import annotation_store
+
+            try:
+                self._annotations = AnnotationFiles(annotation_store(self.settings))
+            except StorageConfigError as exc:
+                raise ConfigurationError(str(exc)) from exc
+        return self._annotations
+
+    def context(self) -> IngestContext:
+        return IngestContext(
+            engine=self.writer,
+            catalog=self.catalog,
+            index=self.index,
+            storage=self.storage,
+            signer=self.signer,
+            work_dir=self.home / "work",
+            quarantine_dir=self.home / "quarantine",
+            retention=RetentionTable.load(),
+            code_rule=ac.ArchivalCodeRule.load(),
+            category=self.settings.category,
+            clock=self.clock,
+            agent=self.settings.agent,
+            events=self.events,
+            fault_point=self.settings.crash_at,
+            declare_retention=self._declare_retention,
+            identities=self.identities,
+        )
+
+    # -- ingest -----------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path], workers: int = 1) -> Iterator[IngestResult]:
+        """Resume interrupted ingests, then ingest every package found under ``paths``.
+
+        With ``workers`` > 1 the packages are ingested by that many processes (each with its own
+        backends; the catalog serialises 档号 allocation); results come back in input order.
+        """
+        ctx = self.context()
+        yield from resume_pending(ctx)
+        self.reindex_queued()
+        sources = expand_sources(paths)
+        head = list(itertools.islice(sources, 2))
+        if workers <= 1 or len(head) < 2:
+            for source in itertools.chain(head, sources):
+                yield ingest_path(source, ctx)
+            return
+        self.engine.dispose()  # no pooled connection may cross the fork
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=fork,
+            initializer=_worker_init,
+            initargs=(self.settings,),
+        ) as pool:
+            yield from in_order(pool, _worker_ingest, itertools.chain(head, sources), 4 * workers)
+
+    def count_sources(self, paths: Iterable[Path]) -> int:
+        """How many case packages ``ingest(paths)`` would take (none of them kept in memory)."""
+        return sum(1 for _ in expand_sources(paths))
+
+    # -- retrieval --------------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResult:
+        return self.index.search(query)
+
+    def show(self, archive_id: str) -> ArchiveView:
+        record = self.catalog.get(archive_id)
+        if record is None:
+            raise NotFoundError(archive_id)
+        return ArchiveView(
+            record=record,
+            files=list(self.catalog.files(archive_id)),
+            versions=list(self.catalog.versions(archive_id)),
+        )
+
+    def open_file(self, archive_id: str, logical_path: str, version: int | None = None) -> BinaryIO:
+        record = self.catalog.get(archive_id)
+        if record is None:
+            raise NotFoundError(archive_id)
+        v = f"v{version}" if version else None
+        try:
+            return self.storage.open_file(record.object_id, logical_path, v)
+        except KeyError as exc:
+            raise NotFoundError(f"{archive_id}:{logical_path}") from exc
+
+    def version_paths(self, archive_id: str, version: int | None = None) -> list[str]:
+        record = self.catalog.get(archive_id)
+        if record is None:
+            raise NotFoundError(archive_id)
+        v = f"v{version or record.version}"
+        return sorted(self.storage.version_state(record.object_id, v))
+
+    def export(self, archive_id: str, dest: Path, form: str = "bagit") -> Path:
+        """Write the current version of an archive as a BagIt bag at ``dest``."""
+        if form != "bagit":
+            raise ConfigurationError(f"export form {form!r} is not available yet (use bagit)")
+        view = self.show(archive_id)
+        paths = self.version_paths(archive_id)
+        record = view.record
+
+        def opener(p: str) -> Callable[[], BinaryIO]:
+            return lambda: self.open_file(archive_id, p)
+
+        info = {
+            "Source-Organization": record.fonds_identifier,
+            "External-Identifier": archive_id,
+            "External-Description": record.project_name,
+            "Archival-Code": record.archival_code,
+            "Electronic-Record-Code": record.electronic_record_code,
+            "AIP-Version": f"v{record.version}",
+        }
+        files = [(p, opener(p)) for p in paths]
+        from earchive.services.objections.service import (
+            bag_annotations,  # 异议标注: tag files, never payload
+        )
+
+        tags, marks = bag_annotations(self, archive_id)
+        info.update(marks)
+        return export_bag(dest, files, info, bagging_date=self.clock().date(), tag_files=tags)
+
+    def reindex_queued(self) -> int:
+        """Retry indexing of archives whose indexing failed earlier; returns how many."""
+        done = 0
+        for archive_id in queued(self.engine):
+            record = self.catalog.get(archive_id)
+            if record is None:
+                continue
+            try:
+                document = stored_document(self.storage, record)
+            except StoredDocumentError:
+                continue  # stays queued; `earchive check` reports the unreadable case.xml
+            try:
+                self.index.index_many([document])
+            except SearchIndexError:
+                continue  # the index is unreachable: the row stays queued for the next run
+            with self.engine.begin() as conn:
+                dequeue(conn, archive_id)
+            done += 1
+        return done

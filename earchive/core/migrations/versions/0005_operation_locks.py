@@ -1,0 +1,25 @@
+"""Operation locks (``operation_locks``): serialise work such as sealing the event log across
+processes sharing the catalog.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from earchive.core.oplocks import metadata as locks_metadata
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    locks_metadata.create_all(op.get_bind(), checkfirst=True)
+
+
+def downgrade() -> None:
+    locks_metadata.drop_all(op.get_bind(), checkfirst=True)

@@ -1,0 +1,94 @@
+"""The functions behind the tasks: each takes an ``Archive`` and a JSON payload and returns a
+JSON-ready dict. The same functions run in-process and in Celery workers.
+
+- ``ingest_package`` ``{"path": str}`` → the ``earchive ingest --json`` object. The path must be
+  readable by the process that runs the task (a worker: a shared volume or mount). Idempotent:
+  a rerun after a crash resumes the journal entry; a rerun after success reports ``duplicate``.
+- ``check_archive`` ``{"id": str, "stage": "gd"|"yj"|"bc"}`` → the check run as a dict.
+- ``audit`` ``{"limit": int | None}`` → a fixity audit summary and its findings.
+- ``transfer_scheduled`` ``{"endpoint": str}`` → the scheduled transfer runs that were due now
+  (one policy endpoint, or every one when empty); Celery beat fires it per endpoint schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from earchive.core.archive import Archive
+from preservation.audit import AuditLimits
+
+__all__ = ["JOB_NAMES", "Job", "Outcome", "Payload", "UnknownTaskError", "job_for"]
+
+Payload = Mapping[str, object]
+Outcome = dict[str, object]
+Job = Callable[[Archive, Payload], Outcome]
+
+
+class UnknownTaskError(LookupError):
+    """No task has that name."""
+
+
+def _text(payload: Payload, key: str) -> str:
+    value = payload.get(key)
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"payload needs a non-empty string {key!r}")
+    return value
+
+
+def ingest_package(archive: Archive, payload: Payload) -> Outcome:
+    """Ingest one case package (ZIP or directory) at ``payload["path"]``."""
+    from ingest.pipeline import ingest_path
+
+    return ingest_path(Path(_text(payload, "path")), archive.context()).as_dict()
+
+
+def check_archive(archive: Archive, payload: Payload) -> Outcome:
+    """Run one 四性 stage on one archive; the run is kept with the archive's history."""
+    from earchive.services.checks.service import CheckOptions, antivirus_from_settings
+    from earchive.services.checks.service import check_archive as run_check
+
+    options = CheckOptions(antivirus=antivirus_from_settings(archive))
+    run = run_check(archive, _text(payload, "id"), _text(payload, "stage"), options)
+    return run.as_dict()
+
+
+def audit(archive: Archive, payload: Payload) -> Outcome:
+    """One bounded fixity audit of the primary storage location (oldest-audited first)."""
+    from earchive.services.audit.service import run_audit
+
+    limit = payload.get("limit")
+    if limit is not None and not isinstance(limit, int):
+        raise ValueError("payload 'limit' must be an integer or null")
+    return run_audit(archive, limits=AuditLimits(max_objects=limit)).summary()
+
+
+def transfer_scheduled(archive: Archive, payload: Payload) -> Outcome:
+    """Run the transfers whose endpoint schedule is due now
+    (``earchive.services.transfer.schedule``)."""
+    from earchive.services.transfer.schedule import run_scheduled
+
+    only = payload.get("endpoint") or ""
+    if not isinstance(only, str):
+        raise ValueError("payload 'endpoint' must be a string")
+    return {"runs": [r.as_dict() for r in run_scheduled(archive, only=only)]}
+
+
+_JOBS: Mapping[str, Job] = MappingProxyType(
+    {
+        "ingest_package": ingest_package,
+        "check_archive": check_archive,
+        "audit": audit,
+        "transfer_scheduled": transfer_scheduled,
+    }
+)
+JOB_NAMES: tuple[str, ...] = tuple(_JOBS)
+
+
+def job_for(name: str) -> Job:
+    """The function behind task ``name``; raises ``UnknownTaskError``."""
+    try:
+        return _JOBS[name]
+    except KeyError as exc:
+        raise UnknownTaskError(f"no task {name!r}; known: {', '.join(JOB_NAMES)}") from exc
