@@ -32,19 +32,22 @@ from .errors import (
     TransferPackageError,
 )
 from .ledger import BatchRow, TransferLedger
-from .outcomes import RECEIVED, REWORK, TRANSFERRED, Outcome, OutcomeLedger
+from .outcomes import RECEIVED, REWORK, TRANSFERRED, Outcome, OutcomeLedger, decide_outcomes
 from .package import (
     CheckOutcome,
     PackagedItem,
     TransferPackage,
     TransferRequest,
     build_transfer_package,
+    check_outcome,
+    compressed_paths,
 )
 from .policy import DISPOSAL_REVIEW, TRANSFER, PlanEntry, TransferPolicy, plan_entry
 from .receipt import (
     ACCEPTED,
     ARCHIVING_FAILED,
     CODES,
+    RECEIPT_SUFFIX,
     Receipt,
     ReceiptItem,
     receipt_json,
@@ -60,6 +63,7 @@ __all__ = [
     "ARCHIVING_FAILED",
     "CODES",
     "DISPOSAL_REVIEW",
+    "RECEIPT_SUFFIX",
     "RECEIVED",
     "REWORK",
     "TRANSFER",
@@ -101,6 +105,9 @@ __all__ = [
     "build_eep",
     "build_transfer_package",
     "catalogue_xml",
+    "check_outcome",
+    "compressed_paths",
+    "decide_outcomes",
     "extract_documents",
     "fetch_s3_package",
     "parse_catalogue",

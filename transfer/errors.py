@@ -39,3 +39,31 @@ class PolicyError(TransferError):
 
 class LedgerError(TransferError):
     """The transfer ledger (catalog tables) could not be read or written."""
+
+
+class InboxError(TransferError):
+    """A delivery into the receiving inbox that the bureau refuses."""
+
+
+class UnsafeUploadError(InboxError):
+    """A batch name, file path or declared digest that is not acceptable."""
+
+
+class TooLargeError(InboxError):
+    """A file over the receiving limit."""
+
+
+class DigestMismatchError(InboxError):
+    """The received bytes do not have the digests the sender declared."""
+
+
+class BatchClosedError(InboxError):
+    """The batch has its receipt already: nothing more can be delivered into it."""
+
+
+class IncompleteBatchError(InboxError):
+    """The batch cannot be completed yet (manifest or signature not delivered)."""
+
+
+class UnknownSenderError(InboxError):
+    """No sender of that name (or no public key registered for it)."""

@@ -11,7 +11,7 @@ migration 0006 (and on first use, as the ledger's are). Raises ``LedgerError``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -21,8 +21,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from standards.finding import Finding, finding_from_dict
 
 from .errors import LedgerError
+from .policy import TransferPolicy
+from .receipt import ACCEPTED, Receipt
 
-__all__ = ["RECEIVED", "REWORK", "TRANSFERRED", "Outcome", "OutcomeLedger", "metadata"]
+__all__ = [
+    "RECEIVED",
+    "REWORK",
+    "TRANSFERRED",
+    "Outcome",
+    "OutcomeLedger",
+    "decide_outcomes",
+    "metadata",
+]
 
 TRANSFERRED = "transferred"
 REWORK = "rework"
@@ -55,6 +65,37 @@ class Outcome:
     kept_until: date | None
     receiver_id: str
     findings: tuple[Finding, ...]
+
+
+def decide_outcomes(
+    receipt: Receipt, sent: Mapping[str, str], policy: TransferPolicy
+) -> list[Outcome]:
+    """What ``receipt`` decides for each archive its batch packaged (``sent``: 档号 → archive
+    id): an accepted item is ``transferred`` on the receipt date and kept by the sender until
+    ``policy.kept_until``; any other code sends the archive to ``rework`` with the item's failed
+    findings. An item the receipt does not name (the whole package was refused, e.g.
+    ``unpack_failed``) takes the package's code and failed findings."""
+    named = {i.archival_code: i for i in receipt.items}
+    package_failed = tuple(f for f in receipt.findings if f.failed)
+    at = receipt.received_at
+    decided = []
+    for code, archive_id in sorted(sent.items()):
+        item = named.get(code)
+        item_code = item.code if item is not None else receipt.code
+        if item_code == ACCEPTED:
+            receiver_id = item.archive_id if item is not None else ""
+            kept = policy.kept_until(at.date())
+            decided.append(
+                Outcome(archive_id, code, TRANSFERRED, receipt.batch_id, item_code, at, kept,
+                        receiver_id, ())
+            )  # fmt: skip
+        else:
+            findings = (item.failed() if item is not None else package_failed) or package_failed
+            decided.append(
+                Outcome(archive_id, code, REWORK, receipt.batch_id, item_code, at, None, "",
+                        findings)
+            )  # fmt: skip
+    return decided
 
 
 def _utc(at: datetime) -> datetime:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +46,8 @@ from .registration import (
 )
 
 __all__ = [
+    "COMPRESSED_FORMATS",
+    "COMPRESSED_SUFFIXES",
     "MANIFEST_NAME",
     "NOTES_NAME",
     "SIGNATURE_NAME",
@@ -54,6 +56,8 @@ __all__ = [
     "TransferPackage",
     "TransferRequest",
     "build_transfer_package",
+    "check_outcome",
+    "compressed_paths",
 ]
 
 NOTES_NAME = "说明文件.TXT"
@@ -74,6 +78,41 @@ class CheckOutcome:
     counts: Mapping[str, Mapping[str, int]]  # property "1".."4" → status → count
     findings: tuple[Finding, ...] = ()
     compressed: tuple[str, ...] = ()  # paths of compressed files (ZIP, RAR, 7z, gzip …)
+
+
+#: formats (as identified at ingest) and name endings of compressed files, refused for transfer
+#: (DA/T 70 YJ-3-4: no private compression)
+COMPRESSED_FORMATS = frozenset({"ZIP", "RAR", "7Z", "GZIP", "TAR", "BZIP2", "XZ", "ZSTD"})
+COMPRESSED_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".zst")
+
+
+def compressed_paths(files: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """Paths among ``(path, format)`` pairs that are compressed containers."""
+    return tuple(
+        path
+        for path, fmt in files
+        if fmt.upper() in COMPRESSED_FORMATS or path.lower().endswith(COMPRESSED_SUFFIXES)
+    )
+
+
+def check_outcome(
+    archive_id: str,
+    failed: bool,
+    results: Iterable[tuple[str, Finding]],
+    compressed: Sequence[str] = (),
+) -> CheckOutcome:
+    """A YJ check run (``(DA/T 70 item, finding)`` pairs) reduced to what transfer needs: the
+    counts per property and status, and whether an encryption check failed."""
+    pairs = list(results)
+    counts: dict[str, dict[str, int]] = {}
+    for item, finding in pairs:
+        prop = item.split("-")[1] if item.count("-") >= 2 else "?"
+        row = counts.setdefault(prop, {})
+        row[finding.status.value] = row.get(finding.status.value, 0) + 1
+    encrypted = any(f.failed and "ENCRYPT" in f.code for _, f in pairs)
+    return CheckOutcome(
+        archive_id, failed, encrypted, counts, tuple(f for _, f in pairs), tuple(compressed)
+    )
 
 
 @dataclass(frozen=True)

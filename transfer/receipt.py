@@ -29,6 +29,7 @@ __all__ = [
     "CODES",
     "DIGEST_FAILED",
     "FOUR_PROPERTIES_FAILED",
+    "RECEIPT_SUFFIX",
     "UNPACK_FAILED",
     "Receipt",
     "ReceiptItem",
@@ -37,6 +38,8 @@ __all__ = [
     "with_items",
 ]
 
+#: a receipt is kept beside the package it answers: ``<package>`` + this
+RECEIPT_SUFFIX = ".receipt.json"
 ACCEPTED = "accepted"
 UNPACK_FAILED = "unpack_failed"
 FOUR_PROPERTIES_FAILED = "four_properties_failed"

@@ -16,18 +16,21 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
-from earchive.access.file_release import PersonalDataWithheldError, release_uncleared
+from earchive.access.file_release import release_uncleared
 from earchive.auth import Permission, Principal, mask_id, mask_text
-from earchive.core.archive import Archive, ArchiveView, NotFoundError
-from earchive.services.applicants import (
+from earchive.core.archive import Archive, ArchiveView
+from earchive.core.errors import (
     ApplicantQueryError,
-    ApplicantTimeline,
-    applicant_timeline,
-    parse_identifier,
+    NotFoundError,
+    PermissionDeniedError,
+    PersonalDataWithheldError,
+    UploadRejectedError,
 )
+from earchive.services.applicants import ApplicantTimeline, applicant_timeline, parse_identifier
 from earchive.services.checks.seal_status import SealBadge, seal_badges
+from earchive.services.exports import export_archive
 from earchive.services.quarantine import QuarantineEntry, read_quarantine
 from ingest.casexml import parse_case
 from ingest.pipeline import IngestResult, ingest_path
@@ -42,32 +45,14 @@ from standards.errors import IdentityFormatError
 from standards.finding import Finding
 from standards.personal_data import has_personal_number, identity_of
 
-if TYPE_CHECKING:
-    from earchive.access.objections import ObjectionAccess
-
 __all__ = [
     "Access",
-    "AuthenticationRequiredError",
     "CaseDetail",
-    "PermissionDeniedError",
-    "UploadRejectedError",
 ]
 
 
 #: ``applicant_type`` of a natural person (自然人): their identifier is a resident ID number.
 NATURAL_PERSON = "自然人"
-
-
-class AuthenticationRequiredError(Exception):
-    """No valid session or token came with the request."""
-
-
-class PermissionDeniedError(Exception):
-    """The principal's role does not allow this action."""
-
-
-class UploadRejectedError(ValueError):
-    """The upload is not something the ingest pipeline accepts (e.g. not a ZIP)."""
 
 
 @dataclass(frozen=True)
@@ -304,7 +289,7 @@ class Access:
                 "this archive holds a natural person's ID number in its originals and metadata; "
                 "exporting it needs the personal-data permission (ask an archivist)"
             )
-        bag = self.archive.export(archive_id, work / "bag", "bagit")
+        bag = export_archive(self.archive, archive_id, work / "bag", "bagit")
         archive_path = shutil.make_archive(str(work / "export"), "zip", root_dir=bag)
         self._log("export", archive_id, "success", form="bagit", purpose=purpose)
         return Path(archive_path)
@@ -368,11 +353,6 @@ class Access:
         return verify_chain(self.archive.events.iter_events())
 
     # -- objections (异议标注) ---------------------------------------------------------------------
-    def objections(self) -> ObjectionAccess:
-        """Objection marking under this principal's permissions, fonds and clearance."""
-        from earchive.access.objections import ObjectionAccess
-
-        return ObjectionAccess(self)
 
 
 def _mask_value(value: object) -> Any:

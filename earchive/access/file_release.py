@@ -24,20 +24,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 from earchive.auth import mask_id, mask_text
+from earchive.core.errors import PersonalDataWithheldError
 from preservation.text import TextExtractionError, extract_text
 from search.records import FileRow
 from standards.case import Applicant
 from standards.personal_data import kind_for_applicant, normalise_identifier
 
-__all__ = ["MIN_TEXT_CHARS", "PersonalDataWithheldError", "Release", "release_uncleared"]
+__all__ = ["MIN_TEXT_CHARS", "Release", "release_uncleared"]
 
 #: Fewer readable characters than this and a PDF counts as a scan that cannot be checked.
 MIN_TEXT_CHARS = 40
 _XML_LIMIT = 32 << 20
-
-
-class PersonalDataWithheldError(Exception):
-    """The file may carry personal data that the principal may not see."""
 
 
 @dataclass(frozen=True)

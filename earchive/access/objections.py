@@ -1,4 +1,4 @@
-"""Objections (异议标注) as one principal may use them; reached through ``Access.objections()``.
+"""Objections (异议标注) as one principal may use them; ``ObjectionAccess(access)``.
 
 Rules, on top of ``Access``: entering needs ``OBJECTION_ENTER`` (archivists, admins, and the
 handling system's submitter token: channel ``api`` for any token, ``archivist`` for a person);
@@ -16,9 +16,9 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from earchive.access.access import Access, PermissionDeniedError
+from earchive.access.access import Access
 from earchive.auth import Permission, mask_id, mask_text
-from earchive.core.archive import NotFoundError
+from earchive.core.errors import NotFoundError, PermissionDeniedError
 from earchive.services.objections.service import (
     Actor,
     NewAttachment,

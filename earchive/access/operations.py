@@ -18,7 +18,7 @@ from pathlib import Path
 
 from earchive.access.access import Access
 from earchive.auth import Permission
-from earchive.core.archive import NotFoundError
+from earchive.core.errors import NotFoundError
 from earchive.jobs.board import Job, JobBoard
 from earchive.jobs.tasks import runner_for
 from earchive.services.audit.history import AuditRunRow, LedgerRow, audit_runs, ledger_rows
@@ -33,8 +33,8 @@ from earchive.services.transfer.console import (
     plan_rows,
 )
 from earchive.services.transfer.disposition import ScheduleEntry, retention_schedule
-from earchive.services.transfer.receipts import rework_queue
-from earchive.services.transfer.sender import accept_receipt, run_transfer
+from earchive.services.transfer.receipts import accept_receipt, rework_queue
+from earchive.services.transfer.sender import run_transfer
 from preservation.checks import CheckRun, RunStore
 from transfer import Outcome, Receipt
 
@@ -195,7 +195,7 @@ class Operations(Access):
     # -- jobs ----------------------------------------------------------------------------------
     def job(self, board: JobBoard, job_id: str, wait: float = 0.0) -> Job:
         """A job's status; 404 for an unknown id or one the principal may not read."""
-        from earchive.jobs.board import JobNotFoundError
+        from earchive.core.errors import JobNotFoundError
 
         try:
             job = board.get(job_id, wait)

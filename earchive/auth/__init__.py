@@ -11,7 +11,8 @@ from earchive.auth.roles import (
     classifications,
 )
 from earchive.auth.sessions import COOKIE, MAX_AGE, SessionCodec, load_secret
-from earchive.auth.store import StoredUser, UserError, UserStore
+from earchive.auth.store import StoredUser, UserStore
+from earchive.core.errors import UserError
 
 __all__ = [
     "COOKIE",

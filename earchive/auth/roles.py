@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from earchive.core.errors import UnknownClassificationError
 from standards.codes import code_tables
 
 __all__ = [
@@ -16,7 +17,6 @@ __all__ = [
     "ROLE_PERMISSIONS",
     "Permission",
     "Role",
-    "UnknownClassificationError",
     "allowed_classifications",
     "classification_rank",
     "classifications",
@@ -101,10 +101,6 @@ DEFAULT_CLEARANCE: dict[Role, str] = {
     Role.SUBMITTER: "公开",
     Role.SENDER: "公开",
 }
-
-
-class UnknownClassificationError(ValueError):
-    """A 密级 that is not one of ``classifications()``."""
 
 
 def classification_rank(value: str) -> int:

@@ -32,11 +32,12 @@ from sqlalchemy.exc import IntegrityError
 
 from earchive.auth.passwords import generate_password, hash_password, verify_password
 from earchive.auth.principal import Principal
-from earchive.auth.roles import DEFAULT_CLEARANCE, Role, UnknownClassificationError
+from earchive.auth.roles import DEFAULT_CLEARANCE, Role
 from earchive.auth.roles import classification_rank as _rank
+from earchive.core.errors import UnknownClassificationError, UserError
 from search.tables import UtcDateTime
 
-__all__ = ["StoredUser", "UserError", "UserStore", "metadata"]
+__all__ = ["StoredUser", "UserStore", "metadata"]
 
 metadata = MetaData()
 
@@ -67,10 +68,6 @@ api_tokens = Table(
 
 _NAME = re.compile(r"^[\w.@-]{1,64}$")
 _TOKEN = re.compile(r"^eat_([0-9a-f]{16})_([A-Za-z0-9_-]{20,100})$")
-
-
-class UserError(ValueError):
-    """A user or token request the store refuses."""
 
 
 @dataclass(frozen=True)

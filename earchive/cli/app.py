@@ -8,7 +8,6 @@ Exit codes: 0 success, 1 some input refused or a check failed, 2 usage or config
 from __future__ import annotations
 
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,21 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from earchive.cli.support import JsonOpt, emit, err, out
-from earchive.core.archive import Archive, ConfigurationError, NotFoundError
-from earchive.settings import Settings
+from earchive.cli.support import (
+    Commands,
+    JsonOpt,
+    UsageError,
+    emit,
+    err,
+    initialised,
+    open_archive,
+    out,
+)
+from earchive.core.archive import Archive
 from ingest.pipeline import IngestResult
-from search.index import SearchIndexError, SearchQuery
+from search.index import SearchQuery
 
-app = typer.Typer(
+app = Commands(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -32,18 +39,10 @@ app = typer.Typer(
 )
 
 
-def _archive() -> Archive:
-    try:
-        return Archive(Settings())
-    except ConfigurationError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-
-
 @app.command()
 def init() -> None:
     """Create the data directory, the storage root, the catalog and the archive's signing key."""
-    archive = _archive()
+    archive = open_archive()
     key = archive.init()
     out.print(
         f"initialised {archive.home} (signing key {key}, algorithm {archive.signer.algorithm})"
@@ -149,12 +148,10 @@ def ingest(
     workers: WorkersOpt = 0,
 ) -> None:
     """Ingest case packages; refused ones go to the quarantine with every reason."""
-    archive = _archive()
-    archive.init()
+    archive = initialised()
     missing = [p for p in paths if not p.exists()]
     if missing:
-        err.print(f"[red]no such file or folder:[/red] {', '.join(map(str, missing))}")
-        raise typer.Exit(2)
+        raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
     tally = run_ingest(archive, paths, as_json, workers or default_workers())
     if not as_json:
         _summary(tally, None)
@@ -185,7 +182,7 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Search the archive."""
-    archive = _archive()
+    archive = open_archive()
     q = SearchQuery(
         text=query,
         task_code=task,
@@ -196,11 +193,7 @@ def search(
         archival_code_prefix=code_prefix,
         limit=limit,
     )
-    try:
-        found = archive.search(q)
-    except SearchIndexError as exc:
-        err.print(f"[red]search index unavailable:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    found = archive.search(q)
     from earchive.services.objections.service import (
         open_counts,  # 异议标注: the open mark on each hit
     )
@@ -236,12 +229,7 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one archive: metadata, files, versions."""
-    archive = _archive()
-    try:
-        view = archive.show(archive_id)
-    except NotFoundError as exc:
-        err.print(f"[red]no archive[/red] {archive_id}")
-        raise typer.Exit(1) from exc
+    view = open_archive().show(archive_id)
     data = {
         **view.record.__dict__,
         "files": [f.__dict__ for f in view.files],
@@ -269,24 +257,9 @@ def export(
     ] = "bagit",
 ) -> None:
     """Export an archive's current version."""
-    archive = _archive()
-    try:
-        if as_ == "eep":
-            from earchive.services.transfer.sender import export_eep
-            from transfer import EepError
+    from earchive.services.exports import export_archive
 
-            try:
-                path = export_eep(archive, archive_id, dest)
-            except EepError as exc:
-                raise ConfigurationError(str(exc)) from exc
-        else:
-            path = archive.export(archive_id, dest, as_)
-    except NotFoundError as exc:
-        err.print(f"[red]no archive[/red] {archive_id}")
-        raise typer.Exit(1) from exc
-    except ConfigurationError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    path = export_archive(open_archive(), archive_id, dest, as_)
     out.print(f"exported {archive_id} to {path}")
 
 
@@ -304,17 +277,12 @@ def verify(
     as_json: JsonOpt = False,
 ) -> None:
     """Verify a package offline: every digest and the signatures (BagIt export, EEP, transfer)."""
-    from earchive.services.package_verify import NeedsKeyError, verify_any
+    from earchive.services.package_verify import verify_any
 
     if not path.exists():
-        err.print(f"[red]no such package[/red] {path}")
-        raise typer.Exit(2)
+        raise UsageError(f"no such package {path}")
     key = trusted_key.read_text() if trusted_key else None
-    try:
-        findings = verify_any(path, key)
-    except NeedsKeyError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    findings = verify_any(path, key)
     failed = False
     for f in findings:
         failed = failed or f.status.value == "FAIL"
@@ -338,8 +306,7 @@ def serve(
 
     from earchive.web.app import create_app
 
-    archive = _archive()
-    archive.init()
+    archive = initialised()
     uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
 
 
@@ -354,8 +321,7 @@ def demo(
     """The main job: generate sample cases, ingest them, print the summary, serve the UI."""
     from samples import generate as gen
 
-    archive = _archive()
-    archive.init()
+    archive = initialised()
     samples = archive.home / "samples"
     existing = sorted(samples.glob("*.zip"))
     if len(existing) < cases:
@@ -427,8 +393,5 @@ _register_commands()
 
 
 def main() -> None:
-    try:
-        app()
-    except NotFoundError as exc:
-        err.print(f"[red]not found:[/red] {exc}")
-        sys.exit(1)
+    """The ``earchive`` console script (errors are translated per command: ``cli.support``)."""
+    app()

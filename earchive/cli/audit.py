@@ -16,26 +16,16 @@ from typing import Annotated
 import typer
 
 from earchive.cli.support import err as _err
+from earchive.cli.support import open_archive
 from earchive.cli.support import out as _out
-from earchive.core.archive import Archive, ConfigurationError, NotFoundError
 from earchive.core.stores import PRIMARY, REPLICA
 from earchive.services.audit.service import AuditReport, restore_archive, run_audit
-from earchive.settings import Settings
 from preservation.audit import AuditLimits
 from standards.finding import Finding, Status
 
 __all__ = ["register"]
 
 _COLOURS = {"PASS": "green", "FAIL": "red"}
-
-
-def _archive() -> Archive:
-    try:
-        archive = Archive(Settings())
-    except ConfigurationError as exc:
-        _err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    return archive
 
 
 def _row(archive_id: str, location: str, f: Finding) -> dict[str, object]:
@@ -85,13 +75,8 @@ def audit(
 ) -> None:
     """Fixity audit: re-hash stored files (SM3 + SHA-256) against inventories and signed
     manifests, oldest-audited objects first; every run is logged as an event."""
-    archive = _archive()
     limits = AuditLimits(max_objects=limit, max_seconds=seconds, workers=workers, processes=True)
-    try:
-        report = run_audit(archive, location=location, limits=limits, repair=repair)
-    except ConfigurationError as exc:
-        _err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    report = run_audit(open_archive(), location=location, limits=limits, repair=repair)
     _print(report, as_json, quiet_pass=not verbose)
     _summary(report)
     if report.failed:
@@ -106,15 +91,7 @@ def restore(
 ) -> None:
     """Restore an archive's stored object from the replica: copy missing files, replace corrupt
     ones, verifying SM3/SHA-256 as they stream; logged as a ``restore`` event."""
-    archive = _archive()
-    try:
-        outcome = restore_archive(archive, archive_id, source=source, target=target)
-    except NotFoundError as exc:
-        _err.print(f"[red]no archive[/red] {archive_id}")
-        raise typer.Exit(1) from exc
-    except ConfigurationError as exc:
-        _err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    outcome = restore_archive(open_archive(), archive_id, source=source, target=target)
     for f in outcome.findings:
         if as_json:
             row = _row(archive_id, target, f)

@@ -14,8 +14,7 @@ from typing import Annotated
 
 import typer
 
-from earchive.cli.support import err, out
-from earchive.core.archive import Archive, ConfigurationError, NotFoundError
+from earchive.cli.support import UsageError, err, open_archive, out
 from earchive.services.checks.service import (
     STAGES,
     CheckOptions,
@@ -25,7 +24,6 @@ from earchive.services.checks.service import (
     forms_for,
     write_reports,
 )
-from earchive.settings import Settings
 from preservation.checks import CheckRun
 
 __all__ = ["register"]
@@ -57,30 +55,22 @@ def check(
 ) -> None:
     """Run the 四性 checks (DA/T 70-2018) on one archive or on all of them."""
     if stage.lower() not in STAGES or (archive_id is None) == (not all_):
-        err.print("[red]give an archive id or --all, and --stage gd|yj|bc[/red]")
-        raise typer.Exit(2)
-    try:
-        archive = Archive(Settings())
-        options = CheckOptions(antivirus=antivirus_from_settings(archive))
-        runs: list[CheckRun] = []
-        source = (
-            check_all(archive, stage, options)
-            if all_
-            else iter([check_archive(archive, str(archive_id), stage, options)])
-        )
-        for run in source:
-            runs.append(run)
-            _print(run, as_json)
-        if report is not None:
-            name = "batch" if all_ else str(archive_id)
-            paths = write_reports(archive, report, runs, forms=forms_for(archive, runs), name=name)
-            err.print(f"report written: {', '.join(map(str, paths))}")
-    except NotFoundError as exc:
-        err.print(f"[red]no archive[/red] {exc}")
-        raise typer.Exit(1) from exc
-    except ConfigurationError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        raise UsageError("give an archive id or --all, and --stage gd|yj|bc")
+    archive = open_archive()
+    options = CheckOptions(antivirus=antivirus_from_settings(archive))
+    runs: list[CheckRun] = []
+    source = (
+        check_all(archive, stage, options)
+        if all_
+        else iter([check_archive(archive, str(archive_id), stage, options)])
+    )
+    for run in source:
+        runs.append(run)
+        _print(run, as_json)
+    if report is not None:
+        name = "batch" if all_ else str(archive_id)
+        paths = write_reports(archive, report, runs, forms=forms_for(archive, runs), name=name)
+        err.print(f"report written: {', '.join(map(str, paths))}")
     if any(run.failed for run in runs):
         raise typer.Exit(1)
 

@@ -15,8 +15,9 @@ from typing import Annotated
 
 import typer
 
-from earchive.cli.support import emit, out
-from earchive.core.archive import Archive, ConfigurationError
+from earchive.cli.support import emit, out, read_key
+from earchive.core.archive import Archive
+from earchive.core.errors import ConfigurationError
 from earchive.services.transfer.delivery import receive_from_s3, resume_transfer
 from earchive.services.transfer.schedule import due_archives, run_scheduled
 from earchive.settings import Settings
@@ -88,11 +89,8 @@ def receive_s3_cmd(
 ) -> None:
     """Bureau side: fetch a package from the transfer bucket (EARCHIVE_TRANSFER_S3_*), verify
     it and write its signed receipt."""
-    from earchive.cli.transfer import _errors, _read_key
-
-    key = _read_key(sender_key)
-    with _errors():
-        receipt, path, fetched = receive_from_s3(Archive(Settings()), address, key)
+    key = read_key(sender_key)
+    receipt, path, fetched = receive_from_s3(Archive(Settings()), address, key)
     if as_json:
         emit(
             {

@@ -15,46 +15,16 @@ from typing import Annotated
 
 import typer
 
+from earchive.cli.support import Commands, initialised, open_archive
 from earchive.cli.support import err as _err
 from earchive.cli.support import out as _out
-from earchive.core.archive import Archive, ConfigurationError
-from earchive.settings import Settings
-from ingest.identities import BackfillReport, backfill_identities
-from preservation.events import Event
-from search.catalog import CatalogError
+from earchive.services.maintenance import run_backfill
 from search.identities import ALGORITHM, IdentityTable
 
-__all__ = ["register", "run_backfill"]
+__all__ = ["register"]
 
 
-identities_app = typer.Typer(help="Identity keys (keyed hashes of applicants' identifiers).")
-
-
-def run_backfill(archive: Archive, everything: bool = False) -> BackfillReport:
-    """Fill ``archive_identities`` from storage; log one ``identities`` event."""
-    archive.init()
-    report = backfill_identities(
-        archive.storage, archive.catalog, archive.writer, archive.identities, everything=everything
-    )
-    detail = {
-        "keyed": report.keyed,
-        "skipped": report.skipped,
-        "problems": [archive_id for archive_id, _ in report.problems],
-        "key_id": archive.identities.key_id,
-    }
-    outcome = "failed" if report.problems else "done"
-    archive.events.record(
-        Event(archive.settings.agent, "identities", "catalog", outcome, archive.clock(), detail)
-    )
-    return report
-
-
-def _open() -> Archive:
-    try:
-        return Archive(Settings())
-    except ConfigurationError as exc:
-        _err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+identities_app = Commands(help="Identity keys (keyed hashes of applicants' identifiers).")
 
 
 @identities_app.command("backfill")
@@ -65,12 +35,7 @@ def backfill_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object (the report).")] = False,
 ) -> None:
     """Key the applicants of archives that have no identity row under the current key."""
-    archive = _open()
-    try:
-        report = run_backfill(archive, everything)
-    except (ConfigurationError, CatalogError) as exc:
-        _err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    report = run_backfill(open_archive(), everything)
     out = {
         "keyed": report.keyed,
         "skipped": report.skipped,
@@ -91,15 +56,10 @@ def status_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """How many identity rows there are and how many archives have none under the current key."""
-    archive = _open()
-    try:
-        archive.init()
-        keyed = IdentityTable(archive.engine).keyed_archives(archive.identities.key_id)
-        archives = archive.catalog.count()
-        rows = IdentityTable(archive.engine).count()
-    except (ConfigurationError, CatalogError) as exc:
-        _err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    archive = initialised()
+    keyed = IdentityTable(archive.engine).keyed_archives(archive.identities.key_id)
+    archives = archive.catalog.count()
+    rows = IdentityTable(archive.engine).count()
     out = {
         "algorithm": ALGORITHM,
         "key_id": archive.identities.key_id,

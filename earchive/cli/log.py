@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from earchive.cli.support import out
+from earchive.cli.support import Commands, out
 from standards.finding import Status
 
-log_app = typer.Typer(help="The event log (audit trail): seal it into storage, verify it.")
+log_app = Commands(help="The event log (audit trail): seal it into storage, verify it.")
 
 
 @log_app.command("seal")

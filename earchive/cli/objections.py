@@ -9,32 +9,28 @@ overdue objections found (``overdue``) / an annotation fails (``verify``), 2 con
 from __future__ import annotations
 
 import getpass
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from earchive.cli.support import JsonOpt, emit, err, failures, out
-from earchive.core.archive import Archive, NotFoundError
+from earchive.cli.support import Commands, JsonOpt, UsageError, emit, open_archive, out
+from earchive.core.errors import NotFoundError
 from earchive.services.objections.service import (
     Actor,
     NewAttachment,
-    ObjectionConflictError,
-    ObjectionError,
     decide,
     enter,
     overdue,
     verify_objection,
 )
 from earchive.services.objections.store import Objection, ObjectionStore
-from earchive.settings import Settings
 from standards.workdays import WorkCalendar
 
 __all__ = ["register"]
 
-objections_app = typer.Typer(no_args_is_help=True, help="Objection marking (异议标注).")
+objections_app = Commands(no_args_is_help=True, help="Objection marking (异议标注).")
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who acts (default: the OS user).")]
 
 
@@ -47,10 +43,6 @@ def _as_dict(o: Objection) -> dict[str, Any]:
 
 def _actor(by: str | None) -> Actor:
     return Actor(agent=f"cli:{by or getpass.getuser()}", role="archivist", via="cli")
-
-
-def _errors() -> AbstractContextManager[None]:
-    return failures({(ObjectionError, ObjectionConflictError): "refused"})
 
 
 def _show(o: Objection, as_json: bool, extra: str = "") -> None:
@@ -72,13 +64,12 @@ def add_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Mark an objection on an archive (a signed annotation; the archive is not changed)."""
-    with _errors():
-        files = [NewAttachment(p.name, p.read_bytes()) for p in attach or []]
-        made = enter(
-            Archive(Settings()), archive_id, element=element, claim=claim, subject_name=subject,
-            subject_id_number=subject_id, channel="archivist", actor=_actor(by),
-            attachments=files,
-        )  # fmt: skip
+    files = [NewAttachment(p.name, p.read_bytes()) for p in attach or []]
+    made = enter(
+        open_archive(), archive_id, element=element, claim=claim, subject_name=subject,
+        subject_id_number=subject_id, channel="archivist", actor=_actor(by),
+        attachments=files,
+    )  # fmt: skip
     _show(made, as_json)
 
 
@@ -90,11 +81,9 @@ def list_cmd(
 ) -> None:
     """Objections, oldest first."""
     if status not in ("open", "confirmed", "rejected", "all"):
-        err.print("[red]--status is open, confirmed, rejected or all[/red]")
-        raise typer.Exit(2)
-    with _errors():
-        store = ObjectionStore(Archive(Settings()).writer)
-        rows = store.for_archive(archive_id) if archive_id else store.listing()
+        raise UsageError("--status is open, confirmed, rejected or all")
+    store = ObjectionStore(open_archive().writer)
+    rows = store.for_archive(archive_id) if archive_id else store.listing()
     for o in rows:
         if status in ("all", o.status):
             _show(o, as_json)
@@ -113,15 +102,14 @@ def decide_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Decide an open objection (signed decision annotation)."""
-    with _errors():
-        archive = Archive(Settings())
-        objection = ObjectionStore(archive.writer).get(objection_id)
-        if objection is None:
-            raise NotFoundError(objection_id)
-        decided = decide(
-            archive, objection, decision=decision, actor=_actor(by), reason=reason,
-            correction=correction, new_version=new_version,
-        )  # fmt: skip
+    archive = open_archive()
+    objection = ObjectionStore(archive.writer).get(objection_id)
+    if objection is None:
+        raise NotFoundError(objection_id)
+    decided = decide(
+        archive, objection, decision=decision, actor=_actor(by), reason=reason,
+        correction=correction, new_version=new_version,
+    )  # fmt: skip
     _show(decided, as_json)
 
 
@@ -137,12 +125,10 @@ def overdue_cmd(
     try:
         at = datetime.fromisoformat(now) if now else datetime.now(UTC)
     except ValueError as exc:
-        err.print(f"[red]--now is not an ISO 8601 time:[/red] {now}")
-        raise typer.Exit(2) from exc
+        raise UsageError(f"--now is not an ISO 8601 time: {now}") from exc
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
-    with _errors():
-        found = overdue(Archive(Settings()), at, WorkCalendar.load())
+    found = overdue(open_archive(), at, WorkCalendar.load())
     for x in found:
         if as_json:
             emit(dict(_as_dict(x.objection), deadline=x.deadline.isoformat()))
@@ -158,12 +144,11 @@ def verify_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Check the signed annotations of an objection against the archive's key."""
-    with _errors():
-        archive = Archive(Settings())
-        objection = ObjectionStore(archive.writer).get(objection_id)
-        if objection is None:
-            raise NotFoundError(objection_id)
-        checks = verify_objection(archive, objection)
+    archive = open_archive()
+    objection = ObjectionStore(archive.writer).get(objection_id)
+    if objection is None:
+        raise NotFoundError(objection_id)
+    checks = verify_objection(archive, objection)
     bad = False
     for name, check in checks:
         bad = bad or not check.valid

@@ -14,59 +14,27 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from earchive.cli.support import err as _err
+from earchive.cli.support import open_archive
 from earchive.cli.support import out as _out
-from earchive.core.archive import Archive, ConfigurationError
-from earchive.settings import Settings
-from ingest.rebuild import RebuildReport, rebuild
-from preservation.events import Event
-from standards import archival_code as ac
+from earchive.core.archive import Archive
 
 if TYPE_CHECKING:
+    from earchive.services.maintenance import ArchiveRebuildReport
     from earchive.services.objections.restore import ObjectionRestoreReport
 
-__all__ = ["ArchiveRebuildReport", "register", "run_rebuild"]
+__all__ = ["register"]
 
 
-@dataclass(frozen=True)
-class ArchiveRebuildReport(RebuildReport):
-    """``RebuildReport`` and what became of the objections table."""
+def _run(archive: Archive, show_progress: bool) -> ArchiveRebuildReport:
+    from earchive.services.maintenance import run_rebuild  # loads the transfer package
 
-    objections: ObjectionRestoreReport
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.problems) or self.objections.failed
-
-
-def _objections_dict(found: ObjectionRestoreReport) -> dict[str, object]:
-    from earchive.services.objections.restore import report_dict
-
-    return report_dict(found)
-
-
-def _report_dict(report: ArchiveRebuildReport) -> dict[str, object]:
-    return {
-        "archives": report.archives,
-        "versions": report.versions,
-        "indexed": report.indexed,
-        "counters": dict(report.counters),
-        "problems": [{"object_id": p.object_id, "message": p.message} for p in report.problems],
-        "objections": _objections_dict(report.objections),
-    }
-
-
-def run_rebuild(archive: Archive, show_progress: bool = True) -> ArchiveRebuildReport:
-    """Rebuild ``archive``'s catalog, index and objections from its storage; log one ``rebuild``
-    event."""
-    archive.init()
-    object_ids = list(archive.storage.object_ids())
+    object_count = sum(1 for _ in archive.storage.object_ids())
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -76,42 +44,19 @@ def run_rebuild(archive: Archive, show_progress: bool = True) -> ArchiveRebuildR
         disable=not show_progress,
     )
     with progress:
-        task = progress.add_task("rebuilding", total=len(object_ids))
-        done = rebuild(
-            archive.storage,
-            archive.catalog,
-            archive.index,
-            archive.writer,
-            ac.ArchivalCodeRule.load(),
-            on_object=lambda _oid: progress.advance(task),
-            identities=archive.identities,
-        )
-    catalog = {f.name: getattr(done, f.name) for f in fields(done)}
-    from earchive.services.objections.restore import (
-        restore_objections,  # loads the transfer package
-    )
-
-    report = ArchiveRebuildReport(**catalog, objections=restore_objections(archive))
-    outcome = "failed" if report.failed else "done"
-    detail = {k: v for k, v in _report_dict(report).items() if k != "counters"}
-    archive.events.record(
-        Event(archive.settings.agent, "rebuild", "catalog", outcome, archive.clock(), detail)
-    )
-    return report
+        task = progress.add_task("rebuilding", total=object_count)
+        return run_rebuild(archive, on_object=lambda _oid: progress.advance(task))
 
 
 def rebuild_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object (the report).")] = False,
 ) -> None:
     """Rebuild the catalog, the 档号 counters, the search index and the objections from storage."""
-    try:
-        archive = Archive(Settings())
-        report = run_rebuild(archive, show_progress=not as_json)
-    except ConfigurationError as exc:
-        _err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    from earchive.services.maintenance import rebuild_report_dict
+
+    report = _run(open_archive(), show_progress=not as_json)
     if as_json:
-        sys.stdout.write(json.dumps(_report_dict(report), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(rebuild_report_dict(report), ensure_ascii=False) + "\n")
     else:
         _out.print(
             f"rebuilt {report.archives} archives ({report.versions} versions), "

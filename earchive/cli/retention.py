@@ -15,14 +15,11 @@ from typing import Annotated
 
 import typer
 
-from earchive.cli.support import err, out
-from earchive.core.archive import Archive, ConfigurationError
-from earchive.settings import Settings
-from transfer import PolicyError
+from earchive.cli.support import Commands, UsageError, open_archive, out
 
 __all__ = ["register"]
 
-retention_app = typer.Typer(no_args_is_help=True, help="Retention schedule and disposition.")
+retention_app = Commands(no_args_is_help=True, help="Retention schedule and disposition.")
 
 
 def _day(value: date | None) -> str:
@@ -43,13 +40,8 @@ def schedule_cmd(
     try:
         today = None if on is None else date.fromisoformat(on)
     except ValueError as exc:
-        err.print(f"[red]--on must be YYYY-MM-DD:[/red] {on}")
-        raise typer.Exit(2) from exc
-    try:
-        entries = retention_schedule(Archive(Settings()), today)
-    except (ConfigurationError, PolicyError, OSError) as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        raise UsageError(f"--on must be YYYY-MM-DD: {on}") from exc
+    entries = retention_schedule(open_archive(), today)
     for e in entries:
         if as_json:
             line = json.dumps(e.as_dict(), ensure_ascii=False, default=str)

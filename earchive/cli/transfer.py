@@ -12,41 +12,26 @@ Exit codes: 0 success, 1 items refused / package not accepted, 2 usage or config
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from earchive.cli.support import JsonOpt, emit, err, failures, out
-from earchive.core.archive import Archive
-from earchive.services.transfer.sender import accept_receipt, plan, receive_package, run_transfer
-from earchive.settings import Settings
-from package.errors import PackageError
-from transfer import OutcomeLedger, TransferError, TransferLedger
+from earchive.cli.support import Commands, JsonOpt, emit, open_archive, out, read_key
+from earchive.services.transfer.receipts import accept_receipt
+from earchive.services.transfer.receiving import receive_package
+from earchive.services.transfer.sender import plan, run_transfer
+from transfer import OutcomeLedger, TransferLedger
 
 __all__ = ["register"]
 
-transfer_app = typer.Typer(no_args_is_help=True, help="Transfers to the archive bureau (移交).")
-
-
-def _errors() -> AbstractContextManager[None]:
-    return failures({(TransferError, PackageError): "transfer failed"})
-
-
-def _read_key(path: Path) -> str:
-    try:
-        return path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as exc:
-        err.print(f"[red]cannot read key {path}:[/red] {exc}")
-        raise typer.Exit(2) from exc
+transfer_app = Commands(no_args_is_help=True, help="Transfers to the archive bureau (移交).")
 
 
 @transfer_app.command("plan")
 def plan_cmd(as_json: JsonOpt = False) -> None:
     """Each archive's transfer deadline and status (overdue, due, not_due, transferred)."""
-    with _errors():
-        entries = plan(Archive(Settings()))
+    entries = plan(open_archive())
     for e in entries:
         if as_json:
             emit(
@@ -71,8 +56,7 @@ def rework_cmd(as_json: JsonOpt = False) -> None:
     ``transfer run`` sends them again."""
     from earchive.services.transfer.receipts import rework_queue
 
-    with _errors():
-        waiting = rework_queue(Archive(Settings()))
+    waiting = rework_queue(open_archive())
     for o in waiting:
         if as_json:
             emit(
@@ -119,15 +103,13 @@ def run_cmd(
     from earchive.cli import delivery
 
     if scheduled or resume:
-        with _errors():
-            delivery.scheduled_or_resume(scheduled, resume, to, endpoint, as_json)
+        delivery.scheduled_or_resume(scheduled, resume, to, endpoint, as_json)
         return
-    with _errors():
-        archive = Archive(Settings())
-        to, ids, receiver = delivery.resolve_endpoint(archive, endpoint, to, ids, receiver)
-        sent = run_transfer(
-            archive, to, ids, receiver=receiver, inline_limit=inline_limit, endpoint=endpoint
-        )
+    archive = open_archive()
+    to, ids, receiver = delivery.resolve_endpoint(archive, endpoint, to, ids, receiver)
+    sent = run_transfer(
+        archive, to, ids, receiver=receiver, inline_limit=inline_limit, endpoint=endpoint
+    )
     pkg = sent.package
     summary = {
         "batch_id": pkg.batch_id,
@@ -164,10 +146,9 @@ def run_cmd(
 def status_cmd(as_json: JsonOpt = False) -> None:
     """The transfer batches and their receipt outcome: how many archives the receipt
     transferred (kept here until when) and sent to rework."""
-    with _errors():
-        archive = Archive(Settings())
-        rows = TransferLedger(archive.writer).batches()
-        outcomes = OutcomeLedger(archive.writer).all().values()
+    archive = open_archive()
+    rows = TransferLedger(archive.writer).batches()
+    outcomes = OutcomeLedger(archive.writer).all().values()
     for r in rows:
         mine = [o for o in outcomes if o.batch_id == r.batch_id]
         kept = max((o.kept_until for o in mine if o.kept_until is not None), default=None)
@@ -193,9 +174,8 @@ def receipt_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Verify the bureau's signed receipt and record its outcome."""
-    key = _read_key(receiver_key)
-    with _errors():
-        receipt = accept_receipt(Archive(Settings()), path, key)
+    key = read_key(receiver_key)
+    receipt = accept_receipt(open_archive(), path, key)
     if as_json:
         emit(receipt.as_dict())
     else:
@@ -214,11 +194,8 @@ def receive_cmd(
 ) -> None:
     """Bureau side: verify a transfer package, ingest the accepted archives into this archive
     and write the signed receipt beside the package."""
-    key = _read_key(sender_key)
-    with _errors():
-        receipt, path = receive_package(
-            Archive(Settings()), package_dir, key, ingest=not verify_only
-        )
+    key = read_key(sender_key)
+    receipt, path = receive_package(open_archive(), package_dir, key, ingest=not verify_only)
     if as_json:
         emit({**receipt.as_dict(), "receipt_path": str(path)})
     else:

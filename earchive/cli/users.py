@@ -13,11 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from earchive.auth import Principal, Role, UserError, UserStore
+from earchive.auth import Principal, Role, UserStore
 from earchive.auth.passwords import generate_password
-from earchive.cli.support import err, out
-from earchive.core.archive import Archive, ConfigurationError
-from earchive.settings import Settings
+from earchive.cli.support import Commands, err, initialised, out
+from earchive.core.archive import Archive
 
 __all__ = ["ensure_demo_users", "print_demo_users", "register"]
 
@@ -33,12 +32,7 @@ ClearanceOpt = Annotated[
 
 
 def _store() -> UserStore:
-    try:
-        archive = Archive(Settings())
-        archive.init()
-    except ConfigurationError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    archive = initialised()
     return UserStore(archive.engine, archive.clock)
 
 
@@ -76,8 +70,8 @@ def print_demo_users(archive: Archive, console: Console) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the ``user`` and ``token`` command groups to the CLI."""
-    users = typer.Typer(help="Users of the web UI and API.", no_args_is_help=True)
-    tokens = typer.Typer(help="API tokens for systems (e.g. a handling system).",
+    users = Commands(help="Users of the web UI and API.", no_args_is_help=True)
+    tokens = Commands(help="API tokens for systems (e.g. a handling system).",
                          no_args_is_help=True)  # fmt: skip
 
     @users.command("add")
@@ -92,13 +86,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Add a user; prints a generated password unless --password-stdin is given."""
         password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-        try:
-            principal, secret = _store().add_user(
-                name, role, fonds=fonds or (), clearance=clearance, password=password
-            )
-        except UserError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
+        principal, secret = _store().add_user(
+            name, role, fonds=fonds or (), clearance=clearance, password=password
+        )
         out.print(f"user {principal.name} added ({_scope(principal)})")
         if not password_stdin:
             out.print(f"password: {secret}")
@@ -116,11 +106,7 @@ def register(app: typer.Typer) -> None:
     @users.command("disable")
     def user_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
         """Disable a user; its sessions stop working at once."""
-        try:
-            _store().set_disabled(name, True)
-        except UserError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
+        _store().set_disabled(name, True)
         out.print(f"user {name} disabled")
 
     @tokens.command("create")
@@ -131,13 +117,7 @@ def register(app: typer.Typer) -> None:
         clearance: ClearanceOpt = None,
     ) -> None:
         """Create an API token (printed once; only its SHA-256 is kept)."""
-        try:
-            token_id, token = _store().create_token(
-                name, role, fonds=fonds or (), clearance=clearance
-            )
-        except UserError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
+        token_id, token = _store().create_token(name, role, fonds=fonds or (), clearance=clearance)
         err.print(f"token {token_id} for {name} ({role}); shown once, store it safely:")
         sys.stdout.write(token + "\n")
 
@@ -152,11 +132,7 @@ def register(app: typer.Typer) -> None:
     @tokens.command("revoke")
     def token_revoke(token_id: Annotated[str, typer.Argument(help="Token id.")]) -> None:
         """Revoke a token."""
-        try:
-            _store().revoke_token(token_id)
-        except UserError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
+        _store().revoke_token(token_id)
         out.print(f"token {token_id} revoked")
 
     app.add_typer(users, name="user")

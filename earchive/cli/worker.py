@@ -17,10 +17,10 @@ from typing import Annotated
 
 import typer
 
-from earchive.cli.support import emit
+from earchive.cli.support import UsageError, emit, initialised
 from earchive.cli.support import err as _err
 from earchive.cli.support import out as _out
-from earchive.core.archive import Archive, ConfigurationError
+from earchive.core.errors import ConfigurationError
 from earchive.jobs.tasks import TaskError, TaskHandle, TaskRunner, runner_for
 from earchive.settings import Settings
 from ingest.pipeline import expand_sources
@@ -37,18 +37,7 @@ def _settings(queue: str | None) -> Settings:
 
 def _require_broker(settings: Settings) -> None:
     if not settings.broker_url:
-        _err.print("[red]configuration error:[/red] set EARCHIVE_BROKER_URL (redis:// or amqp://)")
-        raise typer.Exit(2)
-
-
-def _initialised(settings: Settings) -> Archive:
-    try:
-        archive = Archive(settings)
-        archive.init()
-    except ConfigurationError as exc:
-        _err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    return archive
+        raise ConfigurationError("set EARCHIVE_BROKER_URL (redis:// or amqp://)")
 
 
 def worker(
@@ -66,9 +55,8 @@ def worker(
     settings = _settings(queue)
     _require_broker(settings)
     if pool not in ("prefork", "solo", "threads") or concurrency < 1:
-        _err.print("[red]--pool must be prefork, solo or threads; --concurrency at least 1[/red]")
-        raise typer.Exit(2)
-    archive = _initialised(settings)  # migrations and the signing key before any task runs
+        raise UsageError("--pool must be prefork, solo or threads; --concurrency at least 1")
+    archive = initialised(settings)  # migrations and the signing key before any task runs
     archive.engine.dispose()
     archive.writer.dispose()
     del archive  # each pool process builds its own
@@ -118,15 +106,10 @@ def submit(
     settings = _settings(queue)
     missing = [p for p in paths if not p.exists()]
     if missing:
-        _err.print(f"[red]no such file or folder:[/red] {', '.join(map(str, missing))}")
-        raise typer.Exit(2)
+        raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
     sources = [p.resolve() for p in expand_sources(paths)]
-    runner = runner_for(settings, lambda: _initialised(settings))
-    try:
-        handles = [runner.submit("ingest_package", {"path": str(p)}) for p in sources]
-    except TaskError as exc:
-        _err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    runner = runner_for(settings, lambda: initialised(settings))
+    handles = [runner.submit("ingest_package", {"path": str(p)}) for p in sources]
     counts = _collect(runner, handles, timeout, as_json)
     if not as_json:
         line = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))

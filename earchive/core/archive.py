@@ -20,14 +20,19 @@ from typing import BinaryIO, TypeVar
 from sqlalchemy import create_engine
 
 from earchive.core.disposal import disposal_date
+from earchive.core.errors import (
+    ConfigurationError,
+    NotFoundError,
+    SearchConfigError,
+    StorageConfigError,
+)
 from earchive.core.identity_key import load_identity_keyer
 from earchive.core.objection_files import AnnotationFiles
-from earchive.core.search_backend import SearchConfigError, build_index
-from earchive.core.stores import StorageConfigError, build_storage
+from earchive.core.search_backend import build_index
+from earchive.core.stores import build_storage
 from earchive.settings import Settings
 from ingest.indexing import StoredDocumentError, dequeue, queued, stored_document
 from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
-from package.bagit import export_bag
 from package.signature import Signer, generate_key, load_signer
 from preservation.eventlog_seal import SealResult
 from preservation.events import EventLog
@@ -46,15 +51,7 @@ from standards import archival_code as ac
 from standards.finding import Finding
 from standards.retention import RetentionTable
 
-__all__ = ["Archive", "ArchiveView", "ConfigurationError", "NotFoundError", "in_order"]
-
-
-class ConfigurationError(Exception):
-    """The settings do not describe a usable archive."""
-
-
-class NotFoundError(Exception):
-    """No archive (or file) with that identifier."""
+__all__ = ["Archive", "ArchiveView", "in_order"]
 
 
 @dataclass(frozen=True)
@@ -129,7 +126,7 @@ class Archive:
             (self.home / sub).mkdir(parents=True, exist_ok=True)
         self.settings.storage_dir.mkdir(parents=True, exist_ok=True)
         self.storage.initialize()
-        from earchive.core.migrations import MigrationError
+        from earchive.core.errors import MigrationError
         from earchive.core.migrations import upgrade as upgrade_catalog
 
         try:
@@ -310,34 +307,6 @@ class Archive:
             raise NotFoundError(archive_id)
         v = f"v{version or record.version}"
         return sorted(self.storage.version_state(record.object_id, v))
-
-    def export(self, archive_id: str, dest: Path, form: str = "bagit") -> Path:
-        """Write the current version of an archive as a BagIt bag at ``dest``."""
-        if form != "bagit":
-            raise ConfigurationError(f"export form {form!r} is not available yet (use bagit)")
-        view = self.show(archive_id)
-        paths = self.version_paths(archive_id)
-        record = view.record
-
-        def opener(p: str) -> Callable[[], BinaryIO]:
-            return lambda: self.open_file(archive_id, p)
-
-        info = {
-            "Source-Organization": record.fonds_identifier,
-            "External-Identifier": archive_id,
-            "External-Description": record.project_name,
-            "Archival-Code": record.archival_code,
-            "Electronic-Record-Code": record.electronic_record_code,
-            "AIP-Version": f"v{record.version}",
-        }
-        files = [(p, opener(p)) for p in paths]
-        from earchive.services.objections.service import (
-            bag_annotations,  # 异议标注: tag files, never payload
-        )
-
-        tags, marks = bag_annotations(self, archive_id)
-        info.update(marks)
-        return export_bag(dest, files, info, bagging_date=self.clock().date(), tag_files=tags)
 
     def reindex_queued(self) -> int:
         """Retry indexing of archives whose indexing failed earlier; returns how many."""

@@ -8,18 +8,15 @@ Raises ``SearchConfigError`` (``earchive.core.archive`` turns it into its ``Conf
 
 from __future__ import annotations
 
+from earchive.core.errors import SearchConfigError
 from earchive.settings import Settings
 from search import SearchIndex, SqliteFtsIndex
 
-__all__ = ["ES_ALIAS", "SearchConfigError", "build_index"]
+__all__ = ["ES_ALIAS", "build_index"]
 
 ES_ALIAS = "earchive"
 _ES_TIMEOUT_S = 30.0
 _ES_RETRIES = 3
-
-
-class SearchConfigError(Exception):
-    """The search settings do not describe a usable index."""
 
 
 def build_index(settings: Settings) -> SearchIndex:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from earchive.core.disposal import DisposalLocks
+from earchive.core.errors import StorageConfigError
 from earchive.settings import Settings
 from preservation.events import Event, EventLog
 from preservation.ocfl_root import OcflRoot
@@ -40,7 +41,6 @@ __all__ = [
     "ANNOTATIONS",
     "PRIMARY",
     "REPLICA",
-    "StorageConfigError",
     "StorageWiring",
     "annotation_store",
     "build_storage",
@@ -53,10 +53,6 @@ PRIMARY = "primary"
 REPLICA = "replica"
 #: The storage root of the objection annotations: a folder of the home, a prefix of the bucket.
 ANNOTATIONS = "annotations"
-
-
-class StorageConfigError(Exception):
-    """The storage settings do not describe a usable location."""
 
 
 @dataclass(frozen=True)

@@ -34,19 +34,16 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from earchive.auth import Permission
+from earchive.core.errors import JobNotFoundError
 from earchive.jobs import records as job_records
 from earchive.jobs.records import ACTIVE, Job
 
-__all__ = ["Job", "JobBoard", "JobNotFoundError"]
+__all__ = ["Job", "JobBoard"]
 
 Work = Callable[[], dict[str, object]]
 _log = logging.getLogger(__name__)
 #: How often ``get`` re-reads a job that runs in another process while it waits.
 POLL_SECONDS = 0.2
-
-
-class JobNotFoundError(LookupError):
-    """No job with that id in the catalog."""
 
 
 class JobBoard:

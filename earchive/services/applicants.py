@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
-from earchive.core.archive import Archive, NotFoundError
+from earchive.core.archive import Archive
+from earchive.core.errors import ApplicantQueryError, NotFoundError
 from ingest.casexml import parse_case
 from package.aip import CASE_XML_PATH
 from preservation.storage import StorageError
@@ -29,17 +30,12 @@ from standards.errors import IdentityFormatError
 from standards.personal_data import Identity, identity_of
 
 __all__ = [
-    "ApplicantQueryError",
     "ApplicantTimeline",
     "TimelineEntry",
     "TimelineYear",
     "applicant_timeline",
     "parse_identifier",
 ]
-
-
-class ApplicantQueryError(ValueError):
-    """The applicant query is not usable: an invalid identifier or no stated purpose."""
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from earchive.core.errors import NeedsKeyError
 from standards.finding import Finding
 
-__all__ = ["NeedsKeyError", "verify_any"]
+__all__ = ["verify_any"]
 
 EEP_SUFFIX = ".eep.xml"
-
-
-class NeedsKeyError(ValueError):
-    """A transfer package is verified against the sender's public key: none was given."""
 
 
 def _is_transfer_package(path: Path) -> bool:

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from earchive.access.access import Access, AuthenticationRequiredError, PermissionDeniedError
+from earchive.access.access import Access
 from earchive.access.administration import Administration
 from earchive.access.operations import Operations
 from earchive.auth import COOKIE, Permission, Principal, UserStore
 from earchive.core.archive import Archive
+from earchive.core.errors import AuthenticationRequiredError, PermissionDeniedError
 from earchive.jobs.board import JobBoard
 from earchive.web.i18n import LANGUAGES
 from earchive.web.login_limit import LoginLimiter

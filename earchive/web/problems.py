@@ -14,16 +14,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from earchive.access.access import (
+from earchive.auth import UserError
+from earchive.core.errors import (
+    ApplicantQueryError,
     AuthenticationRequiredError,
+    ConfigurationError,
+    NotFoundError,
+    ObjectionConflictError,
+    ObjectionError,
     PermissionDeniedError,
+    PersonalDataWithheldError,
     UploadRejectedError,
 )
-from earchive.access.file_release import PersonalDataWithheldError
-from earchive.auth import UserError
-from earchive.core.archive import ConfigurationError, NotFoundError
-from earchive.services.applicants import ApplicantQueryError
-from earchive.services.objections.service import ObjectionConflictError, ObjectionError
 from search import InvalidQueryError
 from transfer import TransferError
 

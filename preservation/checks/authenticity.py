@@ -19,8 +19,8 @@ from standards.errors import ArchivalCodeError
 from standards.finding import Finding, Status
 from standards.findings import make
 
+from .base import Check
 from .context import ARCHIVAL_XML, CASE_XML, CheckContext
-from .engine import Check
 from .evidence import fixity_findings, manual, ok_or, route, rule_findings
 
 __all__ = ["CHECKS"]

@@ -23,8 +23,8 @@ from standards.finding import Finding, Status
 from standards.findings import make
 
 from .authenticity import REQUIRED_PATHS, items
+from .base import Check
 from .context import ARCHIVAL_XML, CheckContext
-from .engine import Check
 from .evidence import manual, ok_or
 
 __all__ = ["CHECKS"]

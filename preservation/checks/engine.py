@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -22,6 +22,8 @@ from standards.dat70 import Dat70Item, Mode, dat70_items
 from standards.finding import Finding, Status, finding_from_dict
 from standards.findings import make
 
+from . import authenticity, content, integrity, security, signatures, usability
+from .base import Check, CheckFn
 from .context import CheckContext
 
 __all__ = [
@@ -34,23 +36,9 @@ __all__ = [
     "run_checks",
 ]
 
-CheckFn = Callable[[CheckContext], list[Finding]]
-
 
 class UnknownItemError(Exception):
     """An item code that the catalogue does not hold."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """A check function and the catalogue items (of any stage) it implements."""
-
-    items: tuple[str, ...]
-    fn: CheckFn
-
-    @property
-    def name(self) -> str:
-        return f"{self.fn.__module__}.{self.fn.__qualname__}"
 
 
 @dataclass(frozen=True)
@@ -135,8 +123,6 @@ class CheckRun:
 @cache
 def registry() -> Mapping[str, Check]:
     """Item code → the check implementing it, from every check module's ``CHECKS`` tuple."""
-    from . import authenticity, content, integrity, security, signatures, usability
-
     table: dict[str, Check] = {}
     items = dat70_items()
     for module in (authenticity, signatures, content, integrity, usability, security):

@@ -16,8 +16,8 @@ from standards.finding import Finding, Status
 from standards.findings import make
 
 from .authenticity import items
+from .base import Check
 from .context import ARCHIVAL_XML, CASE_XML, CheckContext
-from .engine import Check
 from .evidence import manual, ok_or, route, rule_findings
 
 __all__ = ["CHECKS"]

@@ -13,8 +13,8 @@ from standards.finding import Finding, Status
 from standards.findings import make
 
 from .authenticity import items
+from .base import Check
 from .context import CheckContext, CheckContextError
-from .engine import Check
 from .evidence import fixity_findings, route
 
 __all__ = ["CHECKS"]

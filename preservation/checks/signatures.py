@@ -29,8 +29,8 @@ from preservation.seals import verify_ofd
 from standards.finding import Finding, Status
 from standards.findings import make
 
+from .base import Check
 from .context import CheckContext
-from .engine import Check
 
 __all__ = ["CHECKS", "SignatureReport", "load_trust_roots"]
 

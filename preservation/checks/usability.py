@@ -19,8 +19,8 @@ from standards.finding import Finding, Status
 from standards.findings import make
 
 from .authenticity import items
+from .base import Check
 from .context import ARCHIVAL_XML, CASE_XML, CheckContext, CheckContextError
-from .engine import Check
 from .evidence import ok_or
 from .opening import open_problem, opener_tool
 from .pdfa import Verdict, validate_pdfa, validator

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from earchive.core.search_backend import SearchConfigError, build_index
+from earchive.core.errors import SearchConfigError
+from earchive.core.search_backend import build_index
 from earchive.settings import Settings
 from search import SqliteFtsIndex
 from search.elasticsearch import ElasticsearchIndex

@@ -15,7 +15,8 @@ import pytest
 
 from earchive.core.archive import Archive
 from earchive.services.transfer.disposition import retention_schedule
-from earchive.services.transfer.sender import plan, receive_package, run_transfer
+from earchive.services.transfer.receiving import receive_package
+from earchive.services.transfer.sender import plan, run_transfer
 from earchive.settings import Settings
 from package.fixity import read_manifest_and_verify
 from search.index import SearchQuery

@@ -26,7 +26,8 @@ from minio.versioningconfig import VersioningConfig
 
 from earchive.core.archive import Archive
 from earchive.services.transfer.delivery import receive_from_s3, resume_transfer
-from earchive.services.transfer.sender import accept_receipt, run_transfer
+from earchive.services.transfer.receipts import accept_receipt
+from earchive.services.transfer.sender import run_transfer
 from package.digest import digest_file
 from package.manifest import manifest_bytes, parse_manifest, sign_manifest, signature_json
 from tests.servers import seaweed as servers

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from earchive.core.archive import Archive
-from earchive.services.transfer.sender import accept_receipt, plan, receive_package, run_transfer
+from earchive.services.transfer.receipts import accept_receipt
+from earchive.services.transfer.receiving import receive_package
+from earchive.services.transfer.sender import plan, run_transfer
 from package.manifest import parse_manifest
 from preservation.events import EventLog
 from transfer import DirectoryDelivery, ReceiptError, TransferLedger, verify_receipt

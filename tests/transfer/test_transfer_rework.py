@@ -16,8 +16,9 @@ from sqlalchemy import create_engine, inspect
 
 from earchive.core.archive import Archive
 from earchive.core.migrations import current_revision, head_revision, upgrade
-from earchive.services.transfer.receipts import kept_until, rework_queue
-from earchive.services.transfer.sender import accept_receipt, plan, receive_package, run_transfer
+from earchive.services.transfer.receipts import accept_receipt, kept_until, rework_queue
+from earchive.services.transfer.receiving import receive_package
+from earchive.services.transfer.sender import plan, run_transfer
 from earchive.settings import Settings
 from standards.finding import Status
 from transfer import REWORK, TRANSFERRED, Outcome, OutcomeLedger, TransferLedger, TransferPolicy

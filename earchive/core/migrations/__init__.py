@@ -21,6 +21,7 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, MetaData, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
+from earchive.core.errors import MigrationError
 from ingest import counters, journal
 from ingest.indexing import metadata as indexing_metadata
 from preservation.events import metadata as events_metadata
@@ -31,7 +32,6 @@ from search.tables import metadata as catalog_metadata
 
 __all__ = [
     "BASELINE",
-    "MigrationError",
     "current_revision",
     "head_revision",
     "target_metadata",
@@ -43,10 +43,6 @@ BASELINE = "0001"
 #: Key of the PostgreSQL advisory lock held while migrating ("earchive" in ASCII, as a number).
 _PG_LOCK_KEY = 0x65617263686976
 _HERE = Path(__file__).resolve().parent
-
-
-class MigrationError(Exception):
-    """The catalog database could not be brought to the current schema."""
 
 
 def target_metadata() -> tuple[MetaData, ...]:

@@ -11,15 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from earchive.core.archive import Archive
-from earchive.jobs.tasks.jobs import JOB_NAMES, Outcome, Payload, UnknownTaskError
-from earchive.jobs.tasks.runner import (
-    InProcessRunner,
-    TaskError,
-    TaskFailedError,
-    TaskHandle,
-    TaskRunner,
-    TaskTimeoutError,
-)
+from earchive.core.errors import TaskError, TaskFailedError, TaskTimeoutError, UnknownTaskError
+from earchive.jobs.tasks.jobs import JOB_NAMES, Outcome, Payload
+from earchive.jobs.tasks.runner import InProcessRunner, TaskHandle, TaskRunner
 from earchive.settings import Settings
 
 __all__ = [

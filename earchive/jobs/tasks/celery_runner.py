@@ -10,8 +10,9 @@ from celery import Celery
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from celery.result import AsyncResult
 
+from earchive.core.errors import TaskFailedError, TaskTimeoutError
 from earchive.jobs.tasks.jobs import Outcome, Payload, job_for
-from earchive.jobs.tasks.runner import TaskFailedError, TaskHandle, TaskTimeoutError
+from earchive.jobs.tasks.runner import TaskHandle
 
 __all__ = ["CeleryRunner", "task_name"]
 

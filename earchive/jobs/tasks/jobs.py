@@ -17,17 +17,14 @@ from pathlib import Path
 from types import MappingProxyType
 
 from earchive.core.archive import Archive
+from earchive.core.errors import UnknownTaskError
 from preservation.audit import AuditLimits
 
-__all__ = ["JOB_NAMES", "Job", "Outcome", "Payload", "UnknownTaskError", "job_for"]
+__all__ = ["JOB_NAMES", "Job", "Outcome", "Payload", "job_for"]
 
 Payload = Mapping[str, object]
 Outcome = dict[str, object]
 Job = Callable[[Archive, Payload], Outcome]
-
-
-class UnknownTaskError(LookupError):
-    """No task has that name."""
 
 
 def _text(payload: Payload, key: str) -> str:

@@ -13,28 +13,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from earchive.core.archive import Archive
+from earchive.core.errors import TaskFailedError
 from earchive.jobs.tasks.jobs import Outcome, Payload, job_for
 
 __all__ = [
     "InProcessRunner",
-    "TaskError",
-    "TaskFailedError",
     "TaskHandle",
     "TaskRunner",
-    "TaskTimeoutError",
 ]
-
-
-class TaskError(Exception):
-    """Base of the task interface's errors."""
-
-
-class TaskFailedError(TaskError):
-    """The task ran and raised (or could not be run)."""
-
-
-class TaskTimeoutError(TaskError):
-    """No result within the timeout; the task may still finish later."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from earchive.core.archive import Archive, ConfigurationError, NotFoundError
+from earchive.core.archive import Archive
+from earchive.core.errors import ConfigurationError, NotFoundError
 from earchive.core.stores import PRIMARY, REPLICA
 from preservation.audit import AuditContext, AuditLimits, AuditRun, audit_root
 from preservation.audit_ledger import AuditLedger

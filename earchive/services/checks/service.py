@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from earchive.core.archive import Archive, ConfigurationError, NotFoundError
+from earchive.core.archive import Archive
+from earchive.core.errors import ConfigurationError, NotFoundError
 from ingest.casexml import parse_case
 from ingest.pipeline import IngestResult
 from ingest.rules import check_case

@@ -32,7 +32,8 @@ from typing import Any
 from lxml import etree
 
 from earchive.auth import mask_id
-from earchive.core.archive import Archive, NotFoundError
+from earchive.core.archive import Archive
+from earchive.core.errors import NotFoundError, ObjectionConflictError, ObjectionError
 from earchive.core.objection_files import AnnotationFiles, AnnotationStoreError, attachment_name
 from earchive.services.objections.store import Attachment, Objection, ObjectionStore
 from package.annotation import AnnotationCheck, sign_annotation, verify_annotation
@@ -53,8 +54,6 @@ __all__ = [
     "MAX_CLAIM_CHARS",
     "Actor",
     "NewAttachment",
-    "ObjectionConflictError",
-    "ObjectionError",
     "Overdue",
     "annotation_files",
     "bag_annotations",
@@ -73,14 +72,6 @@ MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 20 << 20
 MAX_CLAIM_CHARS = 4000
 ENTRY, DECISION = "entry.json", "decision.json"
-
-
-class ObjectionError(ValueError):
-    """An objection or decision request that cannot be accepted (the message says why)."""
-
-
-class ObjectionConflictError(Exception):
-    """The objection was already decided."""
 
 
 @dataclass(frozen=True)

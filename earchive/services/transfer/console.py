@@ -18,12 +18,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from earchive.core.archive import Archive, ConfigurationError
-from earchive.services.transfer.sender import RECEIPT_SUFFIX, plan
+from earchive.core.archive import Archive
+from earchive.core.errors import ConfigurationError
+from earchive.services.transfer.sender import plan
 from search.records import ArchiveRecord
 from standards.finding import Finding
 from transfer import PlanEntry, ReceiptError, TransferLedger, TransferPolicy, verify_receipt
 from transfer.ledger import items as ledger_items
+from transfer.receipt import RECEIPT_SUFFIX
 
 __all__ = [
     "BatchItem",

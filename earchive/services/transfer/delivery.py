@@ -20,10 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from earchive.core.archive import Archive, ConfigurationError, NotFoundError
+from earchive.core.archive import Archive
+from earchive.core.errors import ConfigurationError, NotFoundError
+from earchive.services.transfer.receipts import accept_receipt
+from earchive.services.transfer.receiving import receive_package
 from earchive.services.transfer.targets import delivery_for, s3_client, s3_location
 from preservation.events import Event
 from transfer import DeliveryError, DeliveryResult, Receipt, TransferLedger
+from transfer.receipt import RECEIPT_SUFFIX
 from transfer.retry import DeliveryEvent, Progress, RetryPolicy
 
 if TYPE_CHECKING:
@@ -31,7 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Delivered", "deliver_package", "receive_from_s3", "receiver_key", "resume_transfer"]
 
-RECEIPT_SUFFIX = ".receipt.json"
 _RESUMABLE = frozenset({"delivering", "delivery_failed", "delivered"})
 
 
@@ -118,10 +121,6 @@ def deliver_package(
     path.write_bytes(result.receipt)
     if key is None:
         return Delivered(result, path)
-    from earchive.services.transfer.sender import (
-        accept_receipt,  # the service module imports this one
-    )
-
     return Delivered(result, path, accept_receipt(archive, path, key))
 
 
@@ -161,10 +160,6 @@ def receive_from_s3(
 ) -> tuple[Receipt, Path, FetchResult]:
     """Bureau side: fetch the package at ``s3://bucket/prefix/<package>`` (bucket credentials
     from ``EARCHIVE_TRANSFER_S3_*``), verify it and write its signed receipt."""
-    from earchive.services.transfer.sender import (
-        receive_package,  # the service module imports this one
-    )
-
     bucket, key_prefix = s3_location(address)
     if not key_prefix:
         raise ConfigurationError(f"name the package inside the bucket: {address!r}")

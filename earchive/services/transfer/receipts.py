@@ -1,4 +1,5 @@
-"""The sender after the bureau's receipt: transferred archives and the rework queue.
+"""The sender after the bureau's receipt: the receipt verified and recorded (``accept_receipt``),
+transferred archives and the rework queue.
 
 ``record_outcomes`` turns a verified receipt into one outcome per archive the batch packaged:
 an accepted item is ``transferred`` on the receipt date and kept here at least
@@ -12,11 +13,12 @@ waiting for rework, with their reasons. Raises ``LedgerError``.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from earchive.core.archive import Archive
+from package.digest import digest_bytes
 from preservation.events import Event
 from transfer import (
-    ACCEPTED,
     REWORK,
     TRANSFERRED,
     Outcome,
@@ -24,51 +26,17 @@ from transfer import (
     Receipt,
     TransferLedger,
     TransferPolicy,
+    decide_outcomes,
+    verify_receipt,
 )
 
-__all__ = ["kept_until", "record_outcomes", "rework_queue"]
+__all__ = ["accept_receipt", "kept_until", "record_outcomes", "rework_queue"]
 
 
 def record_outcomes(archive: Archive, receipt: Receipt) -> list[Outcome]:
     """Record what ``receipt`` decided for each archive of its batch; return the outcomes."""
-    policy = TransferPolicy.load()
     sent = TransferLedger(archive.writer).sent_items(receipt.batch_id)
-    named = {i.archival_code: i for i in receipt.items}
-    package_failed = tuple(f for f in receipt.findings if f.failed)
-    at = receipt.received_at
-    decided = []
-    for code, archive_id in sorted(sent.items()):
-        item = named.get(code)
-        item_code = item.code if item is not None else receipt.code
-        if item_code == ACCEPTED:
-            decided.append(
-                Outcome(
-                    archive_id,
-                    code,
-                    TRANSFERRED,
-                    receipt.batch_id,
-                    item_code,
-                    at,
-                    policy.kept_until(at.date()),
-                    item.archive_id if item is not None else "",
-                    (),
-                )
-            )
-        else:
-            findings = item.failed() if item is not None else package_failed
-            decided.append(
-                Outcome(
-                    archive_id,
-                    code,
-                    REWORK,
-                    receipt.batch_id,
-                    item_code,
-                    at,
-                    None,
-                    "",
-                    findings or package_failed,
-                )
-            )
+    decided = decide_outcomes(receipt, sent, TransferPolicy.load())
     OutcomeLedger(archive.writer).record(decided)
     now = archive.clock()
     for o in decided:
@@ -98,3 +66,30 @@ def kept_until(archive: Archive, archive_id: str) -> date | None:
     if outcome is None or outcome.status != TRANSFERRED:
         return None
     return outcome.kept_until
+
+
+def accept_receipt(archive: Archive, receipt_path: Path, receiver_key_pem: str) -> Receipt:
+    """Sender side: verify the bureau's receipt signature and record its outcome: accepted
+    archives become ``transferred`` (kept here at least the policy's ``keep_copy_years``), the
+    others go to ``rework`` with their findings (``earchive.services.transfer.receipts``)."""
+    data = receipt_path.read_bytes()
+    receipt = verify_receipt(data, receiver_key_pem)
+    record_outcomes(archive, receipt)
+    TransferLedger(archive.writer).record_receipt(
+        receipt.batch_id,
+        receipt.code,
+        receipt.received_at,
+        digest_bytes(data).sm3,
+        {i.archival_code: ("accepted" if i.code == "accepted" else i.code) for i in receipt.items},
+    )
+    archive.events.record(
+        Event(
+            archive.settings.agent,
+            "receipt",
+            receipt.batch_id,
+            receipt.code,
+            archive.clock(),
+            {"items": str(len(receipt.items))},
+        )
+    )
+    return receipt

@@ -1,195 +1,45 @@
-"""Bureau mode: the staging area behind the receiving API (``earchive.web.routes.api_bureau``).
+"""Bureau mode: receiving transfer packages — delivered file by file into the inbox behind the
+receiving API (``earchive.web.routes.api_bureau``), or given as a folder (``earchive receive``).
 
-A sending system (an API token of role ``sender``) delivers a transfer package file by file into
-``<home>/bureau/incoming/<sender>/<batch>/<batch>/``: each file is streamed to a temporary name
-under ``…/<batch>/.tmp/``, hashed (SM3 + SHA-256) on the way, compared with the digests the
-sender declared, then renamed into place, so the package directory never holds a partial file.
-``listing`` reports what is there (hashed again, never trusted by size); ``complete`` runs
+``Staging`` puts the bureau's inbox (``transfer.inbox``: temporary names, digests checked,
+renamed into place) in this archive's home (``<home>/bureau/incoming/<sender>/<batch>/``) and
+records every stored or refused file as a ``transfer_in`` event; ``complete`` runs
 ``receive_package`` with the sender's registered public key (``<senders dir>/<sender>.pem``)
-and returns the signed receipt, after which the batch is closed. Every stored or refused file
-is a ``transfer_in`` event. Raises the ``BureauError`` family.
+and returns the signed receipt, after which the batch is closed. ``receive_package`` verifies
+a package, ingests the accepted archives (``earchive.services.transfer.accession``) and writes
+the signed receipt beside it. Raises ``NotFoundError`` and the ``transfer.TransferError``
+family (``InboxError`` for the inbox).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import os
-import re
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
 
 from earchive.core.archive import Archive
-from earchive.services.transfer.sender import receive_package
-from package.digest import Digests, digest_file
-from package.errors import UnsafePathError
-from package.paths import safe_logical_path
+from earchive.core.errors import NotFoundError
+from package.digest import Digests, digest_bytes
 from preservation.events import Event
+from transfer import Receipt, receipt_json, receive
+from transfer.errors import IncompleteBatchError, UnknownSenderError
+from transfer.inbox import Inbox, Upload, sender_name
+from transfer.package import MANIFEST_NAME, SIGNATURE_NAME
+from transfer.receipt import RECEIPT_SUFFIX
 
-__all__ = [
-    "BatchClosedError",
-    "BureauError",
-    "DigestMismatchError",
-    "IncompleteBatchError",
-    "Staging",
-    "TooLargeError",
-    "UnknownSenderError",
-    "UnsafeUploadError",
-    "Upload",
-]
-
-_BATCH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-_SENDER = re.compile(r"^[A-Za-z0-9_@-][A-Za-z0-9_.@-]{0,63}$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-RECEIPT_SUFFIX = ".receipt.json"
-MANIFEST_NAME, SIGNATURE_NAME = "manifest.txt", "manifest.sig.json"
-
-
-class BureauError(Exception):
-    """A delivery the receiving API refuses."""
-
-
-class UnsafeUploadError(BureauError):
-    """A batch name, file path or declared digest that is not acceptable."""
-
-
-class TooLargeError(BureauError):
-    """A file over the configured size limit."""
-
-
-class DigestMismatchError(BureauError):
-    """The bytes received do not have the digests the sender declared."""
-
-
-class BatchClosedError(BureauError):
-    """The batch has its receipt already: nothing more can be delivered into it."""
-
-
-class IncompleteBatchError(BureauError):
-    """``complete`` was asked before the manifest and its signature arrived."""
-
-
-class UnknownSenderError(BureauError):
-    """No public key is registered for this sender."""
-
-
-def _sender(name: str) -> str:
-    if not _SENDER.match(name) or name.strip(".") == "":
-        raise UnknownSenderError(f"sender name {name!r} cannot name a staging area")
-    return name
-
-
-def _batch(batch: str) -> str:
-    if not _BATCH.match(batch) or ".." in batch:
-        raise UnsafeUploadError(f"batch name {batch!r}: letters, digits, '.', '_' and '-'")
-    return batch
-
-
-@dataclass
-class Upload:
-    """One file being received: ``write`` chunks, then ``finish`` (or ``abort``)."""
-
-    staging: Staging
-    sender: str
-    batch: str
-    path: str
-    declared: tuple[str, str]
-    part: Path
-    target: Path
-    limit: int
-    size: int = 0
-    _sm3: hashlib._Hash = field(default_factory=lambda: hashlib.new("sm3"))
-    _sha: hashlib._Hash = field(default_factory=hashlib.sha256)
-    _fp: BinaryIO | None = None
-
-    def write(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.size > self.limit:
-            self.abort()
-            raise TooLargeError(f"{self.path}: over the limit of {self.limit} bytes")
-        if self._fp is None:
-            raise BureauError(f"{self.path}: the upload is closed")
-        self._sm3.update(chunk)
-        self._sha.update(chunk)
-        self._fp.write(chunk)
-
-    def abort(self) -> None:
-        if self._fp is not None:
-            self._fp.close()
-            self._fp = None
-        self.part.unlink(missing_ok=True)
-
-    def finish(self) -> bool:
-        """Rename into place; ``True`` if stored, ``False`` if the same bytes were there."""
-        found = (self._sm3.hexdigest(), self._sha.hexdigest())
-        fp, self._fp = self._fp, None
-        if fp is None:
-            raise BureauError(f"{self.path}: the upload is closed")
-        fp.flush()
-        os.fsync(fp.fileno())
-        fp.close()
-        if found != self.declared:
-            self.part.unlink(missing_ok=True)
-            self.staging.event(
-                self.sender,
-                self.batch,
-                "refused",
-                path=self.path,
-                expected=f"sm3:{self.declared[0]}",
-                found=f"sm3:{found[0]}",
-            )
-            raise DigestMismatchError(
-                f"{self.path}: received bytes have sm3 {found[0]}, declared {self.declared[0]}"
-            )
-        with _batch_lock(self.part.parent.parent):  # not while the batch is being completed
-            if self.staging.closed(self.sender, self.batch):
-                self.part.unlink(missing_ok=True)
-                raise BatchClosedError(f"batch {self.batch} has its receipt already")
-            same = self.target.is_file() and _pair(digest_file(self.target)) == found
-            try:
-                self.target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.part, self.target)
-            except OSError as exc:
-                self.part.unlink(missing_ok=True)
-                raise UnsafeUploadError(f"{self.path}: cannot be stored here: {exc}") from exc
-        self.staging.event(
-            self.sender,
-            self.batch,
-            "unchanged" if same else "stored",
-            path=self.path,
-            sm3=found[0],
-            size=str(self.size),
-        )
-        return not same
-
-
-@contextlib.contextmanager
-def _batch_lock(batch_dir: Path) -> Iterator[None]:
-    """An exclusive lock on one batch (``flock``: released when the process dies)."""
-    batch_dir.mkdir(parents=True, exist_ok=True)
-    with open(batch_dir / ".lock", "a+b") as fp:
-        fcntl.flock(fp.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fp.fileno(), fcntl.LOCK_UN)
-
-
-def _pair(d: Digests) -> tuple[str, str]:
-    return d.sm3, d.sha256
+__all__ = ["Staging", "receive_package"]
 
 
 class Staging:
-    """The bureau's incoming area for one archive (see the module docstring)."""
+    """The bureau's receiving inbox for one archive (``transfer.inbox``), with every stored or
+    refused file a ``transfer_in`` event, completed by ``receive_package``."""
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
-        self.root = archive.settings.bureau_dir / "incoming"
-        self.limit = archive.settings.bureau_max_file_bytes
+        settings = archive.settings
+        self.inbox = Inbox(
+            settings.bureau_dir / "incoming", settings.bureau_max_file_bytes, self.event
+        )
 
     def event(self, sender: str, batch: str, outcome: str, **detail: str) -> None:
         self.archive.events.record(
@@ -203,79 +53,30 @@ class Staging:
             )
         )
 
-    def batch_dir(self, sender: str, batch: str) -> Path:
-        return self.root / _sender(sender) / _batch(batch)
-
-    def package_dir(self, sender: str, batch: str) -> Path:
-        return self.batch_dir(sender, batch) / batch
-
-    def _receipt(self, sender: str, batch: str) -> Path:
-        return self.batch_dir(sender, batch) / (batch + RECEIPT_SUFFIX)
-
     def begin(
         self, sender: str, batch: str, path: str, sm3: str, sha256: str, length: int | None
     ) -> Upload:
         """Start receiving ``path`` of ``batch``; raises before anything is written."""
-        try:
-            safe_logical_path(path)
-        except UnsafePathError as exc:
-            raise UnsafeUploadError(str(exc)) from exc
-        if any(seg.startswith(".") for seg in path.split("/")):
-            raise UnsafeUploadError(f"hidden path segment in {path!r}")
-        if not (_HEX64.match(sm3) and _HEX64.match(sha256)):
-            raise UnsafeUploadError("declare X-Content-SM3 and X-Content-SHA256 (64 hex digits)")
-        if length is not None and length > self.limit:
-            raise TooLargeError(f"{path}: {length} bytes, over the limit of {self.limit}")
-        if self._receipt(sender, batch).exists():
-            raise BatchClosedError(f"batch {batch} has its receipt already")
-        tmp = self.batch_dir(sender, batch) / ".tmp"
-        tmp.mkdir(parents=True, exist_ok=True)
-        part = tmp / f"{uuid.uuid4().hex}.part"
-        upload = Upload(
-            self,
-            sender,
-            batch,
-            path,
-            (sm3, sha256),
-            part,
-            self.package_dir(sender, batch) / path,
-            self.limit,
-        )
-        upload._fp = open(part, "xb")  # noqa: SIM115 - closed by finish/abort
-        return upload
+        return self.inbox.begin(sender, batch, path, sm3, sha256, length)
 
     def listing(self, sender: str, batch: str) -> tuple[dict[str, Digests], bool]:
         """Every file staged for ``batch`` with its digests, and whether it is closed."""
-        root = self.package_dir(sender, batch)
-        files = (
-            {
-                p.relative_to(root).as_posix(): digest_file(p)
-                for p in sorted(root.rglob("*"))
-                if p.is_file()
-            }
-            if root.is_dir()
-            else {}
-        )
-        return files, self._receipt(sender, batch).is_file()
-
-    def closed(self, sender: str, batch: str) -> bool:
-        """Whether ``batch`` has its receipt (nothing more can be delivered into it)."""
-        return self._receipt(sender, batch).is_file()
+        return self.inbox.listing(sender, batch)
 
     def complete(self, sender: str, batch: str) -> bytes:
         """Verify the staged package and return its signed receipt (again, if asked again);
         one completion at a time per batch, and no file lands while it runs."""
-        with _batch_lock(self.batch_dir(sender, batch)):
+        with self.inbox.locked(sender, batch):
             return self._complete(sender, batch)
 
     def _complete(self, sender: str, batch: str) -> bytes:
-        receipt_path = self._receipt(sender, batch)
+        receipt_path = self.inbox.receipt_path(sender, batch)
         if receipt_path.is_file():
             return receipt_path.read_bytes()
-        root = self.package_dir(sender, batch)
+        root = self.inbox.package_dir(sender, batch)
         if not all((root / n).is_file() for n in (MANIFEST_NAME, SIGNATURE_NAME)):
             raise IncompleteBatchError(f"batch {batch}: manifest and signature not delivered yet")
-        key = self.archive.settings.senders_path / f"{_sender(sender)}.pem"
+        key = self.archive.settings.senders_path / f"{sender_name(sender)}.pem"
         try:
             pem = key.read_text(encoding="ascii")
         except (OSError, UnicodeDecodeError) as exc:
@@ -285,3 +86,41 @@ class Staging:
             os.replace(written, receipt_path)
         self.event(sender, batch, "completed")
         return receipt_path.read_bytes()
+
+
+def receive_package(
+    archive: Archive, package_dir: Path, sender_key_pem: str, *, ingest: bool = True
+) -> tuple[Receipt, Path]:
+    """Bureau side: verify a delivered package, ingest the items it accepted into this archive
+    (``earchive.services.transfer.accession``; ``ingest=False`` only verifies), write
+    ``<package>.receipt.json``
+    beside it (signed with this archive's key) and return the receipt and its path."""
+    if not package_dir.is_dir():
+        raise NotFoundError(str(package_dir))
+    receipt = receive(
+        package_dir, sender_key_pem, receiver=archive.settings.agent, clock=archive.clock
+    )
+    if not receipt.batch_id:  # 文件目录 unreadable: the delivered folder is named by its batch
+        receipt = replace(receipt, batch_id=package_dir.name)
+    if ingest:
+        from earchive.services.transfer.accession import accession
+
+        receipt = accession(archive, package_dir, receipt, sender_key_pem)
+    data = receipt_json(receipt, archive.signer)
+    path = package_dir.with_name(package_dir.name + RECEIPT_SUFFIX)
+    path.write_bytes(data)
+    archive.events.record(
+        Event(
+            archive.settings.agent,
+            "receive",
+            receipt.batch_id or package_dir.name,
+            receipt.code,
+            receipt.received_at,
+            {
+                "items": str(len(receipt.items)),
+                "ingested": str(sum(1 for i in receipt.items if i.archive_id)),
+                "receipt_sm3": digest_bytes(data).sm3,
+            },
+        )
+    )
+    return receipt, path

@@ -10,16 +10,16 @@ each batch a row in the transfer ledger. Raises ``NotFoundError``, ``Configurati
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from earchive.core.archive import Archive, ConfigurationError, NotFoundError
+from earchive.core.archive import Archive
+from earchive.core.errors import ConfigurationError, NotFoundError
 from earchive.services.checks.service import CheckOptions, antivirus_from_settings, check_archive
 from earchive.services.objections.service import transfer_annotations
 from earchive.services.transfer.delivery import deliver_package
 from earchive.services.transfer.targets import check_target
-from package.digest import digest_bytes
 from package.errors import MetadataError
 from package.metadata import read_archival_metadata
 from preservation.checks import CheckRun
@@ -42,24 +42,19 @@ from transfer import (
     TransferRequest,
     build_eep,
     build_transfer_package,
+    check_outcome,
+    compressed_paths,
     plan_entry,
-    receipt_json,
-    receive,
-    verify_receipt,
 )
 from transfer.retry import Progress, RetryPolicy
 
 __all__ = [
     "Sent",
-    "accept_receipt",
     "eep_source",
     "export_eep",
     "plan",
-    "receive_package",
     "run_transfer",
 ]
-
-RECEIPT_SUFFIX = ".receipt.json"
 
 
 @dataclass(frozen=True)
@@ -116,35 +111,15 @@ def export_eep(archive: Archive, archive_id: str, dest: Path, inline_limit: int 
     return built.path
 
 
-#: formats (as identified at ingest) and name endings of compressed files, refused for transfer
-COMPRESSED_FORMATS = frozenset({"ZIP", "RAR", "7Z", "GZIP", "TAR", "BZIP2", "XZ", "ZSTD"})
-COMPRESSED_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".zst")
-
-
 def compressed_files(archive: Archive, archive_id: str) -> tuple[str, ...]:
     """Paths of the archive's current files that are compressed containers."""
-    return tuple(
-        f.path
-        for f in archive.catalog.files(archive_id)
-        if f.format.upper() in COMPRESSED_FORMATS or f.path.lower().endswith(COMPRESSED_SUFFIXES)
-    )
+    return compressed_paths((f.path, f.format) for f in archive.catalog.files(archive_id))
 
 
 def outcome_of(run: CheckRun, compressed: Sequence[str] = ()) -> CheckOutcome:
-    counts: dict[str, dict[str, int]] = {}
-    for r in run.results:
-        prop = r.item.split("-")[1] if r.item.count("-") >= 2 else "?"
-        row = counts.setdefault(prop, {})
-        row[r.finding.status.value] = row.get(r.finding.status.value, 0) + 1
-    encrypted = any(r.finding.failed and "ENCRYPT" in r.finding.code for r in run.results)
-    return CheckOutcome(
-        run.archive_id,
-        run.failed,
-        encrypted,
-        counts,
-        tuple(r.finding for r in run.results),
-        tuple(compressed),
-    )
+    """A YJ check run as the transfer package needs it (``transfer.check_outcome``)."""
+    results = ((r.item, r.finding) for r in run.results)
+    return check_outcome(run.archive_id, run.failed, results, compressed)
 
 
 #: plan statuses a run without explicit ids sends (rework: refused by the bureau, sent again
@@ -281,70 +256,3 @@ def run_transfer(
             Event(agent, "transfer", archive_id, "refused", now, {"batch": batch_id})
         )
     return Sent(built, delivered, outcome.receipt_path, outcome.receipt)
-
-
-def receive_package(
-    archive: Archive, package_dir: Path, sender_key_pem: str, *, ingest: bool = True
-) -> tuple[Receipt, Path]:
-    """Bureau side: verify a delivered package, ingest the items it accepted into this archive
-    (``earchive.services.transfer.accession``; ``ingest=False`` only verifies), write
-    ``<package>.receipt.json``
-    beside it (signed with this archive's key) and return the receipt and its path."""
-    if not package_dir.is_dir():
-        raise NotFoundError(str(package_dir))
-    receipt = receive(
-        package_dir, sender_key_pem, receiver=archive.settings.agent, clock=archive.clock
-    )
-    if not receipt.batch_id:  # 文件目录 unreadable: the delivered folder is named by its batch
-        receipt = replace(receipt, batch_id=package_dir.name)
-    if ingest:
-        from earchive.services.transfer.accession import accession
-
-        receipt = accession(archive, package_dir, receipt, sender_key_pem)
-    data = receipt_json(receipt, archive.signer)
-    path = package_dir.with_name(package_dir.name + RECEIPT_SUFFIX)
-    path.write_bytes(data)
-    archive.events.record(
-        Event(
-            archive.settings.agent,
-            "receive",
-            receipt.batch_id or package_dir.name,
-            receipt.code,
-            receipt.received_at,
-            {
-                "items": str(len(receipt.items)),
-                "ingested": str(sum(1 for i in receipt.items if i.archive_id)),
-                "receipt_sm3": digest_bytes(data).sm3,
-            },
-        )
-    )
-    return receipt, path
-
-
-def accept_receipt(archive: Archive, receipt_path: Path, receiver_key_pem: str) -> Receipt:
-    """Sender side: verify the bureau's receipt signature and record its outcome: accepted
-    archives become ``transferred`` (kept here at least the policy's ``keep_copy_years``), the
-    others go to ``rework`` with their findings (``earchive.services.transfer.receipts``)."""
-    from earchive.services.transfer.receipts import record_outcomes
-
-    data = receipt_path.read_bytes()
-    receipt = verify_receipt(data, receiver_key_pem)
-    record_outcomes(archive, receipt)
-    TransferLedger(archive.writer).record_receipt(
-        receipt.batch_id,
-        receipt.code,
-        receipt.received_at,
-        digest_bytes(data).sm3,
-        {i.archival_code: ("accepted" if i.code == "accepted" else i.code) for i in receipt.items},
-    )
-    archive.events.record(
-        Event(
-            archive.settings.agent,
-            "receipt",
-            receipt.batch_id,
-            receipt.code,
-            archive.clock(),
-            {"items": str(len(receipt.items))},
-        )
-    )
-    return receipt

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from earchive.core.archive import ConfigurationError
+from earchive.core.errors import ConfigurationError
 from earchive.settings import Settings
 from transfer import Delivery, DirectoryDelivery
 from transfer.retry import Progress, RetryPolicy, no_progress

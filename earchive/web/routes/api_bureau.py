@@ -15,24 +15,24 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from earchive.auth import Permission
-from earchive.core.archive import NotFoundError
-from earchive.services.transfer.receiving import (
+from earchive.core.errors import NotFoundError
+from earchive.services.transfer.receiving import Staging
+from earchive.web.deps import AccessDep, ArchiveDep
+from earchive.web.problems import PROBLEM_JSON, problem
+from transfer.errors import (
     BatchClosedError,
-    BureauError,
     DigestMismatchError,
+    InboxError,
     IncompleteBatchError,
-    Staging,
     TooLargeError,
     UnknownSenderError,
     UnsafeUploadError,
 )
-from earchive.web.deps import AccessDep, ArchiveDep
-from earchive.web.problems import PROBLEM_JSON, problem
 
 __all__ = ["router"]
 
 #: Refusal → (HTTP status, problem title, receipt-style code).
-_REFUSALS: dict[type[BureauError], tuple[int, str, str]] = {
+_REFUSALS: dict[type[InboxError], tuple[int, str, str]] = {
     UnsafeUploadError: (400, "unsafe upload", "unsafe_path"),
     UnknownSenderError: (403, "unknown sender", "unknown_sender"),
     BatchClosedError: (409, "batch closed", "batch_closed"),
@@ -64,7 +64,7 @@ StagingDep = Annotated[Staging, Depends(_staging)]
 router = APIRouter(prefix="/api/bureau", tags=["bureau"], dependencies=[Depends(_bureau_mode)])
 
 
-def _refused(exc: BureauError) -> JSONResponse:
+def _refused(exc: InboxError) -> JSONResponse:
     status, title, code = next(v for t, v in _REFUSALS.items() if isinstance(exc, t))
     return problem(status, title, str(exc), code=code)
 
@@ -107,7 +107,7 @@ async def put_file(
         except BaseException:
             upload.abort()
             raise
-    except BureauError as exc:
+    except InboxError as exc:
         return _refused(exc)
     return JSONResponse(
         {"batch": batch, "path": path, "sm3": x_content_sm3.lower(), "stored": stored},
@@ -121,7 +121,7 @@ def batch_listing(batch: str, sender: SenderDep, staging: StagingDep) -> JSONRes
     closed (has its receipt); an unknown batch is empty."""
     try:
         files, completed = staging.listing(sender, batch)
-    except BureauError as exc:
+    except InboxError as exc:
         return _refused(exc)
     body = {p: {"sm3": d.sm3, "sha256": d.sha256, "size": d.size} for p, d in files.items()}
     return JSONResponse({"batch": batch, "files": body, "completed": completed})
@@ -134,6 +134,6 @@ def complete(batch: str, sender: SenderDep, staging: StagingDep) -> Response:
     digest_failed. Asked again, the same receipt."""
     try:
         data = staging.complete(sender, batch)
-    except BureauError as exc:
+    except InboxError as exc:
         return _refused(exc)
     return Response(data, media_type="application/json")

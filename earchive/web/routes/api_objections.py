@@ -14,10 +14,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
-from earchive.access.access import Access, PermissionDeniedError
+from earchive.access.access import Access
+from earchive.access.objections import ObjectionAccess
 from earchive.auth import Permission
+from earchive.core.errors import ObjectionError, PermissionDeniedError
 from earchive.core.objection_files import AnnotationStoreError
-from earchive.services.objections.service import DECISION, ENTRY, NewAttachment, ObjectionError
+from earchive.services.objections.service import DECISION, ENTRY, NewAttachment
 from earchive.web.deps import AccessDep
 from earchive.web.schemas.objections import (
     DecisionIn,
@@ -62,7 +64,7 @@ def _attachments(body: ObjectionIn) -> list[NewAttachment]:
 @router.post("/archives/{archive_id}/objections", response_model=ObjectionOut, status_code=201)
 def enter_objection(archive_id: str, body: ObjectionIn, access: EntererDep) -> ObjectionOut:
     """Mark an objection on an archive at once (signed annotation; the record is unchanged)."""
-    made = access.objections().enter(
+    made = ObjectionAccess(access).enter(
         archive_id,
         element=body.element,
         claim=body.claim,
@@ -76,14 +78,14 @@ def enter_objection(archive_id: str, body: ObjectionIn, access: EntererDep) -> O
 @router.get("/archives/{archive_id}/objections", response_model=list[ObjectionOut])
 def archive_objections(archive_id: str, access: AccessDep) -> list[ObjectionOut]:
     """Every objection of an archive, oldest first (open ones have ``open: true``)."""
-    return [objection_out(o) for o in access.objections().for_archive(archive_id)]
+    return [objection_out(o) for o in ObjectionAccess(access).for_archive(archive_id)]
 
 
 @router.get("/objections", response_model=list[ObjectionOut])
 def objection_queue(access: DeciderDep, status: Status = "open") -> list[ObjectionOut]:
     """The objections routed to the caller's fonds (the department's queue), oldest first."""
     chosen = None if status == "all" else status
-    return [objection_out(o) for o in access.objections().queue(chosen)]
+    return [objection_out(o) for o in ObjectionAccess(access).queue(chosen)]
 
 
 @router.get("/objections/overdue", response_model=list[OverdueOut])
@@ -91,19 +93,19 @@ def overdue_objections(access: AccessDep) -> list[OverdueOut]:
     """Open objections older than one working day (deadline: end of the next working day)."""
     return [
         OverdueOut(objection=objection_out(x.objection), deadline=x.deadline)
-        for x in access.objections().overdue()
+        for x in ObjectionAccess(access).overdue()
     ]
 
 
 @router.get("/objections/{objection_id}", response_model=ObjectionOut)
 def get_objection(objection_id: str, access: AccessDep) -> ObjectionOut:
-    return objection_out(access.objections().get(objection_id))
+    return objection_out(ObjectionAccess(access).get(objection_id))
 
 
 @router.post("/objections/{objection_id}/decision", response_model=ObjectionOut)
 def decide_objection(objection_id: str, body: DecisionIn, access: DeciderDep) -> ObjectionOut:
     """Confirm (correction text and/or new version number) or reject (reason) an objection."""
-    decided = access.objections().decide(
+    decided = ObjectionAccess(access).decide(
         objection_id,
         body.decision,
         reason=body.reason,
@@ -125,7 +127,7 @@ def annotation_document(objection_id: str, name: str, access: AccessDep) -> Resp
         raise PermissionDeniedError("the signed annotation holds unmasked personal data")
     if name not in ("entry", "decision"):
         raise HTTPException(status_code=404)
-    objection = access.objections().get(objection_id)
+    objection = ObjectionAccess(access).get(objection_id)
     file = ENTRY if name == "entry" else DECISION
     if file == DECISION and not objection.decision_sm3:
         raise HTTPException(status_code=404)

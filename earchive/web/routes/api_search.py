@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from earchive.access.objections import ObjectionAccess
 from earchive.auth import ROLE_PERMISSIONS
 from earchive.web.deps import AccessDep, PrincipalDep
 from earchive.web.schemas.api import MeOut, SearchHitOut, SearchOut
@@ -50,7 +51,7 @@ def search(
             offset=offset,
         )
     )
-    marks = access.objections().open_counts([h.archive_id for h in found.hits])  # 异议标注
+    marks = ObjectionAccess(access).open_counts([h.archive_id for h in found.hits])  # 异议标注
     return SearchOut(
         total=found.total,
         hits=[

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from earchive.auth import Permission
-from earchive.services.applicants import ApplicantQueryError, ApplicantTimeline
+from earchive.core.errors import ApplicantQueryError
+from earchive.services.applicants import ApplicantTimeline
 from earchive.web.deps import AccessDep
 from earchive.web.ui import render
 

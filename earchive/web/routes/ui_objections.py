@@ -10,7 +10,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
-from earchive.services.objections.service import MAX_ATTACHMENT_BYTES, NewAttachment, ObjectionError
+from earchive.access.objections import ObjectionAccess
+from earchive.core.errors import ObjectionError
+from earchive.services.objections.service import MAX_ATTACHMENT_BYTES, NewAttachment
 from earchive.web.deps import AccessDep
 from earchive.web.ui import render
 
@@ -48,7 +50,7 @@ async def enter_objection(
     subject_id_number: Annotated[str, Form(max_length=64)] = "",
 ) -> RedirectResponse:
     files = await _read(request)
-    access.objections().enter(
+    ObjectionAccess(access).enter(
         archive_id,
         element=element,
         claim=claim,
@@ -71,7 +73,7 @@ def decide_objection(
 ) -> RedirectResponse:
     if new_version.strip() and not new_version.strip().isdigit():
         raise ObjectionError("the new version is a number")
-    decided = access.objections().decide(
+    decided = ObjectionAccess(access).decide(
         objection_id,
         decision,
         reason=reason,
@@ -84,7 +86,7 @@ def decide_objection(
 
 @router.get("/objections", response_class=HTMLResponse)
 def objection_queue(request: Request, access: AccessDep) -> HTMLResponse:
-    objections = access.objections()
+    objections = ObjectionAccess(access)
     late = objections.overdue()
     return render(
         request,

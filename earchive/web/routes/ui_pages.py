@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
+from earchive.access.objections import ObjectionAccess
 from earchive.web.deps import AccessDep
 from earchive.web.facets import FILTER_PARAMS, build_facets
 from earchive.web.routes.files import INLINE_TYPES, file_response, inline_capable
@@ -53,7 +54,7 @@ def search_page(
         "search.html",
         q=q,
         found=found,
-        objection_marks=access.objections().open_counts([h.archive_id for h in found.hits]),
+        objection_marks=ObjectionAccess(access).open_counts([h.archive_id for h in found.hits]),
         facets=build_facets(found.facets, params),
         active=active,
         params=params,
@@ -74,7 +75,7 @@ def case_page(
     return render(
         request,
         "case.html",
-        objections=access.objections().for_archive(archive_id),  # 异议标注 banner
+        objections=ObjectionAccess(access).for_archive(archive_id),  # 异议标注 banner
         detail=detail,
         record=detail.view.record,
         case=detail.case,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from earchive.auth import Permission
-from earchive.core.archive import NotFoundError
+from earchive.core.errors import NotFoundError
 from earchive.services.audit.history import history_chart
 from earchive.services.checks.summaries import stage_totals
 from earchive.web.deps import JobsDep, OperationsDep

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from earchive.auth import Permission
-from earchive.core.archive import ConfigurationError, NotFoundError
+from earchive.core.errors import ConfigurationError, NotFoundError
 from earchive.services.transfer.console import delivery_target
 from earchive.web.deps import JobsDep, OperationsDep
 from earchive.web.ui import render

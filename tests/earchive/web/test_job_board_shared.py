@@ -159,7 +159,7 @@ def test_old_jobs_are_forgotten(pair: WorkerPair) -> None:
         pair.clock.advance(days=1, seconds=1)
         new = board.submit("reindex", "agent:a", Permission.MAINTENANCE, lambda: {"n": 2})
         assert board.get(new.id, wait=10).result == {"n": 2}
-        from earchive.jobs.board import JobNotFoundError
+        from earchive.core.errors import JobNotFoundError
 
         with pytest.raises(JobNotFoundError):
             board.get(old.id)

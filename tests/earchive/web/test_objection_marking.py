@@ -24,6 +24,7 @@ import pytest
 
 from earchive.auth import UserStore
 from earchive.core.archive import Archive
+from earchive.services.exports import export_archive
 from earchive.web.app import create_app
 from package.annotation import verify_annotation
 from package.verify import verify_package
@@ -92,7 +93,7 @@ def test_archivist_marks_an_objection_shown_everywhere_record_unchanged(
 ) -> None:
     record = web.one("G002")
     before = _stored(web, record.id)
-    clean_bag = web.archive.export(record.id, tmp_path / "before")
+    clean_bag = export_archive(web.archive, record.id, tmp_path / "before")
     archivist = client_for("archivist")
 
     # the UI form on the case page (multipart, with an attachment)
