@@ -2,13 +2,19 @@
 
 Reads: the staged AIP version (its original PDFs and XML for full text). Writes: the index, and a
 retry row when indexing fails. An indexing failure never fails an ingest: it becomes a WARN finding
-and a row in ``index_queue`` that ``retry_pending`` works off later.
+and a row in ``index_queue`` that ``retry_queued`` works off later.
+
+The one way to index stored archives: ``stored_documents`` builds their documents from storage
+(an archive that cannot give one is left out, with the reason), ``index_batch`` indexes documents
+in one request and clears their queue rows; ``retry_queued`` (ingest, after each run) and the
+rebuild and reindex of the whole index use these two.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 
 from sqlalchemy import (
@@ -26,10 +32,12 @@ from sqlalchemy import (
 
 from ingest.casexml import parse_case
 from preservation.ocfl_root import OcflRoot
+from preservation.storage import StorageError
 from preservation.text import TextExtractionError, extract_text
-from search.catalog import ArchiveRecord
+from search.catalog import ArchiveRecord, Catalog
 from search.index import IndexDocument, SearchIndex, SearchIndexError
 from standards.case import CaseRecord
+from standards.errors import UnsafePathError
 from standards.finding import Finding, Status
 from standards.findings import make
 from standards.paths import check_relative_path
@@ -169,3 +177,60 @@ def _queue(engine: Engine, archive_id: str, error: str) -> None:
 def queued(engine: Engine) -> list[str]:
     with engine.begin() as conn:
         return [r.archive_id for r in conn.execute(select(index_queue.c.archive_id)).all()]
+
+
+#: What keeps one archive's stored files from giving an index document; the others go on.
+STORED_DOCUMENT_ERRORS: tuple[type[Exception], ...] = (
+    StoredDocumentError,
+    StorageError,
+    TextExtractionError,
+    UnsafePathError,
+    OSError,
+    KeyError,
+    ValueError,
+)
+
+
+def stored_documents(
+    storage: OcflRoot, records: Iterable[ArchiveRecord], left_out: MutableMapping[str, str]
+) -> Iterator[IndexDocument]:
+    """The index documents of ``records`` from their originals in storage; an archive that
+    cannot give one is skipped and put in ``left_out`` (id → why)."""
+    for record in records:
+        try:
+            yield stored_document(storage, record)
+        except STORED_DOCUMENT_ERRORS as exc:
+            left_out[record.id] = str(exc)
+
+
+def index_batch(index: SearchIndex, engine: Engine, documents: list[IndexDocument]) -> int:
+    """Index ``documents`` in one request and clear their retry rows; returns how many."""
+    if not documents:
+        return 0
+    count = index.index_many(documents)
+    with engine.begin() as conn:
+        for doc in documents:
+            dequeue(conn, doc.archive_id)
+    return count
+
+
+def retry_queued(
+    storage: OcflRoot, catalog: Catalog, index: SearchIndex, engine: Engine, batch: int = 100
+) -> int:
+    """Index the archives owed to the index (``index_queue``), ``batch`` at a time; returns
+    how many were indexed. An archive whose files cannot give a document stays queued (``earchive
+    check`` reports it); an unreachable index stops the retry: the rows stay for the next run."""
+    left_out: dict[str, str] = {}
+    records = (r for r in map(catalog.get, queued(engine)) if r is not None)
+    pending: list[IndexDocument] = []
+    done = 0
+    try:
+        for doc in stored_documents(storage, records, left_out):
+            pending.append(doc)
+            if len(pending) >= batch:
+                done += index_batch(index, engine, pending)
+                pending = []
+        done += index_batch(index, engine, pending)
+    except SearchIndexError:
+        pass  # the index is unreachable: the rows stay queued for the next run
+    return done

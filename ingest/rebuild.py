@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ingest.casexml import parse_case
 from ingest.counters import set_counter_at_least
 from ingest.identities import case_identities
-from ingest.indexing import build_document, dequeue
+from ingest.indexing import build_document, index_batch
 from package.aip import ARCHIVAL_PATH, CASE_XML_PATH, REPORT_PATH
 from package.digest import digest_stream
 from package.errors import PackageError
@@ -151,14 +151,9 @@ def rebuild(
 
 
 def _flush(index: SearchIndex, engine: Engine, batch: list[IndexDocument]) -> int:
-    """Index ``batch`` in one request, clear their retry rows, empty the list."""
-    if not batch:
-        return 0
+    """Index ``batch`` (``index_batch``) and empty the list."""
     try:
-        count = index.index_many(batch)
-        with engine.begin() as conn:
-            for doc in batch:
-                dequeue(conn, doc.archive_id)
+        count = index_batch(index, engine, batch)
     except SQLAlchemyError as exc:
         raise CatalogError(f"cannot update the index queue: {exc}") from exc
     batch.clear()

@@ -8,7 +8,8 @@ licences as OFD files sealed with GB/T 38540 SM2 seals chaining to ``trust/seal-
 
 from __future__ import annotations
 
-from .fonts import FontNotFoundError
+from preservation.fonts import FontNotFoundError
+
 from .generate import GenerateResult, generate
 from .people import credit_code_is_valid, id_number_is_valid
 from .profile import DEFAULT_PROFILE, SMALL_PROFILE, SizeProfile

@@ -17,10 +17,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from preservation.fonts import CjkFont, find_cjk_font
+
 from .casegen import plan_cases
 from .catalog import load_items
 from .container import move_directory, write_zip
-from .fonts import CjkFont, find_cjk_font
 from .plan import CasePlan
 from .profile import DEFAULT_PROFILE, SizeProfile
 from .render import CaseRenderer

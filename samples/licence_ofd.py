@@ -12,8 +12,9 @@ import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from preservation.fonts import CjkFont
+
 from .documents import licence_rows
-from .fonts import CjkFont
 from .ofd import A4_MM, OfdDocument, TextLine, document_parts, ofd_zip, text_width
 from .ofd_seal import StampBox, seal_parts
 from .plan import CasePlan, FileSpec

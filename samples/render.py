@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from package.digest import Digests, digest_file
+from preservation.fonts import CjkFont, reportlab_font_name
 from standards.case import CaseRecord
 
 from .casexml import case_record, case_xml
 from .dataxml import render_xml
 from .documents import render_pdf
-from .fonts import CjkFont, reportlab_font_name
 from .licence_ofd import OfdLicenceSealer
 from .plan import CasePlan, FileSpec
 from .profile import SizeProfile

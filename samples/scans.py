@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 from PIL import Image, ImageChops, ImageDraw
 
-from .fonts import CjkFont, pil_font
+from preservation.fonts import CjkFont, pil_font
+
 from .people import Person, make_person
 from .plan import CasePlan, FileSpec
 from .profile import SizeProfile

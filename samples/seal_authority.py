@@ -32,7 +32,8 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from .fonts import CjkFont
+from preservation.fonts import CjkFont
+
 from .pdfwriter import SealBox
 from .seal_image import draw_seal
 

@@ -6,7 +6,7 @@ import math
 
 from PIL import Image, ImageDraw
 
-from .fonts import CjkFont, pil_font
+from preservation.fonts import CjkFont, pil_font
 
 __all__ = ["draw_seal"]
 

@@ -1,9 +1,10 @@
 """The finding-code table and the one way to make a ``Finding`` from it.
 
-Reads: ``data/findings.tsv`` (code, default status, DA/T 70 indicator, Chinese and English
-message templates with ``{placeholders}``, note on the indicator chosen) and
-``data/check-findings.tsv`` (the same columns, codes of the 四性 check engine; their indicator is
-left empty because the engine sets the indicator of the stage it runs). Writes: nothing.
+Reads: ``data/findings.tsv``, the one table of every finding code the archive reports: code, the
+stage that raises it (``STAGES``: ingest, check, audit, package, transfer, seal), default status,
+DA/T 70 indicator, Chinese and English message templates with ``{placeholders}``, and a note on
+the indicator chosen. Codes of the 四性 check engine (stage ``check``) leave the indicator empty:
+the engine sets the indicator of the item it runs. Writes: nothing.
 Raises: ``UnknownFindingCodeError``, ``FindingTemplateError``, ``DataFileError``.
 """
 
@@ -20,11 +21,13 @@ from standards.datafiles import read_tsv
 from standards.errors import DataFileError, FindingTemplateError, UnknownFindingCodeError
 from standards.finding import Finding, Status
 
-__all__ = ["FindingCode", "finding_code", "finding_codes", "make"]
+__all__ = ["STAGES", "FindingCode", "finding_code", "finding_codes", "make"]
 
 _DAT70 = re.compile(r"^(GD|YJ|BC)-[1-4]-[1-5]$")
 _RESERVED = frozenset({"zh"})
-_TABLES = ("findings.tsv", "check-findings.tsv")
+_TABLE = "findings.tsv"
+#: The stages that raise findings; each stage's tests exercise its codes.
+STAGES = ("ingest", "check", "audit", "package", "transfer", "seal")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class FindingCode:
     """One row of the finding-code table."""
 
     code: str
+    stage: str
     status: Status
     dat70: str
     zh: str
@@ -50,12 +54,13 @@ class FindingCode:
 
 @lru_cache(maxsize=1)
 def finding_codes() -> Mapping[str, FindingCode]:
-    """Return every finding code of ``data/findings.tsv`` and ``check-findings.tsv`` by code."""
+    """Return every finding code of ``data/findings.tsv`` by code."""
     table: dict[str, FindingCode] = {}
-    for row in (row for name in _TABLES for row in read_tsv(name)):
+    for row in read_tsv(_TABLE):
         try:
             entry = FindingCode(
                 code=row["code"],
+                stage=row["stage"],
                 status=Status(row["status"]),
                 dat70=row["dat70"],
                 zh=row["zh"],
@@ -64,6 +69,8 @@ def finding_codes() -> Mapping[str, FindingCode]:
             )
         except (KeyError, ValueError) as exc:
             raise DataFileError(f"findings.tsv: bad row {row!r}: {exc}") from exc
+        if entry.stage not in STAGES:
+            raise DataFileError(f"findings.tsv: {entry.code}: unknown stage {entry.stage!r}")
         if entry.dat70 and not _DAT70.match(entry.dat70):
             raise DataFileError(f"findings.tsv: {entry.code}: bad indicator {entry.dat70!r}")
         if entry.code in table:
@@ -89,6 +96,8 @@ def make(
     expected: str = "",
     found: str = "",
     tool: str = "",
+    detail: Mapping[str, str] | None = None,
+    keep_missing: bool = False,
     **fmt: object,
 ) -> Finding:
     """Build a ``Finding`` for ``code`` with its message filled from the table.
@@ -96,8 +105,10 @@ def make(
     ``status`` defaults to the code's status in the table (FAIL for refusals, WARN for
     warnings). ``message`` is the English template, ``detail["zh"]`` the Chinese one; both may
     use ``{path}``, ``{expected}``, ``{found}`` and any keyword in ``fmt``, whose values are
-    also kept in ``detail`` as strings. Raises: ``UnknownFindingCodeError``,
-    ``FindingTemplateError`` (a placeholder without a value, or a reserved keyword).
+    also kept in ``detail`` as strings (the given ``detail`` wins over them). A placeholder without
+    a value raises ``FindingTemplateError``, or stays as ``{name}`` in the messages with
+    ``keep_missing``. Raises: ``UnknownFindingCodeError``, ``FindingTemplateError`` (also for a
+    reserved keyword).
     """
     entry = finding_code(code)
     clash = _RESERVED & fmt.keys()
@@ -105,10 +116,12 @@ def make(
         raise FindingTemplateError(f"{code}: reserved keyword {sorted(clash)}")
     values: dict[str, object] = {"path": path, "expected": expected, "found": found, **fmt}
     missing = entry.placeholders - values.keys()
-    if missing:
+    if missing and not keep_missing:
         raise FindingTemplateError(f"{code}: no value for {sorted(missing)}")
-    detail = {key: str(value) for key, value in fmt.items()}
-    detail["zh"] = entry.zh.format_map(values)
+    values.update({name: "{" + name + "}" for name in missing})
+    details = {key: str(value) for key, value in fmt.items()}
+    details.update(detail or {})
+    details["zh"] = entry.zh.format_map(values)
     return Finding(
         code=entry.code,
         status=entry.status if status is None else status,
@@ -118,5 +131,5 @@ def make(
         expected=expected,
         found=found,
         tool=tool,
-        detail=detail,
+        detail=details,
     )

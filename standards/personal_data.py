@@ -4,8 +4,11 @@ Pure functions, no I/O. ``identity_of`` normalises what a person typed (NFKC, no
 upper-case ``X``) and says whether it is a resident ID number (GB 11643, check digit verified) or
 a unified social credit code (GB 32100); it raises ``IdentityFormatError`` for anything else.
 ``redact_personal_numbers`` replaces every 18-character resident ID, 15-digit old ID and mainland
-mobile number in a text by a placeholder without digits (for the search index), and
-``has_personal_number`` says whether a text (e.g. a search query) holds one.
+mobile number in a text by a placeholder without digits (for the search index),
+``has_personal_number`` says whether a text (e.g. a search query) holds one, and ``mask_text``
+masks them for a reader without the personal-data permission (``mask_id``: first 3 and last 2
+characters kept, ``310*************12``), also when the search index put ``<mark>`` tags between
+their digits. One set of number rules serves all three.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ __all__ = [
     "has_personal_number",
     "identity_of",
     "kind_for_applicant",
+    "mask_id",
+    "mask_text",
     "normalise_identifier",
     "redact_personal_numbers",
 ]
@@ -36,10 +41,24 @@ IdentityKind = Literal["person", "organisation"]
 ID_PLACEHOLDER = "〔证件号码〕"
 PHONE_PLACEHOLDER = "〔电话号码〕"
 
-_EDGE_BEFORE = r"(?<![0-9A-Za-z])"
-_EDGE_AFTER = r"(?![0-9A-Za-z])"
-_RESIDENT_ID = re.compile(rf"{_EDGE_BEFORE}(?:\d{{17}}[\dXx]|\d{{15}}){_EDGE_AFTER}")
-_MOBILE = re.compile(rf"{_EDGE_BEFORE}1[3-9]\d{{9}}{_EDGE_AFTER}")
+_MARK = r"(?:</?mark>)*"  # highlight tags the search index may put between digits
+_TAGS = re.compile(r"</?mark>")
+
+
+def _numbers(gap: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The personal numbers, each bounded by non-alphanumerics, with ``gap`` allowed between any
+    two characters: an 18-character resident ID (last may be ``X``), a 15-digit old ID, and an
+    11-digit mainland mobile number (``1[3-9]…``)."""
+    edge_before, edge_after = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+    return (
+        re.compile(rf"{edge_before}{gap}(?:\d{gap}){{17}}[\dXx]{gap}{edge_after}"),
+        re.compile(rf"{edge_before}{gap}(?:\d{gap}){{15}}{edge_after}"),
+        re.compile(rf"{edge_before}{gap}1{gap}[3-9](?:{gap}\d){{9}}{gap}{edge_after}"),
+    )
+
+
+_RESIDENT_ID, _OLD_ID, _MOBILE = _numbers("")
+_MASKED = _numbers(_MARK)
 _SPACE = re.compile(r"\s+")
 
 
@@ -85,11 +104,29 @@ def kind_for_applicant(applicant_type: str, id_number: str) -> IdentityKind:
 
 def redact_personal_numbers(text: str) -> str:
     """``text`` with resident IDs and mobile numbers replaced by digit-free placeholders."""
-    text = _RESIDENT_ID.sub(ID_PLACEHOLDER, text)
+    text = _OLD_ID.sub(ID_PLACEHOLDER, _RESIDENT_ID.sub(ID_PLACEHOLDER, text))
     return _MOBILE.sub(PHONE_PLACEHOLDER, text)
 
 
 def has_personal_number(text: str) -> bool:
     """Whether ``text`` (normalised as an identifier would be, per word) holds an ID or mobile."""
     folded = unicodedata.normalize("NFKC", text)
-    return bool(_RESIDENT_ID.search(folded) or _MOBILE.search(folded))
+    return any(pattern.search(folded) for pattern in (_RESIDENT_ID, _OLD_ID, _MOBILE))
+
+
+def mask_id(value: str, keep_start: int = 3, keep_end: int = 2) -> str:
+    """``value`` with all but its first and last few characters replaced by ``*``."""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    return mask_id(_TAGS.sub("", match.group()))
+
+
+def mask_text(text: str) -> str:
+    """``text`` with ID and phone numbers masked (tags inside a masked number are dropped)."""
+    for pattern in _MASKED:
+        text = pattern.sub(_mask_match, text)
+    return text

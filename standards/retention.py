@@ -1,4 +1,6 @@
-"""Retention (保管期限) per service item: a versioned rule table, first matching rule wins.
+"""Retention (保管期限) per service item: a versioned rule table, first matching rule wins; and
+the disposal dates it gives (``disposal_date``: periods count from 1 January of the year after
+archiving; ``disposal_not_before``: a transferred archive is also kept until its kept-copy date).
 
 Reads: ``data/retention-rules.json`` (``RetentionTable.load``); other tables arrive as parsed
 JSON (``RetentionTable.from_mapping``). Writes: nothing. Raises: ``RetentionTableError``.
@@ -10,7 +12,7 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -22,6 +24,8 @@ __all__ = [
     "RetentionDecision",
     "RetentionRule",
     "RetentionTable",
+    "disposal_date",
+    "disposal_not_before",
     "retention_years",
 ]
 
@@ -154,3 +158,22 @@ def _shipped_table() -> RetentionTable:
         return RetentionTable.from_mapping(read_json("retention-rules.json"))
     except RetentionTableError as exc:
         raise DataFileError(f"retention-rules.json: {exc}") from exc
+
+
+# -- disposal dates: a retention period counts from 1 January of the year after archiving ------
+def disposal_date(year: int, retention_years: int | None) -> datetime | None:
+    """When a record of archiving ``year`` may be appraised for disposal; None for 永久."""
+    if retention_years is None:
+        return None
+    return datetime(year + 1 + retention_years, 1, 1, tzinfo=UTC)
+
+
+def disposal_not_before(
+    year: int, retention_years: int | None, kept_until: date | None = None
+) -> datetime | None:
+    """The first moment this archive may be disposed of here: its retention end, and for a
+    transferred archive not before its kept-copy date; None for 永久 (never)."""
+    end = disposal_date(year, retention_years)
+    if end is None or kept_until is None:
+        return end
+    return max(end, datetime(kept_until.year, kept_until.month, kept_until.day, tzinfo=UTC))

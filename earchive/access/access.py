@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from earchive.access.file_release import release_uncleared
-from earchive.auth import Permission, Principal, mask_id, mask_text
+from earchive.auth import Permission, Principal
 from earchive.core.archive import Archive, ArchiveView
 from earchive.core.errors import (
     ApplicantQueryError,
@@ -43,7 +43,7 @@ from search.records import FileRow
 from standards.case import CaseRecord
 from standards.errors import IdentityFormatError
 from standards.finding import Finding
-from standards.personal_data import has_personal_number, identity_of
+from standards.personal_data import has_personal_number, identity_of, mask_id, mask_text
 
 __all__ = [
     "Access",

@@ -23,12 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from earchive.auth import mask_id, mask_text
 from earchive.core.errors import PersonalDataWithheldError
 from preservation.text import TextExtractionError, extract_text
 from search.records import FileRow
 from standards.case import Applicant
-from standards.personal_data import kind_for_applicant, normalise_identifier
+from standards.personal_data import kind_for_applicant, mask_id, mask_text, normalise_identifier
 
 __all__ = ["MIN_TEXT_CHARS", "Release", "release_uncleared"]
 

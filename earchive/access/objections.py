@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from earchive.access.access import Access
-from earchive.auth import Permission, mask_id, mask_text
+from earchive.auth import Permission
 from earchive.core.errors import NotFoundError, PermissionDeniedError
 from earchive.services.objections.service import (
     Actor,
@@ -30,6 +30,7 @@ from earchive.services.objections.service import (
 )
 from earchive.services.objections.store import Objection, ObjectionStore
 from search.records import ArchiveRecord
+from standards.personal_data import mask_id, mask_text
 from standards.workdays import WorkCalendar
 
 __all__ = ["ObjectionAccess"]

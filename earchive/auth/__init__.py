@@ -1,6 +1,5 @@
 """Users, roles, sessions and API tokens: who may do what in the API and the web UI."""
 
-from earchive.auth.masking import mask_id, mask_text
 from earchive.auth.principal import Principal
 from earchive.auth.roles import (
     DEFAULT_CLEARANCE,
@@ -12,7 +11,6 @@ from earchive.auth.roles import (
 )
 from earchive.auth.sessions import COOKIE, MAX_AGE, SessionCodec, load_secret
 from earchive.auth.store import StoredUser, UserStore
-from earchive.core.errors import UserError
 
 __all__ = [
     "COOKIE",
@@ -24,11 +22,8 @@ __all__ = [
     "Role",
     "SessionCodec",
     "StoredUser",
-    "UserError",
     "UserStore",
     "allowed_classifications",
     "classifications",
     "load_secret",
-    "mask_id",
-    "mask_text",
 ]

@@ -17,13 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
-    Boolean,
-    Column,
     Engine,
-    MetaData,
-    String,
-    Table,
-    Text,
     insert,
     select,
     update,
@@ -35,36 +29,10 @@ from earchive.auth.principal import Principal
 from earchive.auth.roles import DEFAULT_CLEARANCE, Role
 from earchive.auth.roles import classification_rank as _rank
 from earchive.core.errors import UnknownClassificationError, UserError
-from search.tables import UtcDateTime
+from earchive.core.tables import api_tokens, metadata, users
 
-__all__ = ["StoredUser", "UserStore", "metadata"]
+__all__ = ["StoredUser", "UserStore"]
 
-metadata = MetaData()
-
-users = Table(
-    "users",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("role", String(16), nullable=False),
-    Column("fonds", Text, nullable=False),  # JSON list, or "null" for every fonds
-    Column("clearance", String(8), nullable=False),
-    Column("password_hash", Text, nullable=False),
-    Column("created", UtcDateTime, nullable=False),
-    Column("disabled", Boolean, nullable=False, default=False),
-)
-
-api_tokens = Table(
-    "api_tokens",
-    metadata,
-    Column("id", String(16), primary_key=True),
-    Column("name", String(64), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("fonds", Text, nullable=False),
-    Column("clearance", String(8), nullable=False),
-    Column("secret_sha256", String(64), nullable=False),
-    Column("created", UtcDateTime, nullable=False),
-    Column("revoked", Boolean, nullable=False, default=False),
-)
 
 _NAME = re.compile(r"^[\w.@-]{1,64}$")
 _TOKEN = re.compile(r"^eat_([0-9a-f]{16})_([A-Za-z0-9_-]{20,100})$")
@@ -118,7 +86,7 @@ class UserStore:
         self.clock = clock
 
     def create_schema(self) -> None:
-        metadata.create_all(self.engine)
+        metadata.create_all(self.engine, tables=[users, api_tokens])
 
     # -- users ---------------------------------------------------------------------------------
     def add_user(

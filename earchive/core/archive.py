@@ -19,7 +19,6 @@ from typing import BinaryIO, TypeVar
 
 from sqlalchemy import create_engine
 
-from earchive.core.disposal import disposal_date
 from earchive.core.errors import (
     ConfigurationError,
     NotFoundError,
@@ -27,19 +26,18 @@ from earchive.core.errors import (
     StorageConfigError,
 )
 from earchive.core.identity_key import load_identity_keyer
-from earchive.core.objection_files import AnnotationFiles
 from earchive.core.search_backend import build_index
 from earchive.core.stores import build_storage
 from earchive.settings import Settings
-from ingest.indexing import StoredDocumentError, dequeue, queued, stored_document
+from ingest.indexing import retry_queued
 from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
 from package.signature import Signer, generate_key, load_signer
+from preservation.annotation_files import AnnotationFiles
 from preservation.eventlog_seal import SealResult
 from preservation.events import EventLog
 from preservation.ocfl_root import OcflRoot
 from search import (
     SearchIndex,
-    SearchIndexError,
     SearchQuery,
     SearchResult,
     configure_sqlite,
@@ -49,7 +47,7 @@ from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
 from search.identities import IdentityKeyer, IdentityKeyError
 from standards import archival_code as ac
 from standards.finding import Finding
-from standards.retention import RetentionTable
+from standards.retention import RetentionTable, disposal_date
 
 __all__ = ["Archive", "ArchiveView", "in_order"]
 
@@ -310,20 +308,4 @@ class Archive:
 
     def reindex_queued(self) -> int:
         """Retry indexing of archives whose indexing failed earlier; returns how many."""
-        done = 0
-        for archive_id in queued(self.engine):
-            record = self.catalog.get(archive_id)
-            if record is None:
-                continue
-            try:
-                document = stored_document(self.storage, record)
-            except StoredDocumentError:
-                continue  # stays queued; `earchive check` reports the unreadable case.xml
-            try:
-                self.index.index_many([document])
-            except SearchIndexError:
-                continue  # the index is unreachable: the row stays queued for the next run
-            with self.engine.begin() as conn:
-                dequeue(conn, archive_id)
-            done += 1
-        return done
+        return retry_queued(self.storage, self.catalog, self.index, self.engine)

@@ -15,19 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table
+from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql, sqlite
 
-__all__ = ["exclusive", "metadata"]
+from earchive.core.tables import operation_locks
 
-metadata = MetaData()
-operation_locks = Table(
-    "operation_locks",
-    metadata,
-    Column("name", String(80), primary_key=True),
-    Column("holder", String(200), nullable=False),
-    Column("taken_at", DateTime(timezone=True), nullable=False),
-)
+__all__ = ["exclusive"]
 
 
 @contextmanager

@@ -26,13 +26,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from earchive.core.disposal import DisposalLocks
 from earchive.core.errors import StorageConfigError
 from earchive.settings import Settings
 from preservation.events import Event, EventLog
 from preservation.ocfl_root import OcflRoot
 from preservation.replication import ReplicaFailure, ReplicaQueue, ReplicatedRoot
-from preservation.storage import FsStore, ObjectStore, StorageError
+from preservation.storage import DisposalLocks, FsStore, ObjectStore, StorageError
 
 if TYPE_CHECKING:
     from preservation.storage import S3Store
@@ -116,7 +115,7 @@ def event_log_store(settings: Settings) -> ObjectStore:
 
 
 def annotation_store(settings: Settings) -> ObjectStore:
-    """Where the signed objection annotations live (``earchive.core.objection_files``): beside the
+    """Where the signed objection annotations live (``preservation.annotation_files``): beside the
     primary, in ``<home>/annotations`` or under the ``annotations`` prefix of the primary bucket
     (the primary's retention: ``EARCHIVE_S3_RETENTION_DAYS``)."""
     return _beside_primary(settings, ANNOTATIONS)

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
-from sqlalchemy import Column, Engine, Index, MetaData, String, Table, Text, delete, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.engine import Row
 
 from earchive.auth import Permission
-from search.tables import UtcDateTime
+from earchive.core.tables import api_jobs
 
 __all__ = [
     "ACTIVE",
@@ -32,7 +32,6 @@ __all__ = [
     "beat",
     "finish",
     "insert",
-    "metadata",
     "prune",
     "read",
     "start",
@@ -40,26 +39,6 @@ __all__ = [
 
 #: Statuses of a job that has not ended (its runner must keep heartbeating).
 ACTIVE = ("queued", "running")
-
-metadata = MetaData()
-api_jobs = Table(
-    "api_jobs",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("kind", String(40), nullable=False),
-    Column("owner", String(200), nullable=False),
-    Column("permission", String(40), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("result", Text, nullable=True),  # JSON object once done
-    Column("error", Text, nullable=False),
-    Column("created", UtcDateTime, nullable=False),
-    Column("started", UtcDateTime, nullable=True),
-    Column("finished", UtcDateTime, nullable=True),
-    Column("runner", String(200), nullable=False),
-    Column("heartbeat", UtcDateTime, nullable=False),
-    Index("ix_api_jobs_runner_status", "runner", "status"),
-    Index("ix_api_jobs_created", "created"),
-)
 
 
 @dataclass(frozen=True)

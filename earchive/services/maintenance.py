@@ -16,22 +16,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 
 from earchive.core.archive import Archive
-from earchive.core.errors import NotFoundError
 from earchive.services.objections.restore import (
     ObjectionRestoreReport,
     report_dict,
     restore_objections,
 )
 from ingest.identities import BackfillReport, backfill_identities
-from ingest.indexing import StoredDocumentError, dequeue, queue_for_indexing, stored_document
+from ingest.indexing import dequeue, queue_for_indexing, stored_documents
 from ingest.rebuild import RebuildReport, rebuild
 from preservation.events import Event
-from preservation.storage import StorageError
-from preservation.text import TextExtractionError
 from search.index import IndexDocument
 from search.reindex import replace_all
 from standards import archival_code as ac
-from standards.errors import UnsafePathError
 
 __all__ = [
     "ArchiveRebuildReport",
@@ -90,19 +86,6 @@ def run_rebuild(
     return report
 
 
-#: What leaves one archive out of the new index without stopping the others.
-_ARCHIVE_ERRORS = (
-    NotFoundError,
-    StorageError,
-    OSError,
-    TextExtractionError,
-    StoredDocumentError,
-    UnsafePathError,
-    KeyError,
-    ValueError,
-)
-
-
 @dataclass
 class ReindexReport:
     """How many archives were indexed, and those left out (id → why)."""
@@ -117,13 +100,10 @@ def run_reindex(archive: Archive) -> ReindexReport:
     done: list[str] = []
 
     def documents() -> Iterator[IndexDocument]:
-        for record in archive.catalog.iter_archives():
-            try:
-                doc = stored_document(archive.storage, record)
-            except _ARCHIVE_ERRORS as exc:
-                report.left_out[record.id] = str(exc)
-                continue
-            done.append(record.id)
+        for doc in stored_documents(
+            archive.storage, archive.catalog.iter_archives(), report.left_out
+        ):
+            done.append(doc.archive_id)
             yield doc
 
     report.indexed = replace_all(archive.index, documents())

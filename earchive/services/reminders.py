@@ -31,7 +31,6 @@ from sqlalchemy import select
 
 from earchive.auth import Permission, Principal
 from earchive.core.archive import Archive
-from earchive.core.disposal import disposal_date
 from earchive.services.audit.service import locations
 from earchive.services.quarantine import read_quarantine
 from earchive.services.transfer.sender import plan
@@ -39,7 +38,7 @@ from preservation.audit_ledger import AuditLedger
 from preservation.checks.runs import RunStore, check_runs
 from search.records import ArchiveRecord
 from standards.errors import RetentionTableError
-from standards.retention import retention_years
+from standards.retention import disposal_date, retention_years
 
 __all__ = ["KINDS", "SEVERITIES", "Reminder", "reminders"]
 

@@ -29,14 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
-    Column,
     Connection,
     Engine,
-    Index,
-    MetaData,
-    String,
-    Table,
-    Text,
     create_engine,
     delete,
     func,
@@ -46,23 +40,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import StaticPool
 
-from search.tables import UtcDateTime
+from earchive.core.tables import KEY_LENGTH, login_failures, metadata
 
-__all__ = ["Lockout", "LoginLimiter", "LoginLimits", "login_failures", "metadata"]
+__all__ = ["Lockout", "LoginLimiter", "LoginLimits", "login_failures"]
 
 #: Longest key kept (``user:`` + a 64-character name, ``addr:`` + an IPv6 address fit easily).
-KEY_LENGTH = 200
-
-metadata = MetaData()
-login_failures = Table(
-    "login_failures",
-    metadata,
-    Column("key", String(KEY_LENGTH), primary_key=True),
-    Column("failures", Text, nullable=False),  # JSON list of ISO times within the window
-    Column("locked_until", UtcDateTime, nullable=True),
-    Column("expires", UtcDateTime, nullable=False),  # the row means nothing after this
-    Index("ix_login_failures_expires", "expires"),
-)
 
 
 @dataclass(frozen=True)
@@ -87,7 +69,7 @@ def _memory_engine() -> Engine:
     engine = create_engine(
         "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
     )
-    metadata.create_all(engine)
+    metadata.create_all(engine, tables=[login_failures])
     return engine
 
 

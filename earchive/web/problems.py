@@ -14,7 +14,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from earchive.auth import UserError
 from earchive.core.errors import (
     ApplicantQueryError,
     AuthenticationRequiredError,
@@ -25,6 +24,7 @@ from earchive.core.errors import (
     PermissionDeniedError,
     PersonalDataWithheldError,
     UploadRejectedError,
+    UserError,
 )
 from search import InvalidQueryError
 from transfer import TransferError

@@ -11,6 +11,7 @@ from .errors import (
 )
 from .fs import FsStore
 from .keys import POINTER_NAMES, TEMP_PREFIX, is_pointer_key, safe_key
+from .locks import DisposalLocks
 
 # The S3 backend pulls in the minio client; it is loaded on first use, not with the package.
 _S3_NAMES = {
@@ -35,6 +36,7 @@ __all__ = [
     "DEFAULT_PART_SIZE",
     "POINTER_NAMES",
     "TEMP_PREFIX",
+    "DisposalLocks",
     "FsStore",
     "ObjectExistsError",
     "ObjectNotFoundError",

@@ -14,14 +14,13 @@ from earchive.auth import (
     Permission,
     Role,
     SessionCodec,
-    UserError,
     UserStore,
     allowed_classifications,
     load_secret,
-    mask_id,
-    mask_text,
 )
 from earchive.auth.store import api_tokens, users
+from earchive.core.errors import UserError
+from standards.personal_data import mask_id, mask_text
 
 
 @pytest.fixture

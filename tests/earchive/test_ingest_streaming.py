@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from earchive.core.archive import Archive, in_order
-from earchive.core.disposal import DisposalLocks
 from earchive.services.checks.service import BatchRegistrar
 from earchive.settings import Settings
 from preservation.checks import RunStore
+from preservation.storage import DisposalLocks
 
 
 def _square(n: int) -> int:

@@ -16,7 +16,6 @@ import pytest
 
 from earchive.cli.rebuild import run_rebuild
 from earchive.core.archive import Archive
-from earchive.core.objection_files import AnnotationFiles, AnnotationStoreError
 from earchive.services.objections.service import Actor, NewAttachment, decide, enter
 from earchive.services.objections.store import ObjectionStore
 from earchive.settings import Settings
@@ -24,6 +23,7 @@ from ingest.casexml import parse_case
 from package.aip import CASE_XML_PATH
 from package.annotation import sign_annotation
 from package.signature import generate_key, load_signer
+from preservation.annotation_files import AnnotationFiles, AnnotationStoreError
 from tests.earchive.conftest import Cli
 
 OTHER_ID = "110101199003074477"  # not an applicant of the sample cases

@@ -17,10 +17,10 @@ import pytest
 from minio import Minio
 
 from earchive.core.archive import Archive
-from earchive.core.objection_files import AnnotationFiles, AnnotationStoreError
 from earchive.settings import Settings
 from ingest.casexml import parse_case
 from package.aip import CASE_XML_PATH
+from preservation.annotation_files import AnnotationFiles, AnnotationStoreError
 from tests.earchive.conftest import Cli
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import package
-from package.codes import CODES
+from standards.findings import finding_codes
 
 EXPECTED_API = {
     "AIP_NAMESPACE",
@@ -83,6 +83,8 @@ def test_finding_codes_map_to_bc_indicators() -> None:
         for line in indicators.splitlines()[1:]
         if line
     }
-    for code, (dat70, message) in CODES.items():
-        assert dat70 in known, code
-        assert message, code
+    package_codes = [c for c in finding_codes().values() if c.stage == "package"]
+    assert len(package_codes) >= 25
+    for code in package_codes:
+        assert code.dat70 in known and code.dat70.startswith("BC-"), code.code
+        assert code.zh and code.en, code.code

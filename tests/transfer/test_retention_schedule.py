@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from earchive.core.archive import Archive
-from earchive.core.disposal import disposal_not_before
 from earchive.services.transfer.disposition import ScheduleEntry, retention_schedule
 from earchive.services.transfer.receipts import accept_receipt
 from earchive.services.transfer.receiving import receive_package
 from earchive.services.transfer.sender import run_transfer
 from earchive.settings import Settings
+from standards.retention import disposal_not_before
 from transfer import TransferPolicy
 
 TODAY = date(2027, 6, 1)

@@ -47,11 +47,7 @@ _HERE = Path(__file__).resolve().parent
 
 def target_metadata() -> tuple[MetaData, ...]:
     """Every table the migrations manage, as the code declares them (for comparisons)."""
-    from earchive.auth.store import metadata as users_metadata
-    from earchive.core.oplocks import metadata as locks_metadata
-    from earchive.jobs.records import metadata as jobs_metadata
-    from earchive.services.objections.store import metadata as objections_metadata
-    from earchive.web.login_limit import metadata as logins_metadata
+    from earchive.core.tables import metadata as app_metadata
     from preservation.audit_ledger import metadata as audit_metadata
     from preservation.checks.runs import metadata as checks_metadata
     from preservation.replication import metadata as replication_metadata
@@ -64,17 +60,13 @@ def target_metadata() -> tuple[MetaData, ...]:
         counters.metadata,
         indexing_metadata,
         events_metadata,
-        users_metadata,
+        app_metadata,
         checks_metadata,
         audit_metadata,
         replication_metadata,
         transfer_metadata,
         identities_metadata,
-        objections_metadata,
-        locks_metadata,
         transfer_outcomes_metadata,
-        logins_metadata,
-        jobs_metadata,
     )
 
 

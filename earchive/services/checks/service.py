@@ -261,7 +261,7 @@ def write_reports(
 ) -> list[Path]:
     """Write ``<name>.json``, ``<name>.html`` and ``<name>.pdf`` (四性检测报告) into ``dest``."""
     from preservation.checks.report_pdf import write_report_pdf  # reportlab: only for reports
-    from samples.fonts import FontNotFoundError, find_cjk_font
+    from preservation.fonts import FontNotFoundError, find_cjk_font
 
     dest.mkdir(parents=True, exist_ok=True)
     who = archive.settings.agent

@@ -1,6 +1,6 @@
 """Restoring the ``objections`` table from the stored signed annotations (``earchive rebuild``).
 
-The annotation store (``earchive.core.objection_files``) is the record of the objections; the table
+The annotation store (``preservation.annotation_files``) is the record of the objections; the table
 tracks them. ``restore_objections`` reads every stored ``entry.json`` (and ``decision.json``),
 verifies each signature with the archive's key and checks that the documents agree with their
 keys, with each other and with the rebuilt catalog; then it makes those rows the whole table, in
@@ -33,16 +33,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from earchive.auth import mask_id
 from earchive.core.archive import Archive
-from earchive.core.objection_files import AnnotationFiles, AnnotationStoreError, StoredObjection
 from earchive.services.objections.service import ANNOTATION_SCHEMA, DECISION, DECISIONS, ENTRY
 from earchive.services.objections.store import Attachment, Objection, ObjectionStore
 from ingest.casexml import parse_case
 from package.aip import CASE_XML_PATH
 from package.annotation import verify_annotation
 from package.digest import digest_bytes
+from preservation.annotation_files import AnnotationFiles, AnnotationStoreError, StoredObjection
 from preservation.storage import StorageError
+from standards.personal_data import mask_id
 
 __all__ = ["ObjectionIssue", "ObjectionRestoreReport", "report_dict", "restore_objections"]
 

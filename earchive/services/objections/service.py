@@ -5,7 +5,7 @@ archive, routed to the responsible department and tracked to a decision. The rec
 ``metadata/archival.xml`` or a file path of its current version), stores the attachments with
 their SM3/SHA-256, signs the entry annotation with the archive's key (``package.annotation``),
 writes it to the annotation store (``archive.annotations``: ``<home>/annotations/`` or the
-``annotations/`` prefix of the S3 bucket, write-once, see ``earchive.core.objection_files``) and the
+``annotations/`` prefix of the S3 bucket, write-once, see ``preservation.annotation_files``) and the
 tracking row, and records an ``objection`` event: the open mark is visible from that moment.
 ``decide`` does the same for the decision (confirmed: a correction text and/or the number of a
 newer version received from the handling system; rejected: a reason). ``overdue`` lists open
@@ -31,15 +31,15 @@ from typing import Any
 
 from lxml import etree
 
-from earchive.auth import mask_id
 from earchive.core.archive import Archive
 from earchive.core.errors import NotFoundError, ObjectionConflictError, ObjectionError
-from earchive.core.objection_files import AnnotationFiles, AnnotationStoreError, attachment_name
 from earchive.services.objections.store import Attachment, Objection, ObjectionStore
 from package.annotation import AnnotationCheck, sign_annotation, verify_annotation
 from package.digest import digest_bytes
+from preservation.annotation_files import AnnotationFiles, AnnotationStoreError, attachment_name
 from preservation.events import Event
 from search.records import ArchiveRecord
+from standards.personal_data import mask_id
 from standards.workdays import WorkCalendar
 from transfer.annotations import ItemAnnotations
 

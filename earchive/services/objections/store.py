@@ -2,7 +2,7 @@
 
 One row per objection: what was objected to, by whom, where it is routed (department and fonds of
 the archive) and the decision. The signed annotation documents themselves are in the annotation
-store (``earchive.core.objection_files``: ``<home>/annotations/`` or the S3 bucket); the row keeps
+store (``preservation.annotation_files``: ``<home>/annotations/`` or the S3 bucket); the row keeps
 their
 SM3 so a changed file is noticed. The table is rebuilt from those documents by ``earchive rebuild``
 (``earchive.services.objections.restore``, through ``replace_all``). Created by migration 0004.
@@ -18,14 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import (
-    Column,
     Engine,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     delete,
     insert,
     select,
@@ -33,40 +26,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import RowMapping
 
-from search.tables import UtcDateTime
+from earchive.core.tables import objections
 
-__all__ = ["Attachment", "Objection", "ObjectionStore", "metadata", "objections"]
-
-metadata = MetaData()
-
-objections = Table(
-    "objections",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("archive_id", String(200), nullable=False),
-    Column("fonds_identifier", String(16), nullable=False),
-    Column("department", String(200), nullable=False),
-    Column("archive_version", Integer, nullable=False),
-    Column("element_kind", String(16), nullable=False),  # metadata | file
-    Column("element", String(1024), nullable=False),
-    Column("claim", Text, nullable=False),
-    Column("subject_name", String(200), nullable=False),
-    Column("subject_id_number", String(64), nullable=False),
-    Column("channel", String(16), nullable=False),  # archivist | api
-    Column("entered_by", String(200), nullable=False),  # the principal's agent name
-    Column("entered_at", UtcDateTime, nullable=False),
-    Column("attachments", Text, nullable=False),  # JSON list of {name, size, sm3, sha256, …}
-    Column("entry_sm3", String(64), nullable=False),  # SM3 of the signed entry annotation
-    Column("status", String(16), nullable=False),  # open | confirmed | rejected
-    Column("decided_by", String(200), nullable=True),
-    Column("decided_at", UtcDateTime, nullable=True),
-    Column("reason", Text, nullable=True),
-    Column("correction", Text, nullable=True),
-    Column("new_version", Integer, nullable=True),
-    Column("decision_sm3", String(64), nullable=True),
-    Index("ix_objections_archive", "archive_id"),
-    Index("ix_objections_status", "status", "entered_at"),
-)
+__all__ = ["Attachment", "Objection", "ObjectionStore", "objections"]
 
 
 @dataclass(frozen=True)

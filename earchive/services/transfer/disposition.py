@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from earchive.core.archive import Archive
-from earchive.core.disposal import disposal_date, disposal_not_before
 from earchive.services.transfer.sender import plan
-from standards.retention import retention_years
+from standards.retention import disposal_date, disposal_not_before, retention_years
 from transfer import DISPOSAL_REVIEW, TRANSFER, TransferPolicy
 
 __all__ = ["ScheduleEntry", "retention_schedule"]

@@ -24,6 +24,7 @@ from package.errors import MetadataError
 from package.metadata import read_archival_metadata
 from preservation.checks import CheckRun
 from preservation.events import Event
+from preservation.fonts import cjk_font_file
 from transfer import (
     RECEIVED,
     REWORK,
@@ -160,16 +161,6 @@ def plan(archive: Archive, today: date | None = None) -> list[PlanEntry]:
     return entries
 
 
-def _font() -> tuple[Path | None, int]:
-    from samples.fonts import FontNotFoundError, find_cjk_font
-
-    try:
-        font = find_cjk_font()
-    except FontNotFoundError:
-        return None, 0
-    return font.path, font.index
-
-
 def run_transfer(
     archive: Archive,
     to: Path | str,
@@ -199,7 +190,7 @@ def run_transfer(
     options = CheckOptions(antivirus=antivirus_from_settings(archive))
     units = sorted({str(_metadata(archive, i)["fonds_name"]) for i in ids})
     units = units or [archive.settings.agent]
-    font, index = _font()
+    font, index = cjk_font_file()
     request = TransferRequest(
         batch_id=batch_id,
         task_name=f"电子档案移交 {batch_id}",

@@ -18,7 +18,6 @@ from earchive.access.access import Access
 from earchive.access.objections import ObjectionAccess
 from earchive.auth import Permission
 from earchive.core.errors import ObjectionError, PermissionDeniedError
-from earchive.core.objection_files import AnnotationStoreError
 from earchive.services.objections.service import DECISION, ENTRY, NewAttachment
 from earchive.web.deps import AccessDep
 from earchive.web.schemas.objections import (
@@ -28,6 +27,7 @@ from earchive.web.schemas.objections import (
     OverdueOut,
     objection_out,
 )
+from preservation.annotation_files import AnnotationStoreError
 
 router = APIRouter(prefix="/api", tags=["objections"])
 

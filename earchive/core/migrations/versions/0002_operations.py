@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from earchive.auth.store import metadata as users_metadata
+from earchive.core.tables import api_tokens, users
 from preservation.audit_ledger import metadata as audit_metadata
 from preservation.checks.runs import metadata as checks_metadata
 from preservation.replication import metadata as replication_metadata
@@ -22,8 +22,8 @@ depends_on = None
 
 # The tables are created from their declarations (checkfirst: a catalog that created one on first
 # use before this revision existed is adopted as it is).
+TABLES = (users, api_tokens)
 SOURCES = (
-    users_metadata,
     checks_metadata,
     audit_metadata,
     replication_metadata,
@@ -33,6 +33,8 @@ SOURCES = (
 
 def upgrade() -> None:
     bind = op.get_bind()
+    for table in TABLES:
+        table.create(bind, checkfirst=True)
     for md in SOURCES:
         md.create_all(bind, checkfirst=True)
 
@@ -41,3 +43,5 @@ def downgrade() -> None:
     bind = op.get_bind()
     for md in reversed(SOURCES):
         md.drop_all(bind, checkfirst=True)
+    for table in reversed(TABLES):
+        table.drop(bind, checkfirst=True)

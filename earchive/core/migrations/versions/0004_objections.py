@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from earchive.services.objections.store import metadata as objections_metadata
+from earchive.core.tables import objections
 
 revision = "0004"
 down_revision = "0003"
@@ -18,8 +18,8 @@ depends_on = None
 
 def upgrade() -> None:
     # Created from the declaration in earchive.services.objections.store (checkfirst, as in 0002).
-    objections_metadata.create_all(op.get_bind(), checkfirst=True)
+    objections.create(op.get_bind(), checkfirst=True)
 
 
 def downgrade() -> None:
-    objections_metadata.drop_all(op.get_bind(), checkfirst=True)
+    objections.drop(op.get_bind(), checkfirst=True)

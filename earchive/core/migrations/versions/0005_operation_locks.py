@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from earchive.core.oplocks import metadata as locks_metadata
+from earchive.core.tables import operation_locks
 
 revision = "0005"
 down_revision = "0004"
@@ -18,8 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    locks_metadata.create_all(op.get_bind(), checkfirst=True)
+    operation_locks.create(op.get_bind(), checkfirst=True)
 
 
 def downgrade() -> None:
-    locks_metadata.drop_all(op.get_bind(), checkfirst=True)
+    operation_locks.drop(op.get_bind(), checkfirst=True)

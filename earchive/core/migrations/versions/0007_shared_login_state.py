@@ -11,24 +11,23 @@ from __future__ import annotations
 
 from alembic import op
 
-from earchive.jobs.records import metadata as jobs_metadata
-from earchive.web.login_limit import metadata as logins_metadata
+from earchive.core.tables import api_jobs, login_failures
 
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-SOURCES = (logins_metadata, jobs_metadata)
+TABLES = (login_failures, api_jobs)
 
 
 def upgrade() -> None:
     bind = op.get_bind()
-    for md in SOURCES:
-        md.create_all(bind, checkfirst=True)
+    for table in TABLES:
+        table.create(bind, checkfirst=True)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    for md in reversed(SOURCES):
-        md.drop_all(bind, checkfirst=True)
+    for table in reversed(TABLES):
+        table.drop(bind, checkfirst=True)

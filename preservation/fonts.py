@@ -17,7 +17,14 @@ from PIL import ImageFont
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-__all__ = ["CjkFont", "FontNotFoundError", "find_cjk_font", "pil_font", "reportlab_font_name"]
+__all__ = [
+    "CjkFont",
+    "FontNotFoundError",
+    "cjk_font_file",
+    "find_cjk_font",
+    "pil_font",
+    "reportlab_font_name",
+]
 
 FONT_DIRS = (
     Path("/usr/share/fonts"),
@@ -112,6 +119,16 @@ def find_cjk_font(preferred: Path | None = None) -> CjkFont:
         + ", ".join(str(d) for d in FONT_DIRS)
         + "); install one, e.g. `apt-get install fonts-wqy-zenhei`"
     )
+
+
+def cjk_font_file() -> tuple[Path | None, int]:
+    """The path and collection index of a usable CJK font, or ``(None, 0)`` when none is
+    installed (the caller then writes no PDF)."""
+    try:
+        font = find_cjk_font()
+    except FontNotFoundError:
+        return None, 0
+    return font.path, font.index
 
 
 def reportlab_font_name(font: CjkFont) -> str:

@@ -1,5 +1,5 @@
 """Where the signed objection annotations and their attachments live: outside every AIP, in the
-archive's object storage (``earchive.core.stores.annotation_store``): ``<home>/annotations/`` with
+archive's object storage (built by the application from its settings): ``<home>/annotations/`` with
 ``EARCHIVE_STORAGE=fs`` (the layout homes have always had), the ``annotations/`` prefix of the
 primary bucket, with its Object Lock retention, with ``EARCHIVE_STORAGE=s3``.
 
