@@ -30,19 +30,10 @@ class Administration(Access):
         archive = self.archive
 
         def work() -> dict[str, object]:
-            from earchive.cli.rebuild import run_rebuild
-            from earchive.services.objections.restore import report_dict
+            from earchive.services.maintenance import rebuild_report_dict, run_rebuild
 
-            report = run_rebuild(archive, show_progress=False)
-            return {
-                "archives": report.archives,
-                "versions": report.versions,
-                "indexed": report.indexed,
-                "problems": [
-                    {"object_id": p.object_id, "message": p.message} for p in report.problems
-                ],
-                "objections": report_dict(report.objections),
-            }
+            report = rebuild_report_dict(run_rebuild(archive))
+            return {k: v for k, v in report.items() if k != "counters"}
 
         job = board.submit("rebuild", self.principal.agent, Permission.MAINTENANCE, work)
         self._log("admin", "catalog", "started", mode="rebuild", job=job.id)
@@ -54,7 +45,7 @@ class Administration(Access):
         archive = self.archive
 
         def work() -> dict[str, object]:
-            from earchive.cli.reindex import run_reindex
+            from earchive.services.maintenance import run_reindex
 
             report = run_reindex(archive)
             return {"indexed": report.indexed, "left_out": dict(report.left_out)}

@@ -1,1 +1,25 @@
 """The HTTP routes: ``api_*`` modules answer JSON under ``/api``, ``ui_*`` modules render pages."""
+
+__all__ = [
+    "api_admin",
+    "api_applicants",
+    "api_archives",
+    "api_audit",
+    "api_bureau",
+    "api_cases",
+    "api_checks",
+    "api_fixity",
+    "api_objections",
+    "api_reminders",
+    "api_search",
+    "api_transfers",
+    "files",
+    "responses",
+    "ui_applicants",
+    "ui_auth",
+    "ui_checks",
+    "ui_objections",
+    "ui_pages",
+    "ui_staff",
+    "ui_transfers",
+]

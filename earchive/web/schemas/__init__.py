@@ -1,1 +1,9 @@
-"""TODO"""
+"""Pydantic models of the API's requests and answers (the edge only; the domain keeps frozen
+dataclasses).
+"""
+
+__all__ = [
+    "api",
+    "applicants",
+    "objections",
+]
