@@ -7,17 +7,16 @@ import secrets
 from pathlib import Path
 
 import pytest
-from person_packages import person_package, resident_id_ending_in_x
 
-from earchive.cli.identities import run_backfill
-from earchive.cli.rebuild import run_rebuild
 from earchive.core.archive import Archive
 from earchive.core.identity_key import KEY_NAME, load_identity_keyer
+from earchive.services.maintenance import run_backfill, run_rebuild
 from earchive.settings import Settings
 from search import SearchQuery
 from search.identities import IdentityKeyer, IdentityKeyError, IdentityTable
 from standards.errors import IdentityFormatError
 from standards.personal_data import identity_of, redact_personal_numbers
+from tests.ingest.person_packages import person_package, resident_id_ending_in_x
 
 USCC = "91350100M000100Y43"  # valid check character (the builder's default organisation)
 
@@ -109,7 +108,7 @@ def test_rebuild_restores_the_identity_table(keyed: tuple[Archive, str, list[str
     before = table.rows()
     table.clear()
     assert table.count() == 0
-    report = run_rebuild(archive, show_progress=False)
+    report = run_rebuild(archive)
     assert report.archives == 3 and not report.problems
     assert table.rows() == before
 

@@ -28,7 +28,7 @@ def _load_servers() -> ModuleType:
     name = "earchive_tests_servers_seaweed"  # the same module the other S3 tests load
     if name in sys.modules:
         return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "servers" / "seaweed.py"
+    path = Path(__file__).resolve().parents[3] / "servers" / "seaweed.py"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from check_cases import home, samples
+from tests.earchive.services.checks.check_cases import home, samples
 
 __all__ = ["home", "samples"]

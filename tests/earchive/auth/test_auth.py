@@ -1,4 +1,4 @@
-"""Users, tokens, sessions, roles and masking — unit level, on a throwaway SQLite catalog."""
+"""Users, tokens, sessions and roles — unit level, on a throwaway SQLite catalog."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from earchive.auth import (
 )
 from earchive.auth.store import api_tokens, users
 from earchive.core.errors import UserError
-from standards.personal_data import mask_id, mask_text
 
 
 @pytest.fixture
@@ -87,15 +86,6 @@ def test_session_cookie_is_signed(tmp_path: Path) -> None:
 def test_clearance_order() -> None:
     assert allowed_classifications("公开") == ("公开",)
     assert allowed_classifications("秘密") == ("公开", "内部", "秘密")
-
-
-def test_masking() -> None:
-    assert mask_id("31011519800101123X") == "310*************3X"
-    text = "身份证 31011519800101123X，电话 13812345678，编号 1234567890123456789。"
-    assert (
-        mask_text(text) == "身份证 310*************3X，电话 138******78，编号 1234567890123456789。"
-    )
-    assert mask_text("<mark>3101151980</mark>0101123X") == "310*************3X"
 
 
 def test_cli_user_and_token_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from check_cases import EICAR
 
 from preservation.antivirus import AntivirusError, ClamscanAntivirus, configure
+from tests.eicar import EICAR
 
 pytestmark = pytest.mark.skipif(shutil.which("clamscan") is None, reason="clamscan not installed")
 

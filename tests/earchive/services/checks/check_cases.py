@@ -17,7 +17,6 @@ from package.digest import digest_bytes
 
 NS = "urn:earchive:case:1"
 Q = "{" + NS + "}"
-EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
 @pytest.fixture(scope="session")

@@ -72,7 +72,7 @@ FILE_ORDER = (
     "signed",
     "licence",
 )
-XSD = Path(__file__).resolve().parents[3] / "standards" / "data" / "case.xsd"
+XSD = Path(__file__).resolve().parents[2] / "standards" / "data" / "case.xsd"
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ import pikepdf
 import pytest
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from check_cases import EICAR, Home, find_file, rewrite
 from pyhanko.pdf_utils.generic import StreamObject, pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
@@ -27,6 +26,8 @@ from pyhanko.sign import signers
 from earchive.services.checks.service import CheckOptions, check_archive, register_batch
 from preservation.antivirus import ClamscanAntivirus
 from preservation.checks import CheckRun
+from tests.earchive.services.checks.check_cases import Home, find_file, rewrite
+from tests.eicar import EICAR
 
 PostIngest = Callable[[Home, str, Path], CheckOptions | None]
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from check_cases import Home, find_file
 
 from earchive.services.checks.service import CheckOptions, check_archive
 from preservation.checks import registry
 from preservation.checks.doc import items_markdown
 from standards.dat70 import STAGES, Mode, dat70_indicators, dat70_items
 from standards.finding import Status
+from tests.earchive.services.checks.check_cases import Home, find_file
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def test_every_indicator_has_items_and_49_indicators() -> None:

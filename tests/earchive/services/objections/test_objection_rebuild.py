@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from earchive.cli.rebuild import run_rebuild
 from earchive.core.archive import Archive
+from earchive.services.maintenance import run_rebuild
 from earchive.services.objections.service import Actor, NewAttachment, decide, enter
 from earchive.services.objections.store import ObjectionStore
 from earchive.settings import Settings
@@ -203,7 +203,7 @@ def test_forged_decision_damaged_attachment_and_write_once(
     stored_attachment.unlink()
     files.write(archive_id, "OBJ-19990101-0000000000", "attachments/01-x.txt", b"x")
 
-    report = run_rebuild(made, show_progress=False)
+    report = run_rebuild(made)
     found = report.objections
     assert report.archives == 1 and not report.problems and report.failed
     assert found.restored == 2 and found.open == 1
