@@ -26,15 +26,35 @@ from earchive.core.errors import (
     UploadRejectedError,
     UserError,
 )
+from preservation.annotation_files import AnnotationStoreError
 from search import InvalidQueryError
 from transfer import TransferError
+from transfer.errors import (
+    BatchClosedError,
+    DigestMismatchError,
+    InboxError,
+    IncompleteBatchError,
+    TooLargeError,
+    UnknownSenderError,
+    UnsafeUploadError,
+)
 
 __all__ = ["ERROR_STATUS", "PROBLEM_JSON", "install_error_handlers", "is_api", "problem"]
 
 PROBLEM_JSON = "application/problem+json"
 
-#: Domain error → (HTTP status, problem title).
-ERROR_STATUS: Mapping[type[Exception], tuple[int, str]] = {
+#: Error → (HTTP status, problem title[, ``code`` member]); the most specific class wins (the
+#: handler is found along the raised error's class hierarchy). The bureau's receiving API answers
+#: its refusals with a ``code`` its senders act on.
+ERROR_STATUS: Mapping[type[Exception], tuple[int, str] | tuple[int, str, str]] = {
+    UnsafeUploadError: (400, "unsafe upload", "unsafe_path"),
+    UnknownSenderError: (403, "unknown sender", "unknown_sender"),
+    BatchClosedError: (409, "batch closed", "batch_closed"),
+    IncompleteBatchError: (409, "batch incomplete", "incomplete"),
+    TooLargeError: (413, "file too large", "too_large"),
+    DigestMismatchError: (422, "digest mismatch", "digest_failed"),
+    InboxError: (400, "refused", "refused"),
+    AnnotationStoreError: (404, "not found"),
     AuthenticationRequiredError: (401, "authentication required"),
     PermissionDeniedError: (403, "forbidden"),
     NotFoundError: (404, "not found"),
@@ -80,15 +100,18 @@ def _respond(
 def install_error_handlers(app: FastAPI, html: HtmlRenderer) -> None:
     """Register the table's handlers plus HTTP and validation errors, all as problems."""
 
-    def domain(status: int, title: str) -> Callable[[Request, Exception], Awaitable[Response]]:
+    def domain(
+        status: int, title: str, code: str = ""
+    ) -> Callable[[Request, Exception], Awaitable[Response]]:
         async def handler(request: Request, exc: Exception) -> Response:
             detail = "" if status == 404 else str(exc)  # a 404 never echoes what was asked for
-            return _respond(request, status, title, detail, html)
+            extra = {"code": code} if code else {}
+            return _respond(request, status, title, detail, html, **extra)
 
         return handler
 
-    for exc_type, (status, title) in ERROR_STATUS.items():
-        app.add_exception_handler(exc_type, domain(status, title))
+    for exc_type, answer in ERROR_STATUS.items():
+        app.add_exception_handler(exc_type, domain(*answer))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

@@ -18,28 +18,11 @@ from earchive.auth import Permission
 from earchive.core.errors import NotFoundError
 from earchive.services.transfer.receiving import Staging
 from earchive.web.deps import AccessDep, ArchiveDep
-from earchive.web.problems import PROBLEM_JSON, problem
-from transfer.errors import (
-    BatchClosedError,
-    DigestMismatchError,
-    InboxError,
-    IncompleteBatchError,
-    TooLargeError,
-    UnknownSenderError,
-    UnsafeUploadError,
-)
+from earchive.web.problems import PROBLEM_JSON
 
 __all__ = ["router"]
 
 #: Refusal → (HTTP status, problem title, receipt-style code).
-_REFUSALS: dict[type[InboxError], tuple[int, str, str]] = {
-    UnsafeUploadError: (400, "unsafe upload", "unsafe_path"),
-    UnknownSenderError: (403, "unknown sender", "unknown_sender"),
-    BatchClosedError: (409, "batch closed", "batch_closed"),
-    IncompleteBatchError: (409, "batch incomplete", "incomplete"),
-    TooLargeError: (413, "file too large", "too_large"),
-    DigestMismatchError: (422, "digest mismatch", "digest_failed"),
-}
 
 
 def _bureau_mode(access: AccessDep) -> None:
@@ -62,11 +45,6 @@ def _staging(archive: ArchiveDep) -> Staging:
 SenderDep = Annotated[str, Depends(_sender)]
 StagingDep = Annotated[Staging, Depends(_staging)]
 router = APIRouter(prefix="/api/bureau", tags=["bureau"], dependencies=[Depends(_bureau_mode)])
-
-
-def _refused(exc: InboxError) -> JSONResponse:
-    status, title, code = next(v for t, v in _REFUSALS.items() if isinstance(exc, t))
-    return problem(status, title, str(exc), code=code)
 
 
 _PROBLEM = {"content": {PROBLEM_JSON: {}}}
@@ -96,19 +74,16 @@ async def put_file(
     422 the bytes do not have the declared digests."""
     declared = request.headers.get("content-length", "")
     length = int(declared) if declared.isdigit() else None
+    upload = staging.begin(
+        sender, batch, path, x_content_sm3.lower(), x_content_sha256.lower(), length
+    )
     try:
-        upload = staging.begin(
-            sender, batch, path, x_content_sm3.lower(), x_content_sha256.lower(), length
-        )
-        try:
-            async for chunk in request.stream():
-                await run_in_threadpool(upload.write, chunk)
-            stored = await run_in_threadpool(upload.finish)
-        except BaseException:
-            upload.abort()
-            raise
-    except InboxError as exc:
-        return _refused(exc)
+        async for chunk in request.stream():
+            await run_in_threadpool(upload.write, chunk)
+        stored = await run_in_threadpool(upload.finish)
+    except BaseException:
+        upload.abort()
+        raise  # the inbox's refusals become problems in web/problems.py
     return JSONResponse(
         {"batch": batch, "path": path, "sm3": x_content_sm3.lower(), "stored": stored},
         status_code=201 if stored else 200,
@@ -119,10 +94,7 @@ async def put_file(
 def batch_listing(batch: str, sender: SenderDep, staging: StagingDep) -> JSONResponse:
     """What is staged for ``batch`` (each file's SM3, SHA-256 and size) and whether it is
     closed (has its receipt); an unknown batch is empty."""
-    try:
-        files, completed = staging.listing(sender, batch)
-    except InboxError as exc:
-        return _refused(exc)
+    files, completed = staging.listing(sender, batch)
     body = {p: {"sm3": d.sm3, "sha256": d.sha256, "size": d.size} for p, d in files.items()}
     return JSONResponse({"batch": batch, "files": body, "completed": completed})
 
@@ -132,8 +104,5 @@ def complete(batch: str, sender: SenderDep, staging: StagingDep) -> Response:
     """Verify the staged package (as ``earchive receive`` does) and answer the signed
     ``receipt.json``; its ``code`` says accepted, unpack_failed, four_properties_failed or
     digest_failed. Asked again, the same receipt."""
-    try:
-        data = staging.complete(sender, batch)
-    except InboxError as exc:
-        return _refused(exc)
+    data = staging.complete(sender, batch)
     return Response(data, media_type="application/json")

@@ -27,7 +27,6 @@ from earchive.web.schemas.objections import (
     OverdueOut,
     objection_out,
 )
-from preservation.annotation_files import AnnotationStoreError
 
 router = APIRouter(prefix="/api", tags=["objections"])
 
@@ -131,8 +130,5 @@ def annotation_document(objection_id: str, name: str, access: AccessDep) -> Resp
     file = ENTRY if name == "entry" else DECISION
     if file == DECISION and not objection.decision_sm3:
         raise HTTPException(status_code=404)
-    try:
-        data = access.archive.annotations.read(objection.archive_id, objection.id, file)
-    except AnnotationStoreError as exc:
-        raise HTTPException(status_code=404) from exc
+    data = access.archive.annotations.read(objection.archive_id, objection.id, file)
     return Response(data, media_type="application/json")
