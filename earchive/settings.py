@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     bureau_senders_dir: Path | None = None  # <token name>.pem per sender; default home/bureau/…
     clamd_socket: Path | None = None  # ClamAV daemon socket for the 4-1 checks
     clamav_db: Path | None = None  # else clamscan with this signature database
+    # what the API and UI accept from the outside (docs/security.md)
+    trusted_proxies: str = ""  # addresses/networks whose X-Forwarded-For is believed
+    max_upload_bytes: int = 512 << 20  # largest request body (the bureau's PUTs: bureau_max_…)
+    quarantine_max_bytes: int = 10 << 30  # refused packages kept whole up to this, oldest first
+    quarantine_keep_days: int = 90  # after this a refused package is reduced to its report
     crash_at: str | None = None  # test hook: die at a named ingest step
 
     @property

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from ingest import journal, workarea
+from ingest import journal, quarantine, workarea
 from ingest.casexml import parse_case
 from ingest.counters import allocate_item_number, set_counter_at_least
 from ingest.identities import case_identities
@@ -81,6 +81,9 @@ class IngestContext:
     agent: str
     events: EventLog | None = None
     limits: Limits = field(default_factory=Limits)
+    quarantine_policy: quarantine.QuarantinePolicy = field(
+        default_factory=quarantine.QuarantinePolicy
+    )
     fault_point: str | None = None
     # called before a version is stored: (object id, retention years or None for 永久, year)
     declare_retention: Callable[[str, int | None, int], None] | None = None
@@ -176,13 +179,6 @@ def _measure_all(root: Path) -> dict[str, Measured]:
 def _quarantine(
     ctx: IngestContext, source: Path, findings: list[Finding], erc: str
 ) -> IngestResult:
-    stamp = ctx.clock().strftime("%Y%m%dT%H%M%S")
-    target = ctx.quarantine_dir / f"{stamp}-{uuid.uuid4().hex[:8]}-{source.name}"
-    target.mkdir(parents=True)
-    if source.is_dir():
-        shutil.copytree(source, target / source.name, symlinks=True)
-    elif source.exists():
-        shutil.copy2(source, target / source.name)
     report = {
         "status": "refused",
         "source": str(source),
@@ -190,9 +186,9 @@ def _quarantine(
         "refused_at": ctx.clock().isoformat(),
         "findings": [f.as_dict() for f in findings],
     }
-    (target / "report.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    target = quarantine.keep(ctx.quarantine_dir, source, report, ctx.clock())
+    for name, freed in quarantine.enforce(ctx.quarantine_dir, ctx.quarantine_policy, ctx.clock()):
+        ctx.log("quarantine", name, "reduced", {"bytes_freed": freed})
     failed = sorted({f.code for f in findings if f.status is Status.FAIL})
     ctx.log("ingest", erc or source.name, "refused", {"source": str(source), "codes": failed})
     return IngestResult(

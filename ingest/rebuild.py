@@ -44,6 +44,7 @@ from search.identities import IdentityKeyer, IdentityRow, IdentityTable
 from search.index import IndexDocument, SearchIndex
 from search.records import ArchiveRecord, FileRow, VersionRow
 from standards import archival_code as ac
+from standards.digits import is_ascii_digits
 from standards.errors import ArchivalCodeError
 
 __all__ = ["RebuildError", "RebuildProblem", "RebuildReport", "rebuild"]
@@ -220,7 +221,7 @@ def _rebuild_object(
 def _number(version: object) -> int:
     """``"v3"`` → 3; raises ``RebuildError`` for anything else."""
     text = str(version)
-    if not (text.startswith("v") and text[1:].isdigit()):
+    if not (text.startswith("v") and is_ascii_digits(text[1:])):
         raise RebuildError(f"not an OCFL version name: {text!r}")
     return int(text[1:])
 

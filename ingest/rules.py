@@ -15,6 +15,7 @@ from ingest.measure import PACKAGE_FOLDERS, Measured, MeasureError, list_files, 
 from preservation.formats import declared_matches
 from standards.case import CaseRecord, FileEntry
 from standards.codes import code_tables, find_task, formats, material_rules
+from standards.digits import is_ascii_digits
 from standards.errors import UnsafePathError
 from standards.finding import Finding, Status
 from standards.findings import make
@@ -78,7 +79,7 @@ def _id_kind(id_type: str, applicant_type: str, number: str) -> str | None:
         return "unified social credit code"
     if len(number) != 18:
         return None
-    if applicant_type == "自然人" and number[:17].isdigit():
+    if applicant_type == "自然人" and is_ascii_digits(number[:17]):
         return "resident ID"
     if applicant_type in ("法人", "其他组织"):
         return "unified social credit code"

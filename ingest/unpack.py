@@ -57,7 +57,10 @@ class DestinationNotEmptyError(UnpackError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits; ``max_ratio`` applies to entries of at least ``ratio_min_bytes``."""
+    """Resource limits. ``max_ratio`` bounds each entry of at least ``ratio_min_bytes`` by its
+    declared sizes, the whole archive by its declared totals, and — while extracting — every
+    byte written: never more than ``max_ratio`` × the compressed bytes read so far, plus
+    ``ratio_min_bytes`` (headers can lie; the real bytes cannot)."""
 
     max_entries: int = 10_000
     max_total_bytes: int = 2 * 1024**3
@@ -89,11 +92,70 @@ class _Plan:
     entries: list[_Entry] = field(default_factory=list)
     top_seen: set[str] = field(default_factory=set)
     total: int = 0
+    compressed: int = 0
     count: int = 0
     has_case_xml: bool = False
 
     def blocked(self) -> bool:
         return any(f.failed and f.code not in _NON_BLOCKING for f in self.findings)
+
+
+class _CountingFile:
+    """The ZIP file as ``zipfile`` reads it; ``consumed`` is the farthest byte read so far (bytes
+    read again after a seek back are not counted twice, so a lying header cannot inflate it)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.consumed = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self.consumed = max(self.consumed, self.raw.tell())
+        return data
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+@dataclass
+class _Budget:
+    """Bytes extracted so far against the total and the running compression ratio."""
+
+    limits: Limits
+    source: _CountingFile | None = None
+    written: int = 0
+
+    def take(self, count: int) -> None:
+        """Count ``count`` more bytes about to be written; ``_Abort`` if that breaks a limit."""
+        limits = self.limits
+        written = self.written + count
+        if written > limits.max_total_bytes:
+            raise _Abort(
+                make("ZIP_TOO_LARGE", expected=str(limits.max_total_bytes), found=f">{written}")
+            )
+        if self.source is not None:
+            allowed = limits.max_ratio * self.source.consumed + limits.ratio_min_bytes
+            if written > allowed:  # refused before the chunk: at most ``allowed`` bytes written
+                raise _Abort(
+                    make(
+                        "ZIP_RATIO_TOTAL",
+                        expected=f"<= {allowed:.0f}",
+                        found=f">{self.written}",
+                        read=str(self.source.consumed),
+                        written=str(self.written),
+                        limit=f"{limits.max_ratio:g}",
+                    )
+                )
+        self.written = written
 
 
 class _Abort(Exception):
@@ -169,6 +231,17 @@ def _totals(plan: _Plan, limits: Limits) -> None:
         plan.findings.append(
             make("ZIP_TOO_LARGE", expected=str(limits.max_total_bytes), found=str(plan.total))
         )
+    bomb = plan.total >= limits.ratio_min_bytes and plan.total > limits.max_ratio * plan.compressed
+    if plan.compressed and bomb and not any(f.code == "ZIP_RATIO" for f in plan.findings):
+        plan.findings.append(
+            make(
+                "ZIP_RATIO_TOTAL",
+                expected=f"<= {limits.max_ratio * plan.compressed:.0f}",
+                found=str(plan.total),
+                read=str(plan.compressed),
+                limit=f"{limits.max_ratio:g}",
+            )
+        )
     if not plan.has_case_xml:
         plan.findings.append(make("PKG_CASE_XML_MISSING", path=CASE_XML))
 
@@ -218,6 +291,7 @@ def _plan_zip(archive: zipfile.ZipFile, limits: Limits) -> _Plan:
             continue
         seen.add(key)
         size = 0 if is_dir else info.file_size
+        plan.compressed += 0 if is_dir else max(info.compress_size, 1)
         if size >= limits.ratio_min_bytes and size > limits.max_ratio * max(info.compress_size, 1):
             ratio = size / max(info.compress_size, 1)
             plan.findings.append(
@@ -285,8 +359,9 @@ def _target(dest: Path, name: str) -> Path:
     return target
 
 
-def _copy(src: IO[bytes], target: Path, entry: _Entry, budget: int, limits: Limits) -> int:
-    """Stream ``src`` into a new file; count real bytes against the declared size and limits."""
+def _copy(src: IO[bytes], target: Path, entry: _Entry, budget: _Budget, limits: Limits) -> int:
+    """Stream ``src`` into a new file; count real bytes against the declared size and limits
+    before they are written."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     written, head = 0, b""
     with os.fdopen(os.open(target, flags, 0o644), "wb") as out:
@@ -302,12 +377,9 @@ def _copy(src: IO[bytes], target: Path, entry: _Entry, budget: int, limits: Limi
                         found=f">{limits.max_file_bytes}",
                     )
                 )
-            if written > budget:
-                raise _Abort(
-                    make("ZIP_TOO_LARGE", expected=str(limits.max_total_bytes), found=f">{budget}")
-                )
             if written > entry.size:
                 raise _Abort(make("ZIP_CORRUPT", path=entry.name, error="more bytes than declared"))
+            budget.take(len(chunk))
             out.write(chunk)
     if written != entry.size:
         raise _Abort(make("ZIP_CORRUPT", path=entry.name, error="fewer bytes than declared"))
@@ -326,9 +398,9 @@ def _open_entry(entry: _Entry, archive: zipfile.ZipFile | None) -> IO[bytes]:
     return os.fdopen(fd, "rb")
 
 
-def _extract(plan: _Plan, dest: Path, limits: Limits, archive: zipfile.ZipFile | None) -> None:
+def _extract(plan: _Plan, dest: Path, budget: _Budget, archive: zipfile.ZipFile | None) -> None:
     reported = {f.path for f in plan.findings if f.code == "ZIP_NESTED_ARCHIVE"}
-    remaining = limits.max_total_bytes
+    limits = budget.limits
     for entry in plan.entries:
         target = _target(dest, entry.name)
         if entry.is_dir:
@@ -337,9 +409,8 @@ def _extract(plan: _Plan, dest: Path, limits: Limits, archive: zipfile.ZipFile |
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             with _open_entry(entry, archive) as src:
-                remaining -= _copy(src, target, entry, remaining, limits)
+                _copy(src, target, entry, budget, limits)
         except _Nested as nested:
-            remaining -= entry.size
             if entry.name not in reported:
                 plan.findings.append(nested.finding)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
@@ -350,12 +421,12 @@ def _extract(plan: _Plan, dest: Path, limits: Limits, archive: zipfile.ZipFile |
             raise _Abort(make("PKG_UNREADABLE", path=entry.name, error=str(exc))) from exc
 
 
-def _run(plan: _Plan, dest: Path, limits: Limits, archive: zipfile.ZipFile | None) -> UnpackResult:
+def _run(plan: _Plan, dest: Path, budget: _Budget, archive: zipfile.ZipFile | None) -> UnpackResult:
     if plan.blocked():
         return UnpackResult(tuple(plan.findings), None)
     _prepare(dest)
     try:
-        _extract(plan, dest, limits, archive)
+        _extract(plan, dest, budget, archive)
     except _Abort as abort:
         _clear(dest)
         return UnpackResult((*plan.findings, abort.finding), None)
@@ -373,14 +444,18 @@ def unpack(source: Path, dest: Path, limits: Limits | None = None) -> UnpackResu
     if not source.exists():
         return UnpackResult((make("PKG_NOT_FOUND", source=str(source.name)),), None)
     if source.is_dir():
-        return _run(_plan_dir(source, limits), dest, limits, None)
+        return _run(_plan_dir(source, limits), dest, _Budget(limits), None)
     try:
         with open(source, "rb") as fp:
             magic = fp.read(4)
         if not stat.S_ISREG(source.stat().st_mode) or magic not in (b"PK\x03\x04", b"PK\x05\x06"):
             return UnpackResult((make("PKG_NOT_ZIP", source=str(source.name)),), None)
-        with zipfile.ZipFile(source) as archive:
-            return _run(_plan_zip(archive, limits), dest, limits, archive)
+        with open(source, "rb") as raw:
+            counted = _CountingFile(raw)
+            with zipfile.ZipFile(counted) as archive:  # type: ignore[arg-type]
+                plan = _plan_zip(archive, limits)
+                counted.consumed = 0  # the central directory read on opening is not content
+                return _run(plan, dest, _Budget(limits, counted), archive)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
         return UnpackResult((make("ZIP_CORRUPT", error=str(exc)),), None)
     except OSError as exc:

@@ -79,5 +79,5 @@ def make_finding(
     """A ``Finding`` for ``code`` from the finding-code table (``standards/data/findings.tsv``,
     stage ``package``): its DA/T 70 indicator (``BC-x-y``), default status and filled messages."""
     return make(
-        code, status, path=path, expected=expected, found=found, tool=TOOL, detail=detail, **fmt
+        code, status, path=path, expected=expected, found=found, tool=TOOL, extra=detail, **fmt
     )

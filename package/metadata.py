@@ -21,6 +21,7 @@ from lxml import etree
 from package.digest import Digests
 from package.errors import MetadataError
 from standards.case import CaseRecord, Certificate
+from standards.digits import ascii_int
 
 __all__ = [
     "AIP_NAMESPACE",
@@ -329,7 +330,7 @@ def _archive_fields(node: etree._Element) -> dict[str, object]:
         "fonds_identifier": _text(node, "fondsIdentifier"),
         "year": _int(node, "year"),
         "retention_period": retention.text or "",
-        "retention_years": int(years) if years and years.isdigit() else None,
+        "retention_years": ascii_int(years or ""),
         "retention_rule": retention.get("ruleId", ""),
         "retention_table_version": retention.get("tableVersion", ""),
         "organization_code": _text(node, "organizationCode"),

@@ -17,6 +17,8 @@ from PIL import ImageFont
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from standards.digits import is_ascii_digits
+
 __all__ = [
     "CjkFont",
     "FontNotFoundError",
@@ -75,7 +77,7 @@ def _fc_candidates() -> Iterator[CjkFont]:
     for line in out.splitlines():
         file_part, _, rest = line.partition(":")
         index_text = rest.strip().removeprefix("index=").strip() or "0"
-        if file_part.lower().endswith((".ttf", ".ttc")) and index_text.isdigit():
+        if file_part.lower().endswith((".ttf", ".ttc")) and is_ascii_digits(index_text):
             rows.append(CjkFont(Path(file_part.strip()), int(index_text)))
     known = {name.lower(): rank for rank, name in enumerate(KNOWN_FILES)}
     rows.sort(key=lambda f: (known.get(f.path.name.lower(), len(known)), str(f.path), f.index))

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pikepdf
 
+from standards.digits import is_ascii_digits
+
 __all__ = ["ARCHIVE_FORMATS", "FormatId", "archive_kind", "declared_matches", "identify"]
 
 HEAD_BYTES = 4096
@@ -77,7 +79,7 @@ def _pdf(path: Path, head: bytes) -> FormatId:
                 conformance = str(meta.get("pdfaid:conformance", "") or "").strip().lower()
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RuntimeError) as exc:
         return FormatId("PDF", "application/pdf", f"{base}; does not open: {exc}")
-    if part.isdigit():
+    if is_ascii_digits(part):
         name = f"PDF/A-{part}{conformance}"
         return FormatId(name, "application/pdf", f"{base}; XMP pdfaid {part}{conformance.upper()}")
     return FormatId("PDF", "application/pdf", base)

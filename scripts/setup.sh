@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(poppler-utils qpdf fonts-wqy-zenhei libmagic1 clamav clamav-daemon chromium chromium-driver)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)  # fetches the API docs' assets below
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -33,4 +34,19 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing Python dependencies into .venv"
   .venv/bin/python -m pip install -q -e '.[dev]'
   echo "$want" > "$stamp"
+fi
+
+# Swagger UI for /docs, served from the archive itself under its CSP (no CDN): the two files of
+# the npm package swagger-ui-dist (Apache-2.0), checked by npm against the registry's digest.
+SWAGGER_UI_VERSION=5.35.0
+swagger=earchive/web/static/vendor/swagger-ui
+if [ "$(cat "$swagger/.version" 2>/dev/null)" != "$SWAGGER_UI_VERSION" ]; then
+  echo "setup: fetching swagger-ui-dist $SWAGGER_UI_VERSION for the API docs"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "swagger-ui-dist@$SWAGGER_UI_VERSION" >/dev/null)
+  tar -xzf "$tmp"/swagger-ui-dist-*.tgz -C "$tmp"
+  mkdir -p "$swagger"
+  cp "$tmp/package/swagger-ui-bundle.js" "$tmp/package/swagger-ui.css" "$tmp/package/LICENSE" "$swagger/"
+  echo "$SWAGGER_UI_VERSION" > "$swagger/.version"
+  rm -rf "$tmp"
 fi

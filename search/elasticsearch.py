@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
+from standards.digits import ascii_int
+
 from .es_query import (
     MAPPING,
     build_exact_query,
@@ -272,7 +274,7 @@ def _responses(
 def _version(alias: str, name: str) -> int | None:
     prefix = f"{alias}-v"
     rest = name[len(prefix) :] if name.startswith(prefix) else ""
-    return int(rest) if rest.isdigit() else None
+    return ascii_int(rest)
 
 
 @contextlib.contextmanager

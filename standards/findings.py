@@ -96,7 +96,7 @@ def make(
     expected: str = "",
     found: str = "",
     tool: str = "",
-    detail: Mapping[str, str] | None = None,
+    extra: Mapping[str, str] | None = None,
     keep_missing: bool = False,
     **fmt: object,
 ) -> Finding:
@@ -105,7 +105,7 @@ def make(
     ``status`` defaults to the code's status in the table (FAIL for refusals, WARN for
     warnings). ``message`` is the English template, ``detail["zh"]`` the Chinese one; both may
     use ``{path}``, ``{expected}``, ``{found}`` and any keyword in ``fmt``, whose values are
-    also kept in ``detail`` as strings (the given ``detail`` wins over them). A placeholder without
+    also kept in ``detail`` as strings (``extra`` entries win over them). A placeholder without
     a value raises ``FindingTemplateError``, or stays as ``{name}`` in the messages with
     ``keep_missing``. Raises: ``UnknownFindingCodeError``, ``FindingTemplateError`` (also for a
     reserved keyword).
@@ -120,7 +120,7 @@ def make(
         raise FindingTemplateError(f"{code}: no value for {sorted(missing)}")
     values.update({name: "{" + name + "}" for name in missing})
     details = {key: str(value) for key, value in fmt.items()}
-    details.update(detail or {})
+    details.update(extra or {})
     details["zh"] = entry.zh.format_map(values)
     return Finding(
         code=entry.code,

@@ -18,10 +18,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from standards.digits import is_ascii_digits
 from standards.errors import IdentityFormatError
 from standards.identity import is_valid_resident_id, is_valid_uscc
 
 __all__ = [
+    "ADDRESS_FIELDS",
+    "BIRTH_DATE_FIELDS",
     "ID_PLACEHOLDER",
     "PHONE_PLACEHOLDER",
     "Identity",
@@ -29,6 +32,9 @@ __all__ = [
     "has_personal_number",
     "identity_of",
     "kind_for_applicant",
+    "mask_address",
+    "mask_birth_date",
+    "mask_fields",
     "mask_id",
     "mask_text",
     "normalise_identifier",
@@ -83,7 +89,7 @@ def identity_of(value: str) -> Identity:
         return Identity("person", text)
     if is_valid_uscc(text):
         return Identity("organisation", text)
-    if len(text) == 18 and text[:17].isdigit():
+    if len(text) == 18 and is_ascii_digits(text[:17]):
         raise IdentityFormatError("not a valid resident ID number: the check digit does not match")
     if len(text) == 18:
         raise IdentityFormatError(
@@ -130,3 +136,65 @@ def mask_text(text: str) -> str:
     for pattern in _MASKED:
         text = pattern.sub(_mask_match, text)
     return text
+
+
+#: Names (XML elements, form fields) whose values re-identify a person once the ID number is
+#: masked: the birth date (with the ID's district, one of a handful of people) and the address
+#: below its district.
+BIRTH_DATE_FIELDS = frozenset({"birth_date", "birthday", "date_of_birth", "dob", "出生日期"})
+ADDRESS_FIELDS = frozenset(
+    {
+        "address",
+        "home_address",
+        "住址",
+        "地址",
+        "住所",
+        "居住地址",
+        "户籍地址",
+        "家庭住址",
+        "联系地址",
+        "通讯地址",
+        "住所（地址）",
+    }
+)
+_DISTRICT = re.compile(r"^.{1,12}?(?:自治县|自治旗|区|县|旗)")
+_MASK = "＊＊＊"
+
+
+def mask_address(text: str) -> str:
+    """An address kept down to its district (区/县/旗), the rest replaced by a fixed mask."""
+    stripped = text.strip()
+    if not stripped:
+        return text
+    match = _DISTRICT.match(stripped)
+    kept = match.group() if match else stripped[: min(6, len(stripped) // 2)]
+    return kept + _MASK
+
+
+def mask_birth_date(text: str) -> str:
+    """A birth date with every digit masked (its format stays visible)."""
+    return re.sub(r"\d", "*", text)
+
+
+_ELEMENT = re.compile(r"<(?P<tag>[\w:.\-]+)(?P<attrs>\s[^<>]*)?>(?P<value>[^<]*)</(?P=tag)>")
+_NAME_ATTR = re.compile(r"""\bname\s*=\s*(["'])(?P<name>[^"']*)\1""")
+
+
+def mask_fields(xml_text: str) -> str:
+    """XML text with the values of birth-date and address fields masked: an element named so
+    (``<birth_date>``), or a ``name="…"`` attribute naming so (``<field name="居住地址">``)."""
+
+    def one(match: re.Match[str]) -> str:
+        tag = match.group("tag").rsplit(":", 1)[-1]
+        attr = _NAME_ATTR.search(match.group("attrs") or "")
+        name = attr.group("name") if attr else ""
+        value = match.group("value")
+        if tag in BIRTH_DATE_FIELDS or name in BIRTH_DATE_FIELDS:
+            value = mask_birth_date(value)
+        elif tag in ADDRESS_FIELDS or name in ADDRESS_FIELDS:
+            value = mask_address(value)
+        else:
+            return match.group()
+        return f"<{match.group('tag')}{match.group('attrs') or ''}>{value}</{match.group('tag')}>"
+
+    return _ELEMENT.sub(one, xml_text)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from standards.digits import is_ascii_digits
+
 from .errors import PolicyError
 
 __all__ = ["CronSchedule"]
@@ -27,7 +29,7 @@ _LOOKBACK_DAYS = 366 * 4 + 1  # far enough back for "29 February" schedules
 
 
 def _number(text: str, name: str, low: int, high: int) -> int:
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not is_ascii_digits(text) or not low <= int(text) <= high:
         raise PolicyError(f"cron {name}: {text!r} is not a number {low}-{high}")
     return int(text)
 

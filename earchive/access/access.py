@@ -31,7 +31,14 @@ from earchive.core.errors import (
 from earchive.services.applicants import ApplicantTimeline, applicant_timeline, parse_identifier
 from earchive.services.checks.seal_status import SealBadge, seal_badges
 from earchive.services.exports import export_archive
-from earchive.services.quarantine import QuarantineEntry, read_quarantine
+from earchive.services.quarantine import (
+    QuarantineEntry,
+    delete_refused,
+    quarantine_dir,
+    read_quarantine,
+    refused_report,
+    resubmit,
+)
 from ingest.casexml import parse_case
 from ingest.pipeline import IngestResult, ingest_path
 from preservation.checks import CheckRun
@@ -43,7 +50,13 @@ from search.records import FileRow
 from standards.case import CaseRecord
 from standards.errors import IdentityFormatError
 from standards.finding import Finding
-from standards.personal_data import has_personal_number, identity_of, mask_id, mask_text
+from standards.personal_data import (
+    has_personal_number,
+    identity_of,
+    mask_address,
+    mask_id,
+    mask_text,
+)
 
 __all__ = [
     "Access",
@@ -318,7 +331,25 @@ class Access:
 
     def quarantine(self) -> list[QuarantineEntry]:
         self.require(Permission.QUARANTINE)
-        return read_quarantine(self.archive.home / "quarantine")
+        return read_quarantine(quarantine_dir(self.archive))
+
+    def quarantine_report(self, name: str) -> dict[str, object]:
+        """The report of one refused package (every reason); logged as a view."""
+        self.require(Permission.QUARANTINE)
+        report = refused_report(self.archive, name)
+        self._log("access", name, "quarantine_report")
+        return report
+
+    def quarantine_delete(self, name: str, reason: str) -> None:
+        """Delete one refused package, saying why (the event log keeps it)."""
+        self.require(Permission.QUARANTINE)
+        delete_refused(self.archive, name, reason, self.principal.agent)
+
+    def quarantine_resubmit(self, name: str) -> IngestResult:
+        """Ingest one refused package again."""
+        self.require(Permission.QUARANTINE)
+        self.require(Permission.UPLOAD)
+        return resubmit(self.archive, name, self.principal.agent)
 
     # -- audit ---------------------------------------------------------------------------------
     def events(
@@ -370,7 +401,7 @@ def _mask_case(case: CaseRecord) -> CaseRecord:
     applicant = dataclasses.replace(
         case.applicant,
         id_number=mask_id(case.applicant.id_number),
-        address=mask_text(case.applicant.address),
+        address=mask_address(mask_text(case.applicant.address)),
     )
     steps = tuple(dataclasses.replace(s, opinion=mask_text(s.opinion)) for s in case.process)
     cert = case.result_certificate

@@ -4,7 +4,9 @@ The originals are never altered; what goes out to an uncleared principal is deci
 
 - **XML** (forms, data): a masked rendition — every resident ID, old ID and mobile number
   (and the applicant's own identifier when the applicant is a natural person) masked as on the
-  case page; ``rendition`` says ``masked`` when anything was masked.
+  case page, and for a natural person also the fields that re-identify next to a masked ID: the
+  birth date and the address below its district; ``rendition`` says ``masked`` when anything
+  was masked.
 - **PDF**: the original when its text can be read and holds no ID or mobile number; withheld when
   it does, or when it has (almost) no text — a scan that cannot be checked.
 - **images, OFD and everything else**: withheld; their content cannot be checked for personal
@@ -27,7 +29,13 @@ from earchive.core.errors import PersonalDataWithheldError
 from preservation.text import TextExtractionError, extract_text
 from search.records import FileRow
 from standards.case import Applicant
-from standards.personal_data import kind_for_applicant, mask_id, mask_text, normalise_identifier
+from standards.personal_data import (
+    kind_for_applicant,
+    mask_fields,
+    mask_id,
+    mask_text,
+    normalise_identifier,
+)
 
 __all__ = ["MIN_TEXT_CHARS", "Release", "release_uncleared"]
 
@@ -50,6 +58,8 @@ def _kind(row: FileRow) -> str:
 
 def _mask(text: str, applicant: Applicant | None) -> str:
     masked = mask_text(text)
+    if applicant is None or kind_for_applicant(applicant.type, applicant.id_number) == "person":
+        masked = mask_fields(masked)  # birth date and address: with the ID's district, a person
     number = applicant.id_number.strip() if applicant is not None else ""
     if applicant is not None and number and kind_for_applicant(applicant.type, number) == "person":
         for spelling in {number, normalise_identifier(number)}:

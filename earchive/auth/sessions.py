@@ -1,8 +1,9 @@
 """Signed session cookies for the web UI (itsdangerous; HttpOnly, SameSite=Lax).
 
-The cookie carries the user name and a stamp of the password hash, signed with a secret kept in
-``<home>/keys/session-secret`` (mode 0600, made on first use). Changing a password or disabling
-the user ends its sessions; sessions also expire after ``MAX_AGE`` seconds.
+The cookie carries the user name, a stamp of the password hash and the id of a server-side session
+(``earchive.auth.session_store``), signed with a secret kept in ``<home>/keys/session-secret``
+(mode 0600, made on first use). Logging out ends the session; changing a password or disabling
+the user ends all of them; sessions also expire after ``MAX_AGE`` seconds.
 """
 
 from __future__ import annotations
@@ -31,25 +32,26 @@ def load_secret(key_dir: Path) -> str:
 
 @dataclass(frozen=True)
 class SessionCodec:
-    """Turns ``(user, stamp)`` into a signed cookie value and back."""
+    """Turns ``(user, stamp, session id)`` into a signed cookie value and back."""
 
     secret: str
 
     def _serializer(self) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(self.secret, salt="earchive-session")
 
-    def dumps(self, user: str, stamp: str) -> str:
-        return self._serializer().dumps({"u": user, "s": stamp})
+    def dumps(self, user: str, stamp: str, session: str) -> str:
+        return self._serializer().dumps({"u": user, "s": stamp, "i": session})
 
-    def loads(self, value: str) -> tuple[str, str] | None:
-        """``(user, stamp)`` from a cookie, or ``None`` when forged, malformed or expired."""
+    def loads(self, value: str) -> tuple[str, str, str] | None:
+        """``(user, stamp, session id)`` from a cookie, or ``None`` when forged, malformed,
+        expired or made before sessions were kept server-side."""
         try:
             data = self._serializer().loads(value, max_age=MAX_AGE)
         except BadSignature:
             return None
         if not isinstance(data, dict):
             return None
-        user, stamp = data.get("u"), data.get("s")
-        if not isinstance(user, str) or not isinstance(stamp, str):
+        user, stamp, session = data.get("u"), data.get("s"), data.get("i")
+        if not all(isinstance(v, str) for v in (user, stamp, session)):
             return None
-        return user, stamp
+        return str(user), str(stamp), str(session)

@@ -28,8 +28,9 @@ from earchive.auth.passwords import generate_password, hash_password, verify_pas
 from earchive.auth.principal import Principal
 from earchive.auth.roles import DEFAULT_CLEARANCE, Role
 from earchive.auth.roles import classification_rank as _rank
+from earchive.auth.session_store import SessionStore
 from earchive.core.errors import UnknownClassificationError, UserError
-from earchive.core.tables import api_tokens, metadata, users
+from earchive.core.tables import api_tokens, metadata, sessions, users
 
 __all__ = ["StoredUser", "UserStore"]
 
@@ -86,7 +87,7 @@ class UserStore:
         self.clock = clock
 
     def create_schema(self) -> None:
-        metadata.create_all(self.engine, tables=[users, api_tokens])
+        metadata.create_all(self.engine, tables=[users, api_tokens, sessions])
 
     # -- users ---------------------------------------------------------------------------------
     def add_user(
@@ -127,7 +128,7 @@ class UserStore:
         return user.principal, secret
 
     def set_password(self, name: str, password: str) -> None:
-        """Replace a user's password (sessions made with the old one stop working)."""
+        """Replace a user's password; every session of the user ends."""
         if len(password) < 8:
             raise UserError("a password has at least 8 characters")
         with self.engine.begin() as conn:
@@ -138,12 +139,16 @@ class UserStore:
             )
         if done.rowcount == 0:
             raise UserError(f"no user {name!r}")
+        SessionStore(self.engine).end_all(name)
 
     def set_disabled(self, name: str, disabled: bool) -> None:
+        """Disable (or enable again) a user; disabling ends every session of the user."""
         with self.engine.begin() as conn:
             done = conn.execute(update(users).where(users.c.name == name).values(disabled=disabled))
         if done.rowcount == 0:
             raise UserError(f"no user {name!r}")
+        if disabled:
+            SessionStore(self.engine).end_all(name)
 
     def get_user(self, name: str) -> StoredUser | None:
         with self.engine.connect() as conn:

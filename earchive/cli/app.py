@@ -302,12 +302,17 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the web UI."""
+    _serve(initialised(), host, port)
+
+
+def _serve(archive: Archive, host: str, port: int) -> None:
+    """The API and the UI on ``host:port`` until stopped. uvicorn's own proxy-header handling is
+    off: ``X-Forwarded-For`` is believed only from ``EARCHIVE_TRUSTED_PROXIES``, by the app."""
     import uvicorn
 
     from earchive.web.app import create_app
 
-    archive = initialised()
-    uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(archive), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 @app.command()
@@ -340,12 +345,8 @@ def demo(
     print_demo_users(archive, out)
     if no_serve:
         return
-    import uvicorn
-
-    from earchive.web.app import create_app
-
     out.print(f"serving the web UI on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops")
-    uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
+    _serve(archive, host, port)
 
 
 def _demo_checks(archive: Archive) -> None:
@@ -379,6 +380,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "earchive.cli.delivery",
     "earchive.cli.objections",
     "earchive.cli.identities",
+    "earchive.cli.quarantine",
 )
 
 

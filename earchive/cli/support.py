@@ -23,11 +23,13 @@ from rich.markup import escape
 from earchive.core.archive import Archive
 from earchive.core.errors import (
     ConfigurationError,
+    InvalidRequestError,
     NeedsKeyError,
     NotFoundError,
     ObjectionConflictError,
     ObjectionError,
     TaskError,
+    UploadRejectedError,
     UserError,
 )
 from earchive.settings import Settings
@@ -70,6 +72,8 @@ EXITS: tuple[tuple[type[BaseException], str, int], ...] = (
     (PackageError, "transfer failed", 1),
     (TaskError, "task failed", 1),
     (UserError, "refused", 2),
+    (InvalidRequestError, "usage error", 2),
+    (UploadRejectedError, "refused", 1),
     (NeedsKeyError, "usage error", 2),
     (PolicyError, "configuration error", 2),
     (ConfigurationError, "configuration error", 2),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -30,7 +31,15 @@ from earchive.core.search_backend import build_index
 from earchive.core.stores import build_storage
 from earchive.settings import Settings
 from ingest.indexing import retry_queued
-from ingest.pipeline import IngestContext, IngestResult, expand_sources, ingest_path, resume_pending
+from ingest.pipeline import (
+    IngestBusyError,
+    IngestContext,
+    IngestResult,
+    expand_sources,
+    ingest_path,
+    resume_pending,
+)
+from ingest.quarantine import QuarantinePolicy
 from package.signature import Signer, generate_key, load_signer
 from preservation.annotation_files import AnnotationFiles
 from preservation.eventlog_seal import SealResult
@@ -49,7 +58,7 @@ from standards import archival_code as ac
 from standards.finding import Finding
 from standards.retention import RetentionTable, disposal_date
 
-__all__ = ["Archive", "ArchiveView", "in_order"]
+__all__ = ["Archive", "ArchiveView", "in_order", "ingest_waiting"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,23 @@ def _worker_init(settings: Settings) -> None:
 
 
 def _worker_ingest(source: Path) -> IngestResult:
-    return ingest_path(source, _WORKER["ctx"])
+    return ingest_waiting(source, _WORKER["ctx"])
+
+
+def ingest_waiting(source: Path, ctx: IngestContext, patience: float = 600.0) -> IngestResult:
+    """``ingest_path``, waiting while another process ingests the same package (it is done
+    after that: a duplicate, or the version it made); ``IngestBusyError`` after ``patience``
+    seconds of waiting."""
+    deadline = time.monotonic() + patience
+    pause = 0.2
+    while True:
+        try:
+            return ingest_path(source, ctx)
+        except IngestBusyError:
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def in_order(pool: Executor, fn: Callable[[T], R], items: Iterable[T], window: int) -> Iterator[R]:
@@ -234,6 +259,9 @@ class Archive:
             signer=self.signer,
             work_dir=self.home / "work",
             quarantine_dir=self.home / "quarantine",
+            quarantine_policy=QuarantinePolicy(
+                self.settings.quarantine_max_bytes, self.settings.quarantine_keep_days
+            ),
             retention=RetentionTable.load(),
             code_rule=ac.ArchivalCodeRule.load(),
             category=self.settings.category,
@@ -259,7 +287,7 @@ class Archive:
         head = list(itertools.islice(sources, 2))
         if workers <= 1 or len(head) < 2:
             for source in itertools.chain(head, sources):
-                yield ingest_path(source, ctx)
+                yield ingest_waiting(source, ctx)
             return
         self.engine.dispose()  # no pooled connection may cross the fork
         fork = multiprocessing.get_context("fork")

@@ -11,6 +11,7 @@ __all__ = [
     "AuthenticationRequiredError",
     "ConfigurationError",
     "EarchiveError",
+    "InvalidRequestError",
     "JobNotFoundError",
     "MigrationError",
     "NeedsKeyError",
@@ -79,6 +80,10 @@ class PersonalDataWithheldError(EarchiveError):
 
 
 # -- requests the archive refuses ------------------------------------------------------------
+class InvalidRequestError(EarchiveError, ValueError):
+    """A request that lacks what it needs (the message says what)."""
+
+
 class UploadRejectedError(EarchiveError, ValueError):
     """The upload is not something the ingest pipeline accepts (e.g. not a ZIP)."""
 

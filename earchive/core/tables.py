@@ -30,6 +30,7 @@ __all__ = [
     "metadata",
     "objections",
     "operation_locks",
+    "sessions",
     "users",
 ]
 
@@ -127,4 +128,16 @@ operation_locks = Table(
     Column("name", String(80), primary_key=True),
     Column("holder", String(200), nullable=False),
     Column("taken_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Web UI sessions, server-side: the cookie names a session by a random id; only its SHA-256 is
+#: kept. Logging out deletes the row; a password change or a disabled user deletes them all.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("user", String(64), nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("expires", UtcDateTime, nullable=False),
+    Index("ix_sessions_user", "user"),
 )

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from earchive.auth import COOKIE, Principal, SessionCodec, UserStore
+from earchive.auth.session_store import SessionStore
 from earchive.web.login_guard import LoginGuard
 
 __all__ = [
@@ -44,6 +45,7 @@ class Authenticator:
 
     users: UserStore
     sessions: SessionCodec
+    store: SessionStore
 
     def from_bearer(self, authorization: str) -> Principal | None:
         scheme, _, token = authorization.partition(" ")
@@ -55,8 +57,11 @@ class Authenticator:
         decoded = self.sessions.loads(value)
         if decoded is None:
             return None
-        user = self.users.get_user(decoded[0])
-        if user is None or user.disabled or user.stamp != decoded[1]:
+        name, stamp, session = decoded
+        if self.store.user_of(session) != name:
+            return None  # logged out, ended by a password change or a disabled user, or expired
+        user = self.users.get_user(name)
+        if user is None or user.disabled or user.stamp != stamp:
             return None
         return user.principal
 

@@ -1,8 +1,10 @@
 """``LoginGuard``: the login rate limit applied to people (``POST /login``) and to systems (bearer
 tokens), with every failure and every lockout written to the event log.
 
-A password login counts against the user name and the client address; a bearer token that does
-not resolve counts against the address and, for a well-formed token, its id. A lockout is one
+A password login counts against the account from the client's address and the address itself; a
+bearer token that does not resolve counts the same way, a well-formed token's id standing for the
+account — never against the token id alone, so a stranger cannot lock a system's token. A
+lockout is one
 ``login`` event with outcome ``locked`` (attempts refused while locked are not logged one by one,
 so a flood cannot fill the log). Events name the attempted user, never the password or token.
 The counting itself is ``earchive.web.login_limit.LoginLimiter``, in the catalog database when an
@@ -81,6 +83,7 @@ class LoginGuard:
         )
         return worst
 
-    def succeeded(self, user: str) -> None:
-        """Clear the user name's failures (not the address's) after a good login."""
-        self.limiter.succeeded(user)
+    def succeeded(self, user: str, address: str | None) -> None:
+        """Clear the failures of ``user`` from ``address`` (not the address's) after a good
+        login."""
+        self.limiter.succeeded(user, address)

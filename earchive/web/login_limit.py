@@ -1,9 +1,16 @@
-"""Login rate limiting: failed logins counted per user name and per client address.
+"""Login rate limiting that a stranger cannot turn against an account's owner.
 
-``max_failures`` failures of one key (``user:<name>`` or ``addr:<address>``) within ``window``
-lock that key for ``lockout``; while locked, attempts are refused before the password is checked
-(so a locked account cannot be probed) and the caller learns when to retry. A success clears the
-user name's count (not the address's: one good password must not wash out a spray of guesses).
+A failed login counts against two keys: the account *from that source* (``pair:<name>|<address>``)
+and the source itself (``addr:<address>``). ``max_failures`` failures of a pair within ``window``
+lock that pair — the account from that address only — and ``source_max_failures`` failures from
+one address (any names: a spray) lock the address. Locks back off exponentially: each lock of a
+key lasts twice the one before (``lockout``, ``source_lockout``; at most ``max_lockout``), for as
+long as the key keeps failing before its row is forgotten. No key names an account alone, so
+guesses from elsewhere never lock its owner out; while a key is locked, attempts are refused
+before the password is checked (a locked pair cannot be probed) and the caller learns when to
+retry. A success clears the pair's count (not the address's: one good password must not wash out
+a spray of guesses). The source address is what the server saw, or what a trusted proxy says
+(``EARCHIVE_TRUSTED_PROXIES``, resolved before this module: see ``earchive.web.authentication``).
 
 State is in the catalog database (table ``login_failures``: one row per key with its failure times
 in the window, the end of its lock and when the row may be forgotten), so every API worker process
@@ -44,16 +51,30 @@ from earchive.core.tables import KEY_LENGTH, login_failures, metadata
 
 __all__ = ["Lockout", "LoginLimiter", "LoginLimits", "login_failures"]
 
-#: Longest key kept (``user:`` + a 64-character name, ``addr:`` + an IPv6 address fit easily).
-
 
 @dataclass(frozen=True)
 class LoginLimits:
-    """``max_failures`` within ``window`` → locked for ``lockout``."""
+    """``max_failures`` of an account from one source within ``window`` → that pair locked for
+    ``lockout``; ``source_max_failures`` from one source → the source locked for
+    ``source_lockout``; every further lock of a key twice as long, at most ``max_lockout``."""
 
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
-    lockout: timedelta = timedelta(minutes=15)
+    lockout: timedelta = timedelta(minutes=1)
+    source_max_failures: int = 20
+    source_lockout: timedelta = timedelta(minutes=15)
+    max_lockout: timedelta = timedelta(hours=4)
+
+    def rule(self, key: str) -> tuple[int, timedelta]:
+        """How many failures lock ``key``, and its first lock's length."""
+        if key.startswith("addr:"):
+            return self.source_max_failures, self.source_lockout
+        return self.max_failures, self.lockout
+
+    def lock_length(self, key: str, strikes: int) -> timedelta:
+        """The length of ``key``'s next lock after ``strikes`` earlier ones (exponential)."""
+        base = self.rule(key)[1]
+        return min(base * (2 ** min(strikes, 30)), max(self.max_lockout, base))
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,19 @@ class Lockout:
     key: str
     until: datetime
     retry_after: int
+
+
+def _read_failures(text: str) -> tuple[list[datetime], int]:
+    """The failure times and the number of earlier locks kept in a row's ``failures`` column
+    (``{"t": [...], "n": strikes}``; a plain list is an older row without strikes)."""
+    data = json.loads(text)
+    if isinstance(data, list):
+        return [datetime.fromisoformat(t) for t in data], 0
+    return [datetime.fromisoformat(t) for t in data.get("t", [])], int(data.get("n", 0))
+
+
+def _write_failures(times: list[datetime], strikes: int) -> str:
+    return json.dumps({"t": [t.isoformat() for t in times], "n": strikes})
 
 
 def _memory_engine() -> Engine:
@@ -97,10 +131,11 @@ class LoginLimiter:
 
     @staticmethod
     def keys(user: str | None, address: str | None) -> list[str]:
-        """The keys an attempt counts against (a user name is compared case-insensitively)."""
+        """The keys an attempt counts against: the account from this source, and the source (a
+        user name is compared case-insensitively)."""
         out = []
         if user:
-            out.append(f"user:{user.strip().lower()}"[:KEY_LENGTH])
+            out.append(f"pair:{user.strip().lower()}|{address or '-'}"[:KEY_LENGTH])
         if address:
             out.append(f"addr:{address}"[:KEY_LENGTH])
         return out
@@ -156,22 +191,24 @@ class LoginLimiter:
             .where(table.c.key == key)
             .with_for_update()
         ).one()
-        times = [datetime.fromisoformat(t) for t in json.loads(row.failures)]
+        times, strikes = _read_failures(row.failures)
         times = [t for t in times if now - t < limits.window] + [now]
         locked_until: datetime | None = row.locked_until
         lock: Lockout | None = None
         if locked_until is not None and locked_until <= now:
             locked_until = None
-        if len(times) >= limits.max_failures and locked_until is None:
-            locked_until = now + limits.lockout
-            times = []
-            lock = Lockout(key, locked_until, math.ceil(limits.lockout.total_seconds()))
-        expires = max([t + limits.window for t in times] + [locked_until or now])
+        if len(times) >= limits.rule(key)[0] and locked_until is None:
+            length = limits.lock_length(key, strikes)
+            locked_until = now + length
+            times, strikes = [], strikes + 1
+            lock = Lockout(key, locked_until, math.ceil(length.total_seconds()))
+        # the row (and its strikes) is kept a window past the last failure and the lock
+        expires = max([t + limits.window for t in times] + [(locked_until or now) + limits.window])
         conn.execute(
             update(table)
             .where(table.c.key == key)
             .values(
-                failures=json.dumps([t.isoformat() for t in times]),
+                failures=_write_failures(times, strikes),
                 locked_until=locked_until,
                 expires=expires,
             )
@@ -194,13 +231,21 @@ class LoginLimiter:
             expired = expired.with_for_update(skip_locked=True)
         return conn.execute(delete(table).where(table.c.key.in_(expired))).rowcount
 
-    def succeeded(self, user: str) -> None:
-        """Forget the user name's failures after a good login."""
-        keys = self.keys(user, None)
+    def succeeded(self, user: str, address: str | None) -> None:
+        """Forget the failures of the account from this source after a good login (its lock
+        history stays: the next failures back off from where they were)."""
+        key = self.keys(user, address)[0]
         with self._serial, self.writer.begin() as conn:
-            conn.execute(
-                update(login_failures).where(login_failures.c.key.in_(keys)).values(failures="[]")
-            )
+            row = conn.execute(
+                select(login_failures.c.failures).where(login_failures.c.key == key)
+            ).first()
+            if row is not None:
+                strikes = _read_failures(row.failures)[1]
+                conn.execute(
+                    update(login_failures)
+                    .where(login_failures.c.key == key)
+                    .values(failures=_write_failures([], strikes))
+                )
 
     def tracked(self) -> int:
         """How many keys have a row (failures in the window or a lock)."""

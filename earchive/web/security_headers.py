@@ -1,8 +1,10 @@
 """Response headers that keep pages and archived files in their place (pure ASGI middleware).
 
 HTML pages get a strict Content-Security-Policy (our own scripts, styles and frames only; no
-inline script); every response gets ``nosniff``, a same-origin frame rule and no referrer leaks.
-``/docs`` is left without a CSP because Swagger UI loads its assets from a CDN.
+inline script) — the API docs too, whose Swagger UI is served from our own static files; every
+response gets ``nosniff``, a same-origin frame rule and no referrer leaks; and every response but
+the static assets gets ``Cache-Control: no-store``, since pages, answers and archived files may
+carry personal data that no browser or proxy cache should keep.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ _ALWAYS = (
     (b"x-frame-options", b"SAMEORIGIN"),
     (b"referrer-policy", b"same-origin"),
 )
+_REPLACED = frozenset({name for name, _ in _ALWAYS} | {b"cache-control"})
 
 
 class SecurityHeadersMiddleware:
@@ -31,17 +34,19 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope["path"] == "/docs"
+        static = scope["path"].startswith("/static/")
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in
-                           {name for name, _ in _ALWAYS}]  # fmt: skip
+                           _REPLACED]  # fmt: skip
                 headers.extend(_ALWAYS)
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
                 html = any(
                     k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers
                 )
-                if html and not docs:
+                if html:
                     headers.append((b"content-security-policy", CSP.encode()))
                 message = {**message, "headers": headers}
             await send(message)

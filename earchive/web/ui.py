@@ -16,9 +16,10 @@ from earchive.web.i18n import LANGUAGES, translator
 from ingest.casexml import DEFAULT_TZ
 from standards.codes import code_tables
 
-__all__ = ["STATIC_DIR", "TEMPLATES", "query_string", "render", "render_error"]
+__all__ = ["STATIC_DIR", "TEMPLATES", "TEMPLATE_DIR", "query_string", "render", "render_error"]
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATES = Jinja2Templates(directory=str(TEMPLATE_DIR))
 STATIC_DIR = Path(__file__).parent / "static"
 
 

@@ -191,6 +191,47 @@ def test_zip_bomb_ratio(tmp_path: Path) -> None:
     assert result.root is None and not (tmp_path / "out").exists()
 
 
+MIB = 1 << 20
+
+
+def _small_bomb() -> bytes:
+    zeros = bytes(MIB - 1)  # each entry under the per-entry ratio floor
+    data = _with_case(*[(f"A/{i:03}.pdf", zeros) for i in range(600)])
+    assert len(data) < 1_000_000
+    return data
+
+
+def test_many_small_entries_are_refused_on_the_declared_total_ratio(tmp_path: Path) -> None:
+    result = unpack(_write(tmp_path, _small_bomb()), tmp_path / "out", Limits())
+    assert _codes(result) == ["ZIP_RATIO_TOTAL"]
+    assert int(result.findings[0].found) >= 600 * (MIB - 1) and result.root is None
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def _hide_compressed_sizes(data: bytes) -> bytes:
+    """Declare every entry's compressed size as a tenth of its size in the central directory:
+    the declared ratio looks harmless, the real bytes are a bomb."""
+    buf = bytearray(data)
+    pos = buf.find(b"PK\x01\x02")
+    while pos != -1:
+        size = int.from_bytes(buf[pos + 24 : pos + 28], "little")
+        if size >= MIB - 1:
+            buf[pos + 20 : pos + 24] = (size // 10).to_bytes(4, "little")
+        pos = buf.find(b"PK\x01\x02", pos + 4)
+    return bytes(buf)
+
+
+def test_a_bomb_with_lying_headers_stops_at_the_running_ratio(tmp_path: Path) -> None:
+    source = _write(tmp_path, _hide_compressed_sizes(_small_bomb()))
+    result = unpack(source, tmp_path / "out", Limits())
+    assert _codes(result) == ["ZIP_RATIO_TOTAL"] and result.root is None
+    finding = result.findings[0]
+    written, read = int(finding.detail["written"]), int(finding.detail["read"])
+    assert 0 < written <= 100 * read + MIB  # never more than the ratio allows of what was read
+    assert read < source.stat().st_size and written < 20 * MIB
+    assert not any((tmp_path / "out").iterdir())  # what was extracted is cleared
+
+
 def test_header_that_understates_the_size_is_caught_while_extracting(tmp_path: Path) -> None:
     data = patch_entry(_with_case(("A/a.pdf", PDF)), "A/a.pdf", size=100)
     result = unpack(_write(tmp_path, data), tmp_path / "out", Limits())

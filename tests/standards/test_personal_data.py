@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from standards.digits import ascii_int
 from standards.personal_data import (
     ID_PLACEHOLDER,
     PHONE_PLACEHOLDER,
@@ -44,3 +45,10 @@ def test_redaction_and_detection_use_the_same_rules() -> None:
 def test_a_masked_or_redacted_text_holds_no_personal_number(text: str) -> None:
     assert not has_personal_number(redact_personal_numbers(text))
     assert not has_personal_number(mask_text(text).replace("<mark>", "").replace("</mark>", ""))
+
+
+@given(st.text(max_size=12))
+def test_ascii_int_never_raises_and_reads_only_ascii_digits(text: str) -> None:
+    value = ascii_int(text)
+    assert value is None or (str(value) == text.lstrip("0") or text.strip("0") == "")
+    assert ascii_int("²") is None and ascii_int("١٢") is None and ascii_int("0042") == 42

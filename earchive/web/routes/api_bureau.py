@@ -19,6 +19,7 @@ from earchive.core.errors import NotFoundError
 from earchive.services.transfer.receiving import Staging
 from earchive.web.deps import AccessDep, ArchiveDep
 from earchive.web.problems import PROBLEM_JSON
+from standards.digits import ascii_int
 
 __all__ = ["router"]
 
@@ -73,7 +74,7 @@ async def put_file(
     """Store one file (streamed body) of ``batch``; 201 stored, 200 the same bytes were there,
     422 the bytes do not have the declared digests."""
     declared = request.headers.get("content-length", "")
-    length = int(declared) if declared.isdigit() else None
+    length = ascii_int(declared)
     upload = staging.begin(
         sender, batch, path, x_content_sm3.lower(), x_content_sha256.lower(), length
     )

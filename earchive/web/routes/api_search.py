@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from earchive.access.objections import ObjectionAccess
-from earchive.auth import ROLE_PERMISSIONS
-from earchive.web.deps import AccessDep, PrincipalDep
+from earchive.auth import ROLE_PERMISSIONS, Permission
+from earchive.core.errors import InvalidRequestError
+from earchive.web.deps import AccessDep, PrincipalDep, require
 from earchive.web.schemas.api import MeOut, SearchHitOut, SearchOut
-from search import SearchQuery
+from earchive.web.schemas.search import SearchParams
+from standards.personal_data import has_personal_number
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -20,37 +22,31 @@ PERSONAL_QUERY_NOTICE = (
 )
 
 
+#: Why a GET search with a personal number is refused (the number would sit in the URL).
+PERSONAL_NUMBER_IN_URL = (
+    "send ID and phone numbers in the body of POST /api/search, never in a URL "
+    "(URLs end up in logs and histories)"
+)
+
+
 @router.get("/search", response_model=SearchOut)
-def search(
-    access: AccessDep,
-    q: Annotated[str, Query(max_length=500)] = "",
-    task: Annotated[str | None, Query(max_length=64, description="事项编码")] = None,
-    year: Annotated[int | None, Query(ge=1900, le=9999)] = None,
-    department: Annotated[str | None, Query(max_length=200)] = None,
-    result: Annotated[str | None, Query(max_length=32)] = None,
-    retention: Annotated[str | None, Query(max_length=8)] = None,
-    classification: Annotated[str | None, Query(max_length=8, description="密级")] = None,
-    fonds: Annotated[str | None, Query(max_length=16)] = None,
-    code_prefix: Annotated[str | None, Query(max_length=80, description="档号 prefix")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> SearchOut:
-    """Search what the caller may see; facets count the same set."""
-    found = access.search(
-        SearchQuery(
-            text=q,
-            task_code=task,
-            year=year,
-            department=department,
-            result=result,
-            retention=retention,
-            security_classification=classification,
-            fonds=(fonds,) if fonds else None,
-            archival_code_prefix=code_prefix,
-            limit=limit,
-            offset=offset,
-        )
-    )
+def search(access: AccessDep, params: Annotated[SearchParams, Query()]) -> SearchOut:
+    """Search what the caller may see; facets count the same set. A query holding an ID or
+    phone number is refused here: use ``POST /api/search``."""
+    if has_personal_number(params.q):
+        raise InvalidRequestError(PERSONAL_NUMBER_IN_URL)
+    return _search(access, params)
+
+
+@router.post("/search", response_model=SearchOut, dependencies=[require(Permission.SEARCH)])
+def search_by_body(access: AccessDep, params: SearchParams) -> SearchOut:
+    """The same search with its words in the body (the way to search by an ID number)."""
+    return _search(access, params)
+
+
+def _search(access: AccessDep, params: SearchParams) -> SearchOut:
+    q = params.q
+    found = access.search(params.query())
     marks = ObjectionAccess(access).open_counts([h.archive_id for h in found.hits])  # 异议标注
     return SearchOut(
         total=found.total,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from earchive.auth import COOKIE, MAX_AGE, SessionCodec
+from earchive.auth.session_store import SessionStore
 from earchive.web.deps import UsersDep
 from earchive.web.i18n import LANGUAGES
 from earchive.web.login_guard import LoginGuard
@@ -27,12 +28,19 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _store(request: Request) -> SessionStore:
+    archive = request.app.state.archive
+    return SessionStore(archive.engine)
+
+
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> HTMLResponse:
+def login_page(
+    request: Request, next: Annotated[str, Query(max_length=2000)] = "/"
+) -> HTMLResponse:
     return render(request, "login.html", next=safe_next(next), failed=False)
 
 
@@ -63,12 +71,13 @@ def login(
         locked.headers["Retry-After"] = str(lock.retry_after)
         return locked
     assert user is not None
-    guard.succeeded(username)
+    guard.succeeded(username, address)
     codec: SessionCodec = request.app.state.sessions
+    session = _store(request).open(user.principal.name)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         COOKIE,
-        codec.dumps(user.principal.name, user.stamp),
+        codec.dumps(user.principal.name, user.stamp, session),
         max_age=MAX_AGE,
         httponly=True,
         samesite="lax",
@@ -79,14 +88,23 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
+def logout(request: Request) -> RedirectResponse:
+    """End this session on the server (the cookie alone would outlive it) and drop the cookie."""
+    codec: SessionCodec = request.app.state.sessions
+    decoded = codec.loads(request.cookies.get(COOKIE, ""))
+    if decoded is not None:
+        _store(request).end(decoded[2])
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
     return response
 
 
 @router.get("/lang/{code}")
-def set_language(request: Request, code: str, next: str = "/") -> RedirectResponse:
+def set_language(
+    request: Request,
+    code: Annotated[str, Path(max_length=8)],
+    next: Annotated[str, Query(max_length=2000)] = "/",
+) -> RedirectResponse:
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in LANGUAGES:
         response.set_cookie(

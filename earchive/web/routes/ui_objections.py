@@ -15,6 +15,7 @@ from earchive.core.errors import ObjectionError
 from earchive.services.objections.service import MAX_ATTACHMENT_BYTES, NewAttachment
 from earchive.web.deps import AccessDep
 from earchive.web.ui import render
+from standards.digits import ascii_int
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,14 +72,15 @@ def decide_objection(
     new_version: Annotated[str, Form(max_length=9)] = "",
     back: Annotated[str, Form(max_length=16)] = "case",
 ) -> RedirectResponse:
-    if new_version.strip() and not new_version.strip().isdigit():
+    version = ascii_int(new_version.strip())
+    if new_version.strip() and version is None:
         raise ObjectionError("the new version is a number")
     decided = ObjectionAccess(access).decide(
         objection_id,
         decision,
         reason=reason,
         correction=correction,
-        new_version=int(new_version) if new_version.strip() else None,
+        new_version=version,
     )
     target = "/objections" if back == "queue" else _case_url(decided.archive_id)
     return RedirectResponse(target, status_code=303)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from earchive.access.objections import ObjectionAccess
+from earchive.core.errors import InvalidRequestError
 from earchive.web.deps import AccessDep
 from earchive.web.facets import FILTER_PARAMS, build_facets
 from earchive.web.routes.files import INLINE_TYPES, file_response, inline_capable
+from earchive.web.schemas.search import SearchParams
+from earchive.web.search_token import SearchTokens
 from earchive.web.ui import render
-from search import SearchQuery
+from standards.personal_data import has_personal_number
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,48 +24,58 @@ PAGE = 20
 Text = Annotated[str, Query(max_length=500)]
 
 
+#: The search page's own parameters besides the filters (``qt``: the words, sealed).
+_UI_FIELDS = ("q", "task", "year", "department", "result", "retention", "classification")
+
+
+def _tokens(request: Request) -> SearchTokens:
+    return SearchTokens(request.app.state.sessions.secret)
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
     access: AccessDep,
-    q: Text = "",
-    task: Text = "",
-    year: Text = "",
-    department: Text = "",
-    result: Text = "",
-    retention: Text = "",
-    classification: Text = "",
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    params: Annotated[SearchParams, Query()],
+    qt: Annotated[str, Query(max_length=4000)] = "",
 ) -> HTMLResponse:
-    params = {"q": q, "task": task, "year": year, "department": department, "result": result,
-              "retention": retention, "classification": classification}  # fmt: skip
-    found = access.search(
-        SearchQuery(
-            text=q,
-            task_code=task or None,
-            year=int(year) if year.isdigit() else None,
-            department=department or None,
-            result=result or None,
-            retention=retention or None,
-            security_classification=classification or None,
-            limit=PAGE,
-            offset=offset,
-        )
-    )
-    active = {k: v for k, v in params.items() if v and k in FILTER_PARAMS.values()}
+    """The search page. Words holding an ID or phone number come as ``qt`` (sealed by
+    ``POST /search``), never in clear in the URL."""
+    if has_personal_number(params.q):
+        raise InvalidRequestError("search by ID or phone number with the search form")
+    q = _tokens(request).open(qt) if qt else params.q
+    params = params.model_copy(update={"limit": PAGE})
+    found = access.search(params.query(q))
+    shown = {k: "" if v is None else str(v) for k, v in params.model_dump().items()}
+    shown = {k: shown[k] for k in _UI_FIELDS}
+    if qt:
+        shown["q"], shown["qt"] = "", qt
+    active = {k: v for k, v in shown.items() if v and k in FILTER_PARAMS.values()}
     return render(
         request,
         "search.html",
         q=q,
         found=found,
         objection_marks=ObjectionAccess(access).open_counts([h.archive_id for h in found.hits]),
-        facets=build_facets(found.facets, params),
+        facets=build_facets(found.facets, shown),
         active=active,
-        params=params,
-        offset=offset,
+        params=shown,
+        offset=params.offset,
         page=PAGE,
         personal_query_refused=access.refuses_personal_query(q),
     )
+
+
+@router.post("/search", response_class=RedirectResponse)
+def search_form(request: Request, params: Annotated[SearchParams, Form()]) -> RedirectResponse:
+    """The search form: back to the search page, the words sealed when they hold an ID or
+    phone number."""
+    fields = {k: ("" if v is None else str(v)) for k, v in params.model_dump().items()}
+    wanted = {k: fields[k] for k in _UI_FIELDS if fields[k]}
+    if has_personal_number(params.q):
+        wanted.pop("q")
+        wanted["qt"] = _tokens(request).seal(params.q)
+    return RedirectResponse("/?" + urlencode(wanted) if wanted else "/", status_code=303)
 
 
 @router.get("/archives/{archive_id}", response_class=HTMLResponse)

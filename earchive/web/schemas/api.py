@@ -24,6 +24,7 @@ __all__ = [
     "LedgerRowOut",
     "MeOut",
     "PlanEntryOut",
+    "QuarantineDeleteIn",
     "QuarantineOut",
     "ReceiptIn",
     "ReceiptItemOut",
@@ -158,6 +159,12 @@ class QuarantineOut(BaseModel):
     electronic_record_code: str
     findings: list[dict[str, object]]
     unreadable: str
+    kept: bool = True  # the package itself is still there (not reduced to its report)
+    reduced: str = ""  # when and why it was reduced
+
+
+class QuarantineDeleteIn(BaseModel):
+    reason: str = Field(min_length=3, max_length=2000)
 
 
 class MeOut(BaseModel):

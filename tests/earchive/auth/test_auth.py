@@ -77,8 +77,8 @@ def test_session_cookie_is_signed(tmp_path: Path) -> None:
     secret = load_secret(tmp_path)
     assert (tmp_path / "session-secret").stat().st_mode & 0o777 == 0o600
     codec = SessionCodec(secret)
-    value = codec.dumps("li", "stamp")
-    assert codec.loads(value) == ("li", "stamp")
+    value = codec.dumps("li", "stamp", "session-id")
+    assert codec.loads(value) == ("li", "stamp", "session-id")
     assert codec.loads(value[:-2] + "xx") is None
     assert SessionCodec("another secret").loads(value) is None
 

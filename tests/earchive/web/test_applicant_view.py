@@ -215,14 +215,20 @@ def test_uncleared_search_never_confirms_an_id_number(
     own_word = person.name  # the G002 case itself is visible to all three roles
     assert client.get("/api/search", params={"q": own_word}).json()["total"] >= 1
     for query in (person.number, person.number.lower(), f"{person.name} {person.number}"):
-        found = client.get("/api/search", params={"q": query}).json()
+        in_url = client.get("/api/search", params={"q": query})
+        assert in_url.status_code == 400 and "POST /api/search" in in_url.json()["detail"]
+        found = client.post("/api/search", json={"q": query}).json()
         assert found["total"] == 0 and found["hits"] == [], query
         assert found["notice"] and "personal-data" in found["notice"]
-        page = client.get("/", params={"q": query})
+        assert client.get("/", params={"q": query}).status_code == 400  # never in a URL
+        sent = client.post("/search", data={"q": query}, follow_redirects=False)
+        assert sent.status_code == 303 and person.number not in sent.headers["location"]
+        assert "qt=" in sent.headers["location"]
+        page = client.get(sent.headers["location"])
         assert 'data-testid="personal-query-refused"' in page.text
         assert 'data-testid="total">0<' in page.text
     for fragment in _fragments(person.number):
-        found = client.get("/api/search", params={"q": fragment}).json()
+        found = client.post("/api/search", json={"q": fragment}).json()
         assert found["total"] == 0, fragment
         assert person.number not in json.dumps(found)
 
@@ -230,10 +236,10 @@ def test_uncleared_search_never_confirms_an_id_number(
 def test_cleared_search_by_id_goes_through_the_identity_table(
     client_for: ClientFactory, person: Person
 ) -> None:
-    found = client_for("archivist").get("/api/search", params={"q": person.number}).json()
+    found = client_for("archivist").post("/api/search", json={"q": person.number}).json()
     assert sorted(h["id"] for h in found["hits"]) == sorted(person.ids)
     assert found["notice"] is None
-    bound = client_for("archivist-g").get("/api/search", params={"q": person.number}).json()
+    bound = client_for("archivist-g").post("/api/search", json={"q": person.number}).json()
     assert [h["id"] for h in bound["hits"]] == [person.own.id]
 
 

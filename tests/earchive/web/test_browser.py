@@ -139,3 +139,22 @@ def test_console_uploads_with_progress_and_auditor_sees_the_chain(
     assert "user:dept-g" in page.inner_text("table.events")
     page.screenshot(path=str(shots / "07-audit.png"), full_page=True)
     page.close()
+
+
+def test_api_docs_render_from_local_assets_under_the_csp(
+    browser: BrowserContext, base_url: str, shots: Path
+) -> None:
+    page = browser.new_page()
+    violations: list[str] = []
+    outside: list[str] = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base_url) else None)
+    page.goto(f"{base_url}/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+    assert "earchive" in page.inner_text(".swagger-ui .info .title")
+    assert page.locator(".opblock").count() >= 10  # the operations are listed
+    page.screenshot(path=str(shots / "20-api-docs.png"))
+    assert violations == [] and outside == []
+    page.close()
