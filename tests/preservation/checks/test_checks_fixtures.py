@@ -64,6 +64,11 @@ def swap_page_after_signing(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def append_after_last_revision(data: bytes) -> bytes:
+    """Bytes after the last %%EOF: part of no revision, so covered by no signature."""
+    return data + b"\n% appended after signing, outside any revision\n"
+
+
 def sign_untrusted(tmp: Path) -> Callable[[bytes], bytes]:
     from earchive.samples.seal_authority import open_authority
 
@@ -172,9 +177,9 @@ FIXTURES = (
         "FAIL",
     ),
     Fixture(
-        "PDF_SIGNATURE_COVERAGE_page_swapped",
+        "PDF_SIGNATURE_COVERAGE_bytes_appended",
         ("", True, "PDF"),
-        lambda t: swap_page_after_signing,
+        lambda t: append_after_last_revision,
         None,
         None,
         "gd",
