@@ -113,6 +113,22 @@ def claim_pdfa(version: str = "") -> Callable[[bytes], bytes]:
     return change
 
 
+def claim_level_u(data: bytes) -> bytes:
+    """A blank page saved as conforming PDF/A-2b, then claimed as level U: only B is decided."""
+    import pikepdf.pdfa
+
+    with pikepdf.Pdf.new() as pdf:
+        pdf.add_blank_page()
+        out = io.BytesIO()
+        pikepdf.pdfa.save(pdf, out, "2b")
+    with pikepdf.open(io.BytesIO(out.getvalue())) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["pdfaid:conformance"] = "U"
+        final = io.BytesIO()
+        pdf.save(final)
+        return final.getvalue()
+
+
 def wrong_count(home: Home, archive_id: str, case_dir: Path) -> None:
     from ingest.pipeline import IngestResult
 
@@ -254,9 +270,9 @@ FIXTURES = (
         "FAIL",
     ),
     Fixture(
-        "PDFA_UNVERIFIED_undecidable_claim",
+        "PDFA_UNVERIFIED_level_u_claim",
         ("", False, "PDF"),
-        lambda t: claim_pdfa(),
+        lambda t: claim_level_u,
         None,
         None,
         "gd",
