@@ -50,6 +50,7 @@ class _Unsure(Exception):
 class ContentFacts:
     device_uses: tuple[tuple[str, str], ...] = ()  # (device colour space, where)
     visible_fonts: frozenset[tuple[int, int]] = frozenset()
+    shown_fonts: frozenset[tuple[int, int]] = frozenset()  # in any rendering mode
     painted_forms: frozenset[tuple[int, int]] = frozenset()
     longest_string: tuple[int, str] = (0, "")
     complete: bool = False
@@ -80,6 +81,7 @@ class _State:
 class _Walk:
     uses: dict[tuple[str, str], None] = field(default_factory=dict)
     fonts: set[tuple[int, int]] = field(default_factory=set)
+    shown: set[tuple[int, int]] = field(default_factory=set)
     forms: set[tuple[int, int]] = field(default_factory=set)
     seen: set[object] = field(default_factory=set)
     longest: tuple[int, str] = (0, "")
@@ -215,8 +217,10 @@ class _Walk:
         return state
 
     def text(self, state: _State, res: pikepdf.Dictionary, where: str) -> None:
-        if state.mode != 3 and state.font is not None:
-            self.fonts.add(state.font)
+        if state.font is not None:
+            self.shown.add(state.font)
+            if state.mode != 3:
+                self.fonts.add(state.font)
         if state.mode in (0, 2, 4, 6):
             self.paint(state, True, res, where)
         if state.mode in (1, 2, 5, 6):
@@ -266,6 +270,7 @@ def walk_content(pdf: pikepdf.Pdf) -> ContentFacts:
     return ContentFacts(
         device_uses=tuple(walk.uses),
         visible_fonts=frozenset(walk.fonts),
+        shown_fonts=frozenset(walk.shown),
         painted_forms=frozenset(walk.forms),
         longest_string=walk.longest,
         complete=True,

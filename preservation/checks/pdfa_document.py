@@ -4,7 +4,8 @@ Rules (each where the validator stops short): uncalibrated colour only with a ma
 OutputIntent or a ``/Default…`` space, the initial DeviceGray included (ISO 19005-1 6.2.3.3,
 -2 6.2.4.3); no string in a content stream longer than the implementation limit (6.1.12-3 /
 6.1.13-3); form fields and annotations with appearances, no NeedAppearances (6.9 /
-6.3.3-1, 6.4.1-3); the permissions dictionary (-2 6.1.12).
+6.3.3-1, 6.4.1-3); the permissions dictionary (-2 6.1.12); a CharSet for every Type 1 font
+subset shown (-1 6.3.5-2).
 
 Corrections (those resting on content only when the content walk finished): the validator's
 "no OutputIntents, device colour cannot be checked" is settled by the colour rule; a font it
@@ -33,6 +34,7 @@ _COLOUR_RULE = {
     "/DeviceCMYK": ("6.2.3.3-2", "6.2.4.3-3"),
 }
 _OBJ_WHERE = re.compile(r"obj (\d+) (\d+) \((\w+)\)")
+_SUBSET = re.compile(r"/[A-Z]{6}\+")
 _DIGESTS = ("/DigestLocation", "/DigestMethod", "/DigestValue")
 
 
@@ -87,12 +89,30 @@ def _permissions(pdf: pikepdf.Pdf, part: int) -> Iterator[Issue]:
                 yield Issue(rule_id(part, "", "6.1.12-2"), "Perms", "a SigRef holds a digest")
 
 
+def _charsets(pdf: pikepdf.Pdf, part: int, facts: ContentFacts) -> Iterator[Issue]:
+    """ISO 19005-1 6.3.5-2: a Type 1 font subset that is shown lists its glyphs in /CharSet."""
+    if part != 1:
+        return
+    for objgen in sorted(facts.shown_fonts):
+        font = pdf.get_object(objgen)
+        if not isinstance(font, pikepdf.Dictionary) or font.get("/Subtype") != "/Type1":
+            continue
+        descriptor = font.get("/FontDescriptor")
+        if not isinstance(descriptor, pikepdf.Dictionary) or "/CharSet" in descriptor:
+            continue
+        embedded = any(k in descriptor for k in ("/FontFile", "/FontFile3"))
+        if embedded and _SUBSET.match(str(font.get("/BaseFont", ""))):
+            where = f"obj {objgen[0]} {objgen[1]} (Font)"
+            yield Issue("ISO_19005_1:6.3.5-2", where, "Type 1 font subset without /CharSet")
+
+
 def document_issues(pdf: pikepdf.Pdf, part: int) -> tuple[list[Issue], ContentFacts]:
     """Our own rule issues on the document, and what its content paints."""
     facts = walk_content(pdf)
     issues = [*_annotations(pdf, part), *_permissions(pdf, part)]
     if facts.complete:
         issues.extend(_colour(part, facts, output_intent(pdf)))
+        issues.extend(_charsets(pdf, part, facts))
         limit = 65535 if part == 1 else 32767
         length, where = facts.longest_string
         if length > limit:
