@@ -6,8 +6,9 @@ analysis: a signature covering the ENTIRE_FILE passes; one covering its ENTIRE_R
 the later revisions only do what its DocMDP level allows (a second signature, form filling,
 LTA updates), as pyHanko's ``docmdp_ok`` says; any other change (OTHER, a suspicious modification),
 any nonstandard coverage (a tail left out, unclear or single byte ranges) and bytes appended after
-the last revision FAIL. pyHanko's own reason (its AdES sub-indication, the text of a suspicious
-modification or of a malformed signature) goes into the finding.
+the last revision FAIL. A PAdES-LTA document time-stamp is judged the same way; a signature
+dictionary no field holds is a review. pyHanko's own reason (its AdES sub-indication, the text
+of a suspicious modification or of a malformed signature) goes into the finding.
 
 Reads: one local PDF and the validation context. Raises: nothing — an unexpected error becomes a
 MANUAL_REVIEW finding for that one file or signature.
@@ -25,9 +26,14 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate, AdESStatus
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko.sign.validation.status import (
+    DocumentTimestampStatus,
+    ModificationInfo,
+    PdfSignatureStatus,
+    SignatureCoverageLevel,
+)
 from pyhanko_certvalidator import ValidationContext
 
 from standards.finding import Finding, Status
@@ -121,7 +127,7 @@ def _name(value: object) -> str:
     return str(getattr(value, "name", "") or "")
 
 
-def _reason(status: PdfSignatureStatus) -> str:
+def _reason(status: ModificationInfo) -> str:
     diff = status.diff_result
     if diff is None or hasattr(diff, "modification_level"):
         return ""
@@ -130,15 +136,21 @@ def _reason(status: PdfSignatureStatus) -> str:
 
 def _report(path: str, emb: object, vc: ValidationContext) -> SignatureReport:
     field = str(getattr(emb, "field_name", "") or "")
+    document_timestamp = getattr(emb, "sig_object_type", "") == "/DocTimeStamp"
+    status: PdfSignatureStatus | DocumentTimestampStatus
     try:
-        status = validate_pdf_signature(emb, vc)  # type: ignore[arg-type]
+        if document_timestamp:  # a PAdES-LTA document timestamp, judged like a signature
+            status = validate_pdf_timestamp(emb, validation_context=vc)  # type: ignore[arg-type]
+        else:
+            status = validate_pdf_signature(emb, vc)  # type: ignore[arg-type]
     except SignatureValidationError as exc:
         failed = exc.ades_status is AdESStatus.FAILED
         return SignatureReport(path, field, error=f"{exc}", malformed=failed)
     except Exception as exc:  # never raise: pyHanko or the file broke in an unforeseen way
         return SignatureReport(path, field, error=f"{type(exc).__name__}: {exc}")
-    ts = status.timestamp_validity
+    ts = getattr(status, "timestamp_validity", None)
     cert = status.signing_cert
+    when = getattr(status, "signer_reported_dt", None) or getattr(status, "timestamp", None)
     return SignatureReport(
         path=path,
         field=field,
@@ -152,7 +164,7 @@ def _report(path: str, emb: object, vc: ValidationContext) -> SignatureReport:
         modification_reason=_reason(status),
         trust_problem=_name(status.trust_problem_indic),
         signer=cert.subject.human_friendly if cert is not None else "",
-        signed_at=status.signer_reported_dt.isoformat() if status.signer_reported_dt else "",
+        signed_at=when.isoformat() if when else "",
         algorithm=str(status.pkcs7_signature_mechanism),
         digest=str(status.md_algorithm),
         timestamp=None if ts is None else (bool(ts.intact), bool(ts.valid), bool(ts.trusted)),
@@ -168,6 +180,11 @@ def read_signatures(path: str, local: Path, vc: ValidationContext) -> PdfSignatu
             reader = PdfFileReader(io.BytesIO(data), strict=False)
             embedded = list(reader.embedded_signatures)
             reports = tuple(_report(path, emb, vc) for emb in embedded)
+        if not reports and b"/ByteRange" in data:
+            error = (
+                "a signature dictionary (/ByteRange) is present, but no signature field holds it"
+            )
+            return PdfSignatures(path, error=error, unexpected=True)
     except _UNREADABLE as exc:
         return PdfSignatures(path, error=f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # never raise: one file's failure is that file's finding
@@ -224,7 +241,8 @@ def _coverage(r: SignatureReport, appended: int, kw: dict[str, str]) -> list[Fin
     level = r.modification_level
     if level in _ALLOWED_LEVELS and r.docmdp_ok:
         return [make("PDF_SIGNATURE_REVISIONS_ALLOWED", level=level, **kw)]
-    status = Status.MANUAL_REVIEW if level in _ALLOWED_LEVELS else None
+    undecided = level in _ALLOWED_LEVELS and r.docmdp_ok is None
+    status = Status.MANUAL_REVIEW if undecided else None
     reason = r.modification_reason or (
         "DocMDP compliance undetermined" if r.docmdp_ok is None else "not allowed by DocMDP"
     )
@@ -258,7 +276,7 @@ def _one(r: SignatureReport, appended: int, have_roots: bool) -> list[Finding]:
             *_coverage(r, appended, kw),
         ]
     detail = r.detail()
-    return [Finding(**{**f.__dict__, "detail": {**f.detail, **detail}}) for f in out]
+    return [Finding(**{**f.__dict__, "detail": {**detail, **f.detail}}) for f in out]
 
 
 def signature_findings(pdf: PdfSignatures, have_roots: bool, declared: bool) -> list[Finding]:
