@@ -36,11 +36,12 @@ OWN_XMP_CLAUSES = {
     2: ("6.6.2.1-4", "6.6.2.3", "6.6.4-"),
 }
 _WHERE = "catalog /Metadata (XMP)"
+# field → number n of its rule ISO 19005-1 6.7.8-n; the fields holding a Seq are listed apart
 _SCHEMA_FIELDS = {"schema": 3, "namespaceURI": 4, "prefix": 5, "property": 6, "valueType": 7}
 _PROPERTY_FIELDS = {"name": 8, "valueType": 9, "category": 10, "description": 11}
 _TYPE_FIELDS = {"type": 12, "namespaceURI": 13, "prefix": 14, "description": 15, "field": 16}
 _FIELD_FIELDS = {"name": 17, "valueType": 18, "description": 19}
-_ARRAY_FIELDS = {"property", "valueType", "field"}
+_SEQ_FIELDS = {("pdfaSchema", "property"), ("pdfaSchema", "valueType"), ("pdfaType", "field")}
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class _Extensions:
         found = {f.name: f for f in items if f.ns == ns}
         for name, number in spec.items():
             value = found.get(name)
-            array = name in _ARRAY_FIELDS
+            array = (prefix, name) in _SEQ_FIELDS
             if value is None:
                 if not array:
                     self.fail(number, f"{what} lacks {prefix}:{name}")
