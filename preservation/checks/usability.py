@@ -23,7 +23,7 @@ from .base import Check
 from .context import ARCHIVAL_XML, CASE_XML, CheckContext, CheckContextError
 from .evidence import ok_or
 from .opening import open_problem, opener_tool
-from .pdfa import Verdict, validate_pdfa, validator
+from .pdfa import PdfaResult, Verdict, validate_pdfa, validator
 from .pronom import identifier
 
 __all__ = ["CHECKS"]
@@ -105,6 +105,15 @@ def accepted_format(ctx: CheckContext) -> list[Finding]:
     ]
 
 
+def _pdfa_result(ctx: CheckContext, path: str, flavour: str, signed: bool) -> PdfaResult:
+    """One file's PDF/A verdict; a file that cannot even be read is this file's review."""
+    try:
+        return validate_pdfa(ctx.local(path), flavour, signed=signed)
+    except Exception as exc:  # never raise: the other files of the version are still judged
+        reason = f"the check failed: {type(exc).__name__}: {exc}"
+        return PdfaResult(Verdict.UNVERIFIED, flavour.lower(), reason, tool=validator() or "")
+
+
 def pdfa(ctx: CheckContext) -> list[Finding]:
     declared = {f"original/{e.path}": e for e in ctx.case.files} if ctx.case else {}
     found: list[Finding] = []
@@ -121,7 +130,7 @@ def pdfa(ctx: CheckContext) -> list[Finding]:
         if not claim or fmt.family != "PDF":
             continue
         flavour = claim.removeprefix("PDF/A-")
-        result = validate_pdfa(ctx.local(path), flavour, signed=bool(entry and entry.signed))
+        result = _pdfa_result(ctx, path, flavour, bool(entry and entry.signed))
         label = f"PDF/A-{result.flavour}"
         if result.verdict is Verdict.VALID:
             found.append(make("PDFA_VALID", path=path, flavour=label, tool=result.tool))

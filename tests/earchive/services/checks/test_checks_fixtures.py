@@ -65,6 +65,11 @@ def swap_page_after_signing(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def append_after_last_revision(data: bytes) -> bytes:
+    """Bytes after the last %%EOF: part of no revision, so covered by no signature."""
+    return data + b"\n% appended after signing, outside any revision\n"
+
+
 def sign_untrusted(tmp: Path) -> Callable[[bytes], bytes]:
     from samples.seal_authority import open_authority
 
@@ -107,6 +112,22 @@ def claim_pdfa(version: str = "") -> Callable[[bytes], bytes]:
             return out.getvalue()
 
     return change
+
+
+def claim_level_u(data: bytes) -> bytes:
+    """A blank page saved as conforming PDF/A-2b, then claimed as level U: only B is decided."""
+    import pikepdf.pdfa
+
+    with pikepdf.Pdf.new() as pdf:
+        pdf.add_blank_page()
+        out = io.BytesIO()
+        pikepdf.pdfa.save(pdf, out, "2b")
+    with pikepdf.open(io.BytesIO(out.getvalue())) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["pdfaid:conformance"] = "U"
+        final = io.BytesIO()
+        pdf.save(final)
+        return final.getvalue()
 
 
 def wrong_count(home: Home, archive_id: str, case_dir: Path) -> None:
@@ -173,9 +194,9 @@ FIXTURES = (
         "FAIL",
     ),
     Fixture(
-        "PDF_SIGNATURE_COVERAGE_page_swapped",
+        "PDF_SIGNATURE_COVERAGE_bytes_appended",
         ("", True, "PDF"),
-        lambda t: swap_page_after_signing,
+        lambda t: append_after_last_revision,
         None,
         None,
         "gd",
@@ -250,9 +271,9 @@ FIXTURES = (
         "FAIL",
     ),
     Fixture(
-        "PDFA_UNVERIFIED_undecidable_claim",
+        "PDFA_UNVERIFIED_level_u_claim",
         ("", False, "PDF"),
-        lambda t: claim_pdfa(),
+        lambda t: claim_level_u,
         None,
         None,
         "gd",
