@@ -177,7 +177,7 @@ def test_untrusted_root_is_intact_and_valid(build_ofd: Builder) -> None:
     result = check_ofd(build_ofd(), [stranger], VERIFY_AT)
     assert result.intact and result.valid and not result.trusted
     chains = [f for f in result.all_findings() if f.code == c.OFD_SEAL_CHAIN_UNTRUSTED]
-    assert [f.status for f in chains] == [Status.WARN, Status.WARN]
+    assert [f.status for f in chains] == [Status.MANUAL_REVIEW, Status.MANUAL_REVIEW]
     assert {f.detail["role"] for f in chains} == {"signer", "maker"}
     assert not any(f.status is Status.FAIL for f in result.all_findings())
 
