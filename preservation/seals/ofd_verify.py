@@ -5,7 +5,9 @@ For each signature: (a) every Reference's check value against its part; (b) SM3 
 DER(TBS_Sign); (c) the seal maker's SM2 signature; (d) the seal's validity window at the signing
 time; (e) the signer certificate in the seal's list, and valid at the signing time; (f) both
 certificates chaining to a configured root at the verification time ``at``; (g) revocation and
-the national seal platform: always MANUAL_REVIEW (no access). Verdicts stay separate
+the national seal platform: always MANUAL_REVIEW (no access). SM2 values in lax encodings
+(raw r‖s, negative or padded INTEGERs) verify and are named in a WARN finding, as are other
+deviations the reading accepted (structure, time zones, certificate fields). Verdicts stay separate
 (pyHanko-style): *intact* (a, b-hash), *valid* (b-signature, c, d, e), *trusted* (f).
 
 Reads: the OFD bytes or file. Writes: nothing. Raises ``SealError`` only for an unusable trust
@@ -14,7 +16,6 @@ root; every problem with the document is a finding.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,13 +27,16 @@ from standards.finding import Finding, Status
 from . import codes as c
 from .certs import SealCertificate, load_certificate
 from .checks import (
-    b64,
+    aware,
     certificate,
+    check_data_hash,
     check_listed,
     check_references,
     check_signatures,
     check_times,
     check_trust,
+    digest,
+    notes_finding,
 )
 from .errors import SealError
 from .ofd_package import OfdPackage, SignatureEntry, SignatureXml, read_signature_xml
@@ -146,28 +150,28 @@ def _check_signature(
     except SealError as exc:
         bad = c.finding(c.OFD_SEAL_FORMAT_INVALID, path=sig.signed_value_part, reason=str(exc))
         return _verdict(entry, [*findings, bad], None, sig)
-    version = str(view.version)
     if sig.seal_part and pkg.parts.get(sig.seal_part) != view.seal.der:
         findings.append(c.finding(c.OFD_SEAL_FILE_MISMATCH, path=sig.seal_part))
-    actual = hashlib.new("sm3", pkg.read(sig.part)).digest()
-    findings.append(
-        c.finding(
-            c.OFD_SEAL_DATAHASH_MISMATCH,
-            Status.PASS if actual == view.data_hash else Status.FAIL,
-            path=sig.part,
-            expected=b64(view.data_hash),
-            found=b64(actual),
-            version=version,
-        )
-    )
-    signer, maker = certificate(view.signer_cert), certificate(view.seal.maker_cert)
-    findings.extend(check_signatures(view, signer, maker, sig.part))
+    findings.append(check_data_hash(view, sig, pkg.read(sig.part)))
+    (signer, _), (maker, _) = certificate(view.signer_cert), certificate(view.seal.maker_cert)
+    unknown = sig.check_method if digest(sig.check_method, b"") is None else ""
+    findings.extend(check_signatures(view, signer, maker, sig.part, unknown))
     findings.extend(check_times(view, signer, sig.part, at))
     findings.append(check_listed(view, sig.part))
     findings.extend(check_trust((("signer", signer), ("maker", maker)), roots, sig.part, at))
+    findings.extend(notes_finding(c.OFD_SEAL_STRUCTURE_NONCONFORMANT, view.notes, sig.part))
+    findings.extend(notes_finding(c.OFD_SEAL_TIME_ZONE_ASSUMED, view.time_notes, sig.part))
+    cert_notes = [
+        f"{role}: {note}"
+        for role, cert in (("signer", signer), ("maker", maker))
+        if cert is not None
+        for note in cert.notes
+    ]
+    findings.extend(notes_finding(c.OFD_CERT_NONCONFORMANT, cert_notes, sig.part))
     findings.append(
         c.finding(
             c.OFD_SEAL_REVOCATION_UNCHECKED,
+            None,
             path=sig.part,
             reason=NO_PLATFORM,
             es_id=view.seal.es_id,
@@ -197,6 +201,7 @@ def check_ofd(source: bytes | Path, trust: Sequence[bytes], at: datetime) -> Ofd
     """
     roots = [load_certificate(der) for der in trust]
     name = source.name if isinstance(source, Path) else "OFD"
+    at = aware(at)
     try:
         pkg = OfdPackage.open(source) if isinstance(source, Path) else OfdPackage.from_bytes(source)
         entries = _entries(pkg)
