@@ -5,10 +5,13 @@ For each signature: (a) every Reference's check value against its part; (b) SM3 
 DER(TBS_Sign); (c) the seal maker's SM2 signature; (d) the seal's validity window at the signing
 time; (e) the signer certificate in the seal's list, and valid at the signing time; (f) both
 certificates chaining to a configured root at the verification time ``at``; (g) revocation and
-the national seal platform: always MANUAL_REVIEW (no access). SM2 values in lax encodings
-(raw r‖s, negative or padded INTEGERs) verify and are named in a WARN finding, as are other
-deviations the reading accepted (structure, time zones, certificate fields). Verdicts stay separate
-(pyHanko-style): *intact* (a, b-hash), *valid* (b-signature, c, d, e), *trusted* (f).
+the national seal platform: always MANUAL_REVIEW (no access). Packages in the pre-2016
+namespace, with locations that resolve from the root, GBK entry names or bytes outside the ZIP
+are read and named in a WARN; a signature whose location is unusable is refused alone. SM2
+values in lax encodings (raw r‖s, negative or padded INTEGERs) verify and are named in a WARN,
+as are other deviations the reading accepted (structure, time zones, certificate fields).
+Verdicts stay separate (pyHanko-style): *intact* (a, b-hash), *valid* (b-signature, c, d,
+e), *trusted* (f).
 
 Reads: the OFD bytes or file. Writes: nothing. Raises ``SealError`` only for an unusable trust
 root; every problem with the document is a finding.
@@ -139,12 +142,15 @@ def _check_signature(
     pkg: OfdPackage, entry: SignatureEntry, roots: Sequence[SealCertificate], at: datetime
 ) -> SealVerdict:
     try:
+        if entry.problem:
+            raise SealError(entry.problem)
         sig = read_signature_xml(pkg, entry.part)
     except SealError as exc:
         return _verdict(
             entry, [c.finding(c.OFD_PACKAGE_INVALID, path=entry.part, reason=str(exc))], None
         )
     findings = check_references(pkg, sig)
+    findings.extend(notes_finding(c.OFD_PACKAGE_NONCONFORMANT, sig.notes, sig.part))
     try:
         view = read_signature(pkg.read(sig.signed_value_part))
     except SealError as exc:
@@ -210,7 +216,9 @@ def check_ofd(source: bytes | Path, trust: Sequence[bytes], at: datetime) -> Ofd
     if not entries:
         return OfdVerification((), (c.finding(c.OFD_NOT_SIGNED, path=name),))
     verdicts = tuple(_check_signature(pkg, entry, roots, at) for entry in entries)
-    return OfdVerification(verdicts, tuple(_coverage(pkg, verdicts)))
+    package_notes = [*pkg.notes, *(note for entry in entries for note in entry.notes)]
+    findings = notes_finding(c.OFD_PACKAGE_NONCONFORMANT, package_notes, "OFD.xml")
+    return OfdVerification(verdicts, (*findings, *_coverage(pkg, verdicts)))
 
 
 def verify_ofd(source: bytes | Path, trust: Sequence[bytes], at: datetime) -> list[Finding]:

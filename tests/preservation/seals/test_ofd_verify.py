@@ -266,7 +266,9 @@ def test_unsafe_location_is_refused(build_ofd: Builder, kit: Kit) -> None:
         lambda b: b.replace(b'BaseLoc="/Doc_0', b'BaseLoc="/../../Doc_0'),
     )
     findings = verify_ofd(data, [kit.root_der], VERIFY_AT)
-    assert findings[0].code == c.OFD_PACKAGE_INVALID and findings[0].status is Status.FAIL
+    refused = [f for f in findings if f.code == c.OFD_PACKAGE_INVALID]
+    assert [f.status for f in refused] == [Status.FAIL]
+    assert "escapes the package" in refused[0].detail["reason"]
 
 
 def test_bad_trust_root_raises(build_ofd: Builder) -> None:
