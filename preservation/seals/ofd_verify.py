@@ -12,8 +12,9 @@ SignedData or a bare SM2 value): (a), then ``sign_checks``. Verdicts stay separa
 (pyHanko-style): *intact* (a and the digest binding), *valid* (signatures, windows, listing),
 *trusted* (f). Deviations that can still be read are accepted and named in WARN findings.
 
-Reads: the OFD bytes or file. Writes: nothing. Raises ``SealError`` only for an unusable trust
-root; every problem with the document is a finding.
+Reads: the OFD bytes or file. Writes: nothing. ``check_ofd`` raises ``SealError`` only for an
+unusable trust root; ``verify_ofd`` never raises: an unexpected error is a MANUAL_REVIEW finding
+for that file (or that signature) only.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ __all__ = [
     "OfdVerification",
     "SealVerdict",
     "check_ofd",
+    "verifier_error",
     "verify_ofd",
 ]
 
@@ -133,6 +135,11 @@ class OfdVerification:
         for verdict in self.signatures:
             out.extend(verdict.findings)
         return out
+
+
+def verifier_error(path: str, exc: BaseException) -> Finding:
+    """The finding for an unexpected error while verifying ``path`` (MANUAL_REVIEW)."""
+    return c.finding(c.OFD_VERIFIER_ERROR, path=path, reason=f"{type(exc).__name__}: {exc}")
 
 
 def _verdict(
@@ -303,7 +310,12 @@ def _verify(
             found.append(package_certificates(pkg, entries))
         return found[0]
 
-    verdicts = [_check_signature(pkg, entry, roots, at, candidates) for entry in entries]
+    verdicts = []
+    for entry in entries:
+        try:
+            verdicts.append(_check_signature(pkg, entry, roots, at, candidates))
+        except Exception as exc:  # a surprise in one signature is its finding, not a crash
+            verdicts.append(_verdict(entry, [verifier_error(entry.part, exc)], None))
     package_notes = [*pkg.notes, *(note for entry in entries for note in entry.notes)]
     findings = notes_finding(c.OFD_PACKAGE_NONCONFORMANT, package_notes, "OFD.xml")
     return OfdVerification(tuple(verdicts), (*findings, *_coverage(pkg, verdicts)))
@@ -319,5 +331,24 @@ def check_ofd(source: bytes | Path, trust: Sequence[bytes], at: datetime) -> Ofd
 
 
 def verify_ofd(source: bytes | Path, trust: Sequence[bytes], at: datetime) -> list[Finding]:
-    """All findings of ``check_ofd`` as one list (package-level first, then per signature)."""
-    return check_ofd(source, trust, at).all_findings()
+    """All findings of ``check_ofd`` as one list (package-level first, then per signature).
+
+    Never raises: an unusable trust root is a finding (the other roots are used), and an
+    unexpected error is a MANUAL_REVIEW finding for this file.
+    """
+    name = source.name if isinstance(source, Path) else "OFD"
+    roots: list[SealCertificate] = []
+    problems: list[Finding] = []
+    for index, der in enumerate(trust):
+        try:
+            roots.append(load_certificate(der))
+        except Exception as exc:  # a bad root must not stop the check: the others are used
+            problems.append(
+                c.finding(
+                    c.OFD_TRUST_ROOT_UNUSABLE, path=f"trust root {index + 1}", reason=str(exc)
+                )
+            )
+    try:
+        return [*problems, *_verify(source, roots, at).all_findings()]
+    except Exception as exc:  # the verifier never raises: the file gets a finding instead
+        return [*problems, verifier_error(name, exc)]
