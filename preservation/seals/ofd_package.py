@@ -137,7 +137,7 @@ class OfdPackage:
                     if name in parts:
                         raise SealError(f"duplicate part in the OFD package: {name}")
                     parts[name] = archive.read(info)
-                notes.extend(_outside(data, infos))
+                notes.extend(_outside(data, archive.infolist()))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
             raise SealError(f"not a readable OFD package (ZIP): {exc}") from exc
         except (ValueError, RuntimeError, zlib.error) as exc:  # bad CRC or deflate, encrypted

@@ -349,3 +349,15 @@ def test_tampering_is_caught_whatever_the_deviation(
     failed = [f for f in tampered.all_findings() if f.status is Status.FAIL]
     assert (c.OFD_REFERENCE_DIGEST_MISMATCH, CONTENT) in {(f.code, f.path) for f in failed}
     assert not tampered.intact
+
+
+def test_directory_entries_are_not_bytes_outside_the_zip(kit: Kit) -> None:
+    with zipfile.ZipFile(io.BytesIO(_sealed(kit))) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Doc_0/", b"")  # producers list folders first, as ZIP tools do
+        for name, value in parts.items():
+            archive.writestr(name, value)
+    findings = check_ofd(out.getvalue(), [kit.root_der], VERIFY_AT).all_findings()
+    assert not [f for f in findings if f.status is not Status.PASS and "NONCONFORMANT" in f.code]
