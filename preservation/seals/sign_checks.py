@@ -231,8 +231,7 @@ def check_raw(
     (``candidates``: where found, DER), else MANUAL_REVIEW."""
     part = sig.part
     when, time_note = signature_time(sig)
-    zone_notes = [time_note] if time_note else []
-    out = list(notes_finding(c.OFD_SEAL_TIME_ZONE_ASSUMED, zone_notes, part))
+    out: list[Finding] = []
     tried = 0
     for source, der in candidates:
         try:
@@ -253,8 +252,8 @@ def check_raw(
                 )
             )
             out.extend(notes_finding(c.OFD_SIGNATURE_VALUE_NONCONFORMANT, [check.deviation], part))
-            zone = bool(time_note)
-            out.extend(_trailer(cert, when, zone, roots, part, at))
+            out.extend(notes_finding(c.OFD_SEAL_TIME_ZONE_ASSUMED, [time_note], part))
+            out.extend(_trailer(cert, when, "UTC" in time_note, roots, part, at))
             return SignOutcome(tuple(out), cert, when)
     reason = (
         "bare SM2 signature value without a certificate; "
