@@ -1,10 +1,11 @@
 """What a ``SignedValue.dat`` holds, told by its structure, not by the ``Type`` attribute.
 
 An electronic seal signature (GB/T 38540 / GM/T 0031 ``SES_Signature``), a GB/T 35275 / PKCS#7
-SignedData, or a bare SM2 signature value (DER ``{r, s}`` or 64 bytes ``r ‖ s``). Producers also
-write the DER as Base64 text; it is decoded and noted. ``package_certificates`` gathers every
-certificate a package carries (certificate parts, seal and SignedData certificates), the only
-way to verify a bare SM2 value. Reads/writes nothing; raises nothing.
+SignedData, or a bare SM2 signature value (DER ``{r, s}`` or a lax form ``sm2_value`` reads).
+Producers also write the DER as Base64 text; it is decoded and noted.
+``package_certificates`` gathers every certificate a package carries (certificate parts, seal
+and SignedData certificates), the only way to verify a bare SM2 value.
+Reads/writes nothing; raises nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .cms import is_signed_data, read_signed_data
 from .errors import SealError
 from .ofd_package import OfdPackage, SignatureEntry, read_signature_xml
 from .sealdata import read_signature
+from .sm2_value import read_value
 
 __all__ = ["CMS", "RAW", "SEAL", "UNKNOWN", "SignedValue", "classify", "package_certificates"]
 
@@ -39,18 +41,17 @@ class SignedValue:
 def _kind(data: bytes) -> tuple[str, str]:
     try:
         top = tlv.read(data, trailing=True)
-    except SealError as exc:
-        return (RAW, "") if len(data) == 64 else (UNKNOWN, str(exc))
-    if is_signed_data(top):
-        return CMS, ""
-    items = top.children() if top.is_(tlv.SEQUENCE) else ()
-    if len(items) == 2 and all(item.is_(tlv.INTEGER) for item in items):
-        return RAW, ""
-    try:
+        if is_signed_data(top):
+            return CMS, ""
         ses.signature_shape(top)
+        return SEAL, ""
     except SealError as exc:
-        return (RAW, "") if len(data) == 64 else (UNKNOWN, str(exc))
-    return SEAL, ""
+        why = str(exc)
+    try:
+        read_value(data)
+    except SealError:
+        return UNKNOWN, why
+    return RAW, ""
 
 
 def classify(data: bytes) -> SignedValue:

@@ -1,8 +1,9 @@
 """SM2 signature values as producers encode them, and their verification.
 
 GM/T 0009 encodes an SM2 signature as DER ``SEQUENCE {r INTEGER, s INTEGER}``. In the wild there
-are also 64-byte raw ``r ‖ s`` values, and DER whose INTEGERs are written as negative numbers
-(high bit set, no leading zero) or with superfluous leading zeros. OpenSSL and other verifiers
+are also 64-byte raw ``r ‖ s`` values, the two INTEGERs without their SEQUENCE, and DER whose
+INTEGERs are written as negative numbers (high bit set, no leading zero) or with superfluous
+leading zeros. OpenSSL and other verifiers
 read those as unsigned and accept them; so do we, and ``deviation`` names what was not
 conformant so the verifier can say so (WARN), never silently. Some signers also hash the message
 without the Z value (the SM2 signer ID prefix): accepted the same way, named the same way.
@@ -77,12 +78,26 @@ def _from_der(value: bytes) -> Sm2Value:
     return Sm2Value(der, r, s, "; ".join(notes))
 
 
+def _bare_integers(value: bytes) -> Sm2Value:
+    """``INTEGER r, INTEGER s`` written one after the other, without their SEQUENCE."""
+    first = tlv.read(value, trailing=True)
+    wrapped = tlv.encode(tlv.UNIVERSAL, True, tlv.SEQUENCE, value)
+    if not first.is_(tlv.INTEGER) or len(first.raw) >= len(value):
+        raise SealError("not two INTEGERs")
+    parsed = _from_der(wrapped)
+    note = "INTEGERs r and s without their SEQUENCE"
+    return Sm2Value(
+        parsed.der, parsed.r, parsed.s, "; ".join(n for n in (note, parsed.deviation) if n)
+    )
+
+
 def read_value(value: bytes) -> Sm2Value:
-    """The signature value ``value`` (DER, lax DER or raw ``r ‖ s``) in canonical DER."""
+    """The signature value ``value`` (DER, lax DER, bare INTEGERs or raw ``r ‖ s``) in
+    canonical DER."""
     value = bytes(value)
-    if value[:1] == b"\x30":
+    if value[:1] in (b"\x30", b"\x02"):
         try:
-            return _from_der(value)
+            return _from_der(value) if value[:1] == b"\x30" else _bare_integers(value)
         except SealError:
             if len(value) != _RAW_BYTES:
                 raise

@@ -19,6 +19,7 @@ from earchive.samples.sm2_authority import Sm2Identity, Sm2Key, issue_certificat
 __all__ = [
     "SM2_WITH_SM3",
     "Transform",
+    "bare_integers",
     "bits",
     "der",
     "forge_seal",
@@ -109,6 +110,11 @@ def negative_integers(value: bytes) -> bytes:
     r, s = _rs(value)
     assert r[0] == 0 and s[0] == 0, "needs a signature whose r and s have the high bit set"
     return der(0x30, der(0x02, r[1:]) + der(0x02, s[1:]))
+
+
+def bare_integers(value: bytes) -> bytes:
+    """r and s as two DER INTEGERs without the SEQUENCE around them."""
+    return value[2:]
 
 
 def padded_integers(value: bytes) -> bytes:

@@ -18,6 +18,7 @@ import pytest
 from ofd_forge import cms_signed_data, forge_ofd, gbk_names, sm3
 from ofd_seal_kit import SIGNED_AT, VERIFY_AT, Kit
 from seal_forge import (
+    bare_integers,
     bits,
     der,
     forge_seal,
@@ -229,6 +230,14 @@ CASES: dict[str, Case] = {
     "OFD_SIGN_SIGNATURE_INVALID/bare_sm2_value_certificate_in_package": Case(
         lambda k, a: forge_ofd(
             lambda x: raw_rs(k.signer.key.sign(x)),
+            sig_type="Sign",
+            extra_parts={"Doc_0/Res/signer.cer": k.signer.cert_der},
+        ),
+        ((c.OFD_SIGN_SIGNATURE_INVALID, PASS), (c.OFD_SIGNATURE_VALUE_NONCONFORMANT, WARN)),
+    ),
+    "OFD_SIGNATURE_VALUE_NONCONFORMANT/bare_integers_certificate_in_package": Case(
+        lambda k, a: forge_ofd(
+            lambda x: bare_integers(k.signer.key.sign(x)),
             sig_type="Sign",
             extra_parts={"Doc_0/Res/signer.cer": k.signer.cert_der},
         ),

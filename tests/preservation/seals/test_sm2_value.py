@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ofd_seal_kit import Kit
-from seal_forge import negative_integers, padded_integers, raw_rs
+from seal_forge import bare_integers, negative_integers, padded_integers, raw_rs
 
 from preservation.seals import SealError
 from preservation.seals.certs import load_certificate
@@ -20,6 +20,7 @@ MESSAGE = b"DER(TBS_Sign)"
         (raw_rs, "64-byte raw"),
         (negative_integers, "negative number"),
         (padded_integers, "superfluous leading zero"),
+        (bare_integers, "without their SEQUENCE"),
     ],
 )
 def test_encodings_verify(kit: Kit, encode: object, deviation: str) -> None:
@@ -35,7 +36,8 @@ def test_encodings_verify(kit: Kit, encode: object, deviation: str) -> None:
 
 def test_canonical_form_is_der(kit: Kit) -> None:
     value = kit.signer.key.sign(MESSAGE)
-    for encoded in (raw_rs(value), negative_integers(value), padded_integers(value)):
+    for encode in (raw_rs, negative_integers, padded_integers, bare_integers):
+        encoded = encode(value)
         assert read_value(encoded).der == value
 
 
