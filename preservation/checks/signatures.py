@@ -19,7 +19,7 @@ from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
 
-from preservation.seals import verify_ofd
+from preservation.seals import verifier_error, verify_ofd
 from standards.finding import Finding, Status
 from standards.findings import make
 
@@ -115,7 +115,11 @@ def ofd_seals(ctx: CheckContext) -> list[Finding]:
     trust = [cert.dump() for cert in load_trust_roots(ctx.trust_dir)]
     findings: list[Finding] = []
     for path in ofds:
-        for f in verify_ofd(ctx.local(path), trust, ctx.clock()):
+        try:
+            file_findings = verify_ofd(ctx.local(path), trust, ctx.clock())
+        except Exception as exc:  # one file's error must not hide the other files' findings
+            file_findings = [verifier_error(path, exc)]
+        for f in file_findings:
             # the file is the finding's path; the part inside the OFD goes to the evidence
             part = {"part": f.path} if f.path else {}
             findings.append(replace(f, path=path, detail={**f.detail, **part}))

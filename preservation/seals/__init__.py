@@ -1,7 +1,15 @@
-"""Electronic seals: GB/T 38540 / GM/T 0031 structures and OFD seal verification."""
+"""Electronic seals and signatures: GB/T 38540 / GM/T 0031 seals, GB/T 35275 signatures, and
+their verification in OFD documents."""
 
 from .errors import SealError
-from .ofd_verify import NO_PLATFORM, OfdVerification, SealVerdict, check_ofd, verify_ofd
+from .ofd_verify import (
+    NO_PLATFORM,
+    OfdVerification,
+    SealVerdict,
+    check_ofd,
+    verifier_error,
+    verify_ofd,
+)
 
 __all__ = [
     "NO_PLATFORM",
@@ -9,5 +17,6 @@ __all__ = [
     "SealError",
     "SealVerdict",
     "check_ofd",
+    "verifier_error",
     "verify_ofd",
 ]

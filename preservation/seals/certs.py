@@ -3,17 +3,26 @@
 Certificates are X.509 with ``id-ecPublicKey`` keys on curve 1.2.156.10197.1.301 (sm2p256v1),
 signed with SM2-with-SM3 (1.2.156.10197.1.501) and the default signer ID. Chains are one level
 deep: a certificate is trusted when it is a configured root or is issued (name match plus a
-verified signature) directly by one. Reads/writes nothing. Raises ``SealError`` from
-``load_certificate``; verification functions return booleans and reasons, never raise.
+verified signature) directly by one.
+
+Parsing is tolerant, field by field (asn1crypto parses lazily): a certificate whose optional or
+descriptive fields are odd (a UTF-8 emailAddress, a GeneralizedTime without ``Z``, an SM2 key
+under the SM2 algorithm OID, Base64 text instead of DER) still gives its public key, validity and
+subject; what was odd is listed in ``notes``. Only a certificate without a usable key or
+validity is refused. Reads/writes nothing. Raises ``SealError`` from ``load_certificate``;
+verification functions return booleans and reasons, never raise.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 
-from asn1crypto import pem, x509
+from asn1crypto import core, keys, pem, x509
 
 from package.errors import KeyFormatError
 from package.signature import SM2_WITH_SM3, verify
@@ -29,10 +38,20 @@ __all__ = [
     "sm2_verify",
 ]
 
+_OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+_OID_SM2 = "1.2.156.10197.1.301"
+_PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError)
+_TIME = {
+    "utc_time": re.compile(r"(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})?"),
+    "general_time": re.compile(
+        r"(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,]\d+)?(Z|[+-]\d{2}(?:\d{2})?)?"
+    ),
+}
+
 
 @dataclass(frozen=True)
 class SealCertificate:
-    """A parsed certificate with the parts the checks need."""
+    """A parsed certificate with the parts the checks need, and what was odd in it."""
 
     der: bytes
     subject: str
@@ -43,46 +62,169 @@ class SealCertificate:
     signature_algorithm: str
     public_key_pem: str
     _cert: x509.Certificate
+    notes: tuple[str, ...] = ()
+    subject_der: bytes = b""
+    issuer_der: bytes = b""
+    key_identifier: bytes = b""
 
     def valid_at(self, when: datetime) -> bool:
         return self.not_before <= when <= self.not_after
 
     def issued_by(self, issuer: SealCertificate) -> bool:
         """True when ``issuer``'s name and SM2 key verify this certificate's signature."""
-        if self._cert.issuer != issuer._cert.subject:
+        if not _same_name(self.issuer_der, issuer.subject_der):
             return False
         if self.signature_algorithm != OID_SM2_WITH_SM3:
             return False
-        tbs = bytes(self._cert["tbs_certificate"].dump())
-        signature = bytes(self._cert["signature_value"].native)
+        try:
+            tbs = bytes(self._cert["tbs_certificate"].dump())
+            signature = bytes(self._cert["signature_value"].contents[1:])
+        except _PARSE_ERRORS:
+            return False
         return sm2_verify(issuer.public_key_pem, tbs, signature)
 
 
-def load_certificate(der: bytes) -> SealCertificate:
-    """Parse a DER (or PEM) certificate; raises ``SealError`` when it is not one."""
-    if pem.detect(der):
+def _same_name(a: bytes, b: bytes) -> bool:
+    """Names equal as bytes, or under RFC 5280 comparison rules (asn1crypto's)."""
+    if a == b:
+        return True
+    try:
+        return bool(x509.Name.load(a) == x509.Name.load(b))
+    except _PARSE_ERRORS:
+        return False
+
+
+def _unarmor(data: bytes) -> tuple[bytes, list[str]]:
+    """DER from PEM or from bare Base64 text; DER unchanged."""
+    if pem.detect(data):
         try:
-            _kind, _headers, der = pem.unarmor(der)
+            return bytes(pem.unarmor(data)[2]), []
         except ValueError as exc:
             raise SealError(f"unreadable PEM certificate: {exc}") from exc
+    if data[:1] != b"\x30" and re.fullmatch(rb"[A-Za-z0-9+/=\s]+", data[:4096] or b"-"):
+        try:
+            return base64.b64decode(b"".join(data.split()), validate=True), [
+                "certificate stored as Base64 text instead of DER"
+            ]
+        except (binascii.Error, ValueError):
+            pass
+    return data, []
+
+
+def _name(name: x509.Name, notes: list[str], role: str) -> str:
     try:
-        cert = x509.Certificate.load(bytes(der), strict=True)
-        tbs = cert["tbs_certificate"]
-        spki = bytes(tbs["subject_public_key_info"].dump())
-        validity = tbs["validity"]
-        return SealCertificate(
-            der=bytes(der),
-            subject=str(cert.subject.human_friendly),
-            issuer=str(cert.issuer.human_friendly),
-            serial=int(tbs["serial_number"].native),
-            not_before=validity["not_before"].native,
-            not_after=validity["not_after"].native,
-            signature_algorithm=str(cert["signature_algorithm"]["algorithm"].dotted),
-            public_key_pem=bytes(pem.armor("PUBLIC KEY", spki)).decode("ascii"),
-            _cert=cert,
+        return str(name.human_friendly)
+    except _PARSE_ERRORS:
+        pass
+    parts = []
+    for rdn in reversed(list(name.chosen)):
+        for atv in rdn:
+            try:
+                label = str(atv["type"].human_friendly)
+            except _PARSE_ERRORS:
+                label = "?"
+            try:
+                text = str(atv["value"].native)
+            except _PARSE_ERRORS:
+                try:
+                    raw = bytes(core.Sequence.load(bytes(atv.dump()))[1].contents or b"")
+                except _PARSE_ERRORS:
+                    raw = b""
+                text = raw.decode("utf-8", errors="replace")
+                notes.append(f"{role} {label} is not valid in its declared string type")
+            parts.append(f"{label}: {text}")
+    return ", ".join(parts)
+
+
+def _time(field: x509.Time, notes: list[str], label: str) -> datetime:
+    kind, value = field.name, field.chosen
+    try:
+        when = value.native
+    except _PARSE_ERRORS:
+        when = None
+    if isinstance(when, datetime) and when.tzinfo is not None:
+        return when
+    text = bytes(value.contents or b"").decode("ascii", errors="replace").strip()
+    m = _TIME.get(kind, _TIME["general_time"]).fullmatch(text)
+    if not m:
+        raise SealError(f"certificate {label} is not a time: {text!r}")
+    year, month, day, hour, minute, second, zone = m.groups()
+    full_year = int(year) + (0 if len(year) == 4 else 1900 if int(year) >= 50 else 2000)
+    try:
+        base = datetime(full_year, int(month), int(day), int(hour), int(minute or 0))
+        base += timedelta(seconds=int(second or 0))
+    except (ValueError, OverflowError) as exc:
+        raise SealError(f"certificate {label} is not a time: {text!r}") from exc
+    if zone and zone != "Z":
+        delta = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5] or 0))
+        return base.replace(tzinfo=timezone(-delta if zone[0] == "-" else delta))
+    if not zone:
+        notes.append(f"certificate {label} {text!r} has no time zone: read as UTC")
+    return base.replace(tzinfo=UTC)
+
+
+def _public_key_pem(spki: keys.PublicKeyInfo, notes: list[str]) -> str:
+    oid = str(spki["algorithm"]["algorithm"].dotted)
+    point = bytes(core.Sequence.load(bytes(spki.dump()))[1].contents[1:])
+    if oid == _OID_SM2:
+        notes.append("SM2 key under the SM2 algorithm OID instead of id-ecPublicKey")
+        params = keys.ECDomainParameters(name="named", value=_OID_SM2)
+        spki = keys.PublicKeyInfo(
+            {"algorithm": {"algorithm": "ec", "parameters": params}, "public_key": point}
         )
-    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+    elif oid != _OID_EC_PUBLIC_KEY:
+        raise SealError(f"certificate key algorithm {oid} is not an elliptic-curve key")
+    return bytes(pem.armor("PUBLIC KEY", bytes(spki.dump()))).decode("ascii")
+
+
+def load_certificate(der: bytes) -> SealCertificate:
+    """Parse a DER (or PEM, or Base64) certificate; raises ``SealError`` when it has no usable
+    public key or validity."""
+    der, notes = _unarmor(bytes(der))
+    try:
+        cert = x509.Certificate.load(der)
+        tbs = cert["tbs_certificate"]
+        if len(bytes(cert.dump())) != len(der):
+            notes.append(f"{len(der) - len(bytes(cert.dump()))} bytes after the certificate")
+            der = bytes(cert.dump())
+        public_key_pem = _public_key_pem(tbs["subject_public_key_info"], notes)
+        validity = tbs["validity"]
+        not_before = _time(validity["not_before"], notes, "notBefore")
+        not_after = _time(validity["not_after"], notes, "notAfter")
+        subject, issuer = tbs["subject"], tbs["issuer"]
+        try:
+            serial = int(tbs["serial_number"].native)
+        except _PARSE_ERRORS:
+            serial = int.from_bytes(bytes(tbs["serial_number"].contents or b""), "big")
+            notes.append("serial number is not a well-formed INTEGER")
+        algorithm = str(cert["signature_algorithm"]["algorithm"].dotted)
+        subject_text = _name(subject, notes, "subject")
+        issuer_text = _name(issuer, notes, "issuer")
+        subject_der, issuer_der = bytes(subject.dump()), bytes(issuer.dump())
+    except SealError:
+        raise
+    except _PARSE_ERRORS as exc:
         raise SealError(f"malformed certificate: {exc}") from exc
+    try:
+        key_identifier = bytes(cert.key_identifier or b"")
+    except _PARSE_ERRORS:
+        key_identifier = b""
+        notes.append("extensions unreadable")
+    return SealCertificate(
+        der=bytes(der),
+        subject=subject_text,
+        issuer=issuer_text,
+        serial=serial,
+        not_before=not_before,
+        not_after=not_after,
+        signature_algorithm=algorithm,
+        public_key_pem=public_key_pem,
+        _cert=cert,
+        notes=tuple(dict.fromkeys(notes)),
+        subject_der=subject_der,
+        issuer_der=issuer_der,
+        key_identifier=key_identifier,
+    )
 
 
 def sm2_verify(public_key_pem: str, data: bytes, signature: bytes) -> bool:
@@ -113,7 +255,7 @@ def chain_to_roots(
             if not cert.valid_at(when):
                 return ChainResult(False, f"root certificate not valid at {when.isoformat()}")
             return ChainResult(True, "is a configured trust root", root.subject)
-    issuers = [root for root in roots if root._cert.subject == cert._cert.issuer]
+    issuers = [root for root in roots if _same_name(root.subject_der, cert.issuer_der)]
     if not issuers:
         return ChainResult(False, f"issuer {cert.issuer} is not a configured trust root")
     for root in issuers:

@@ -9,30 +9,37 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from standards.finding import Finding, Status
 
 from . import codes as c
-from .certs import SealCertificate, chain_to_roots, load_certificate, sm2_verify
+from .certs import SealCertificate, chain_to_roots, load_certificate
 from .errors import SealError
 from .ofd_package import OfdPackage, SignatureXml
 from .sealdata import SignatureView
-from .ses import CERT_LIST_DIGESTS, OID_SM2_WITH_SM3, OID_SM3
+from .ses import CERT_LIST_CERTS, CERT_LIST_DIGESTS, OID_SM2_WITH_SM3, OID_SM3
+from .sm2_value import Sm2Check, verify_value
 
 __all__ = [
+    "SM2_ALGORITHMS",
+    "aware",
     "b64",
     "certificate",
+    "check_data_hash",
     "check_listed",
     "check_references",
     "check_signatures",
     "check_times",
     "check_trust",
     "digest",
+    "notes_finding",
+    "verify_sm2",
 ]
 
 _DIGESTS = {
     OID_SM3: "sm3",
+    f"{OID_SM3}.1": "sm3",  # GM/T 0006: SM3 without a key
     "sm3": "sm3",
     "2.16.840.1.101.3.4.2.1": "sha256",
     "sha256": "sha256",
@@ -41,6 +48,17 @@ _DIGESTS = {
     "sha1": "sha1",
     "sha-1": "sha1",
 }
+# SM2 signatures as producers name them: SM2-with-SM3, SM2-1 signing, the SM2 key OID itself
+SM2_ALGORITHMS = {
+    OID_SM2_WITH_SM3: "",
+    "1.2.156.10197.1.301.1": "SM2-1 signature OID where SM2-with-SM3 (1.2.156.10197.1.501) belongs",
+    "1.2.156.10197.1.301": "SM2 key OID where SM2-with-SM3 (1.2.156.10197.1.501) belongs",
+}
+
+
+def aware(when: datetime) -> datetime:
+    """``when`` with a zone (UTC when it has none)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def digest(method: str, data: bytes) -> bytes | None:
@@ -50,6 +68,12 @@ def digest(method: str, data: bytes) -> bytes | None:
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+def notes_finding(code: str, notes: Sequence[str], path: str, **detail: str) -> list[Finding]:
+    """One WARN finding listing accepted deviations, or nothing when there were none."""
+    unique = list(dict.fromkeys(n for n in notes if n))
+    return [c.finding(code, None, path=path, reason="; ".join(unique), **detail)] if unique else []
 
 
 def check_references(pkg: OfdPackage, sig: SignatureXml) -> list[Finding]:
@@ -93,41 +117,115 @@ def check_references(pkg: OfdPackage, sig: SignatureXml) -> list[Finding]:
     return out
 
 
-def certificate(der: bytes) -> SealCertificate | None:
+def check_data_hash(view: SignatureView, sig: SignatureXml, signed: bytes) -> Finding:
+    """The seal signature's dataHash against SM3(Signature.xml) (or the declared CheckMethod)."""
+    actual = hashlib.new("sm3", signed).digest()
+    declared = digest(sig.check_method, signed)
+    version = str(view.version)
+    if view.data_hash in (actual, declared):
+        return c.finding(
+            c.OFD_SEAL_DATAHASH_MISMATCH, Status.PASS, path=sig.part, found=b64(actual)
+        )
+    if declared is None:
+        reason = (
+            f"dataHash is not SM3 of {sig.part} and its CheckMethod {sig.check_method} "
+            "is an algorithm this verifier cannot compute"
+        )
+        return c.finding(
+            c.OFD_SEAL_DATAHASH_MISMATCH,
+            Status.MANUAL_REVIEW,
+            path=sig.part,
+            reason=reason,
+            expected=b64(view.data_hash),
+            version=version,
+        )
+    return c.finding(
+        c.OFD_SEAL_DATAHASH_MISMATCH,
+        path=sig.part,
+        expected=b64(view.data_hash),
+        found=b64(actual),
+        version=version,
+    )
+
+
+def certificate(der: bytes) -> tuple[SealCertificate | None, str]:
+    """The parsed certificate, or None and why it is unusable."""
     try:
-        return load_certificate(der)
-    except SealError:
-        return None
+        return load_certificate(der), ""
+    except SealError as exc:
+        return None, str(exc)
+
+
+def verify_sm2(cert: SealCertificate, exact: bytes, canonical: bytes, value: bytes) -> Sm2Check:
+    """``value`` over the bytes as written, else over their canonical DER (noted)."""
+    check = verify_value(cert.public_key_pem, exact, value)
+    if check.ok or not canonical or canonical == exact:
+        return check
+    again = verify_value(cert.public_key_pem, canonical, value)
+    if again.ok:
+        note = "signature covers the DER re-encoding, not the bytes written"
+        return Sm2Check(True, "; ".join(n for n in (again.deviation, note) if n))
+    return check
 
 
 def check_signatures(
-    view: SignatureView, signer: SealCertificate | None, maker: SealCertificate | None, part: str
+    view: SignatureView,
+    signer: SealCertificate | None,
+    maker: SealCertificate | None,
+    part: str,
+    unknown_hash: str = "",
 ) -> list[Finding]:
+    """Both SM2 signatures. ``unknown_hash`` names a hash algorithm the document declares and
+    this verifier cannot compute: a signer signature that does not verify with SM3 may use it,
+    so it is MANUAL_REVIEW, not FAIL."""
     out: list[Finding] = []
-    for code, cert, algorithm, data, value, role in (
+    for code, cert, algorithm, data, canonical, value, role in (
         (c.OFD_SEAL_SIGNATURE_INVALID, signer, view.algorithm, view.signed_data,
-         view.signature, "signer"),
+         view.signed_der, view.signature, "signer"),
         (c.OFD_SEAL_MAKER_SIGNATURE_INVALID, maker, view.seal.maker_algorithm,
-         view.seal.maker_signed_data, view.seal.maker_signature, "maker"),
+         view.seal.maker_signed_data, view.seal.maker_signed_der, view.seal.maker_signature,
+         "maker"),
     ):  # fmt: skip
         if cert is None:
             out.append(c.finding(code, path=part, reason=f"{role} certificate unreadable"))
-        elif algorithm != OID_SM2_WITH_SM3:
+            continue
+        if algorithm not in SM2_ALGORITHMS:
             reason = f"unsupported signature algorithm {algorithm}"
             out.append(c.finding(code, Status.MANUAL_REVIEW, path=part, reason=reason))
-        elif sm2_verify(cert.public_key_pem, data, value):
+            continue
+        check = verify_sm2(cert, data, canonical, value)
+        if check.ok:
             out.append(c.finding(code, Status.PASS, path=part, role=role, subject=cert.subject))
+            for notes_code, note in (
+                (c.OFD_SIGNATURE_VALUE_NONCONFORMANT, check.deviation),
+                (c.OFD_SEAL_STRUCTURE_NONCONFORMANT, SM2_ALGORITHMS[algorithm]),
+            ):
+                notes = [f"{role}: {note}"] if note else []
+                out.extend(notes_finding(notes_code, notes, part, role=role))
+        elif unknown_hash and role == "signer":
+            reason = (
+                f"does not verify with SM3; the document declares the hash algorithm "
+                f"{unknown_hash}, which this verifier cannot compute"
+            )
+            out.append(c.finding(code, Status.MANUAL_REVIEW, path=part, reason=reason))
         else:
             reason = f"SM2 verification with the {role} certificate failed"
             out.append(c.finding(code, path=part, reason=reason, subject=cert.subject))
     return out
 
 
+def _window(label: str, start: datetime | None, end: datetime | None) -> str:
+    first = start.isoformat() if start else "?"
+    last = end.isoformat() if end else "?"
+    return f"{label} {first} – {last}"
+
+
 def check_times(
     view: SignatureView, signer: SealCertificate | None, part: str, at: datetime
 ) -> list[Finding]:
-    seal, when = view.seal, view.signing_time
-    window = f"{seal.valid_start.isoformat()} – {seal.valid_end.isoformat()}"
+    seal, when, at = view.seal, view.signing_time, aware(at)
+    window = _window("seal", seal.valid_start, seal.valid_end)
+    zone = {"time_zone": "assumed UTC"} if any("UTC" in n for n in view.time_notes) else {}
     if when is None:
         reason = f"timeInfo {view.time_text!r} is not a time"
         skipped = [
@@ -143,28 +241,26 @@ def check_times(
     if when > at:
         reason = f"signing time {when.isoformat()} is after the verification time {at.isoformat()}"
         out.append(c.finding(c.OFD_SEAL_TIME_INVALID, path=part, reason=reason))
-    started = seal.valid_start <= when
-    out.append(
-        c.finding(
-            c.OFD_SEAL_NOT_YET_VALID,
-            Status.PASS if started else Status.FAIL,
-            path=part,
-            expected=f"on or after {seal.valid_start.isoformat()}",
-            found=when.isoformat(),
-            window=window,
+    for code, bound, text in (
+        (c.OFD_SEAL_NOT_YET_VALID, seal.valid_start, "on or after"),
+        (c.OFD_SEAL_EXPIRED, seal.valid_end, "on or before"),
+    ):
+        if bound is None:
+            reason = f"seal validity unreadable ({window})"
+            out.append(c.finding(code, Status.MANUAL_REVIEW, path=part, reason=reason))
+            continue
+        inside = bound <= when if code == c.OFD_SEAL_NOT_YET_VALID else when <= bound
+        out.append(
+            c.finding(
+                code,
+                Status.PASS if inside else Status.FAIL,
+                path=part,
+                expected=f"{text} {bound.isoformat()}",
+                found=when.isoformat(),
+                window=window,
+                **zone,
+            )
         )
-    )
-    ended = when > seal.valid_end
-    out.append(
-        c.finding(
-            c.OFD_SEAL_EXPIRED,
-            Status.FAIL if ended else Status.PASS,
-            path=part,
-            expected=f"on or before {seal.valid_end.isoformat()}",
-            found=when.isoformat(),
-            window=window,
-        )
-    )
     if signer is None:
         reason = "signer certificate unreadable"
         out.append(
@@ -182,13 +278,28 @@ def check_times(
                 path=part,
                 expected=expected,
                 found=when.isoformat(),
+                **zone,
             )
         )
     return out
 
 
+def _same_certificate(listed: bytes, signer: bytes) -> bool:
+    if listed == signer:
+        return True
+    try:
+        return load_certificate(listed).der == load_certificate(signer).der
+    except SealError:
+        return False
+
+
 def check_listed(view: SignatureView, part: str) -> Finding:
     seal = view.seal
+    if seal.cert_list_problem:
+        reason = f"{seal.cert_list_problem}; the signer listing cannot be checked"
+        return c.finding(
+            c.OFD_SEAL_SIGNER_NOT_LISTED, Status.MANUAL_REVIEW, path=part, reason=reason
+        )
     if seal.cert_list_type == CERT_LIST_DIGESTS:
         unknown = []
         for algorithm, listed in seal.cert_digests:
@@ -202,7 +313,9 @@ def check_listed(view: SignatureView, part: str) -> Finding:
             return c.finding(
                 c.OFD_SEAL_SIGNER_NOT_LISTED, Status.MANUAL_REVIEW, path=part, reason=reason
             )
-    elif view.signer_cert in seal.certs:
+    elif seal.cert_list_type == CERT_LIST_CERTS and any(
+        _same_certificate(listed, view.signer_cert) for listed in seal.certs
+    ):
         return c.finding(c.OFD_SEAL_SIGNER_NOT_LISTED, Status.PASS, path=part)
     found = f"{len(seal.certs) or len(seal.cert_digests)} other certificate(s)"
     return c.finding(c.OFD_SEAL_SIGNER_NOT_LISTED, path=part, found=found)
@@ -220,7 +333,7 @@ def check_trust(
             reason = f"{role} certificate unreadable"
             out.append(c.finding(c.OFD_SEAL_CHAIN_UNTRUSTED, path=part, reason=reason, role=role))
             continue
-        chain = chain_to_roots(cert, roots, at)
+        chain = chain_to_roots(cert, roots, aware(at))
         out.append(
             c.finding(
                 c.OFD_SEAL_CHAIN_UNTRUSTED,

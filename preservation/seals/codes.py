@@ -11,8 +11,10 @@ from standards.finding import Finding, Status
 
 __all__ = [
     "FINDING_ROWS",
+    "OFD_CERT_NONCONFORMANT",
     "OFD_NOT_SIGNED",
     "OFD_PACKAGE_INVALID",
+    "OFD_PACKAGE_NONCONFORMANT",
     "OFD_REFERENCE_DIGEST_MISMATCH",
     "OFD_REFERENCE_MISSING",
     "OFD_SEAL_CHAIN_UNTRUSTED",
@@ -26,8 +28,17 @@ __all__ = [
     "OFD_SEAL_SIGNATURE_INVALID",
     "OFD_SEAL_SIGNER_CERT_EXPIRED",
     "OFD_SEAL_SIGNER_NOT_LISTED",
+    "OFD_SEAL_STRUCTURE_NONCONFORMANT",
     "OFD_SEAL_TIME_INVALID",
+    "OFD_SEAL_TIME_ZONE_ASSUMED",
+    "OFD_SIGNATURE_VALUE_NONCONFORMANT",
+    "OFD_SIGN_CERT_EXPIRED",
+    "OFD_SIGN_DIGEST_MISMATCH",
+    "OFD_SIGN_FORMAT_INVALID",
+    "OFD_SIGN_SIGNATURE_INVALID",
+    "OFD_TRUST_ROOT_UNUSABLE",
     "OFD_UNPROTECTED_PART",
+    "OFD_VERIFIER_ERROR",
     "PASS_MESSAGES",
     "TOOL",
     "finding",
@@ -53,6 +64,17 @@ OFD_SEAL_SIGNER_NOT_LISTED = "OFD_SEAL_SIGNER_NOT_LISTED"
 OFD_SEAL_SIGNER_CERT_EXPIRED = "OFD_SEAL_SIGNER_CERT_EXPIRED"
 OFD_SEAL_CHAIN_UNTRUSTED = "OFD_SEAL_CHAIN_UNTRUSTED"
 OFD_SEAL_REVOCATION_UNCHECKED = "OFD_SEAL_REVOCATION_UNCHECKED"
+OFD_SIGN_FORMAT_INVALID = "OFD_SIGN_FORMAT_INVALID"
+OFD_SIGN_DIGEST_MISMATCH = "OFD_SIGN_DIGEST_MISMATCH"
+OFD_SIGN_SIGNATURE_INVALID = "OFD_SIGN_SIGNATURE_INVALID"
+OFD_SIGN_CERT_EXPIRED = "OFD_SIGN_CERT_EXPIRED"
+OFD_PACKAGE_NONCONFORMANT = "OFD_PACKAGE_NONCONFORMANT"
+OFD_SEAL_STRUCTURE_NONCONFORMANT = "OFD_SEAL_STRUCTURE_NONCONFORMANT"
+OFD_SIGNATURE_VALUE_NONCONFORMANT = "OFD_SIGNATURE_VALUE_NONCONFORMANT"
+OFD_SEAL_TIME_ZONE_ASSUMED = "OFD_SEAL_TIME_ZONE_ASSUMED"
+OFD_CERT_NONCONFORMANT = "OFD_CERT_NONCONFORMANT"
+OFD_TRUST_ROOT_UNUSABLE = "OFD_TRUST_ROOT_UNUSABLE"
+OFD_VERIFIER_ERROR = "OFD_VERIFIER_ERROR"
 
 # code, default status, DA/T 70, zh, en, note
 FINDING_ROWS: tuple[tuple[str, Status, str, str, str, str], ...] = (
@@ -148,16 +170,16 @@ FINDING_ROWS: tuple[tuple[str, Status, str, str, str, str], ...] = (
         OFD_SEAL_EXPIRED,
         Status.FAIL,
         DAT70,
-        "签章时电子印章已过期：{path}",
-        "seal had expired at the signing time: {path}",
+        "签章时间 {found} 电子印章已过期（有效期 {expected}）：{path}",
+        "seal had expired at the signing time {found} (valid {expected}): {path}",
         "validEnd of the seal property",
     ),
     (
         OFD_SEAL_NOT_YET_VALID,
         Status.FAIL,
         DAT70,
-        "签章时电子印章尚未生效：{path}",
-        "seal was not yet valid at the signing time: {path}",
+        "签章时间 {found} 电子印章尚未生效（有效期 {expected}）：{path}",
+        "seal was not yet valid at the signing time {found} (valid {expected}): {path}",
         "validStart of the seal property",
     ),
     (
@@ -172,13 +194,13 @@ FINDING_ROWS: tuple[tuple[str, Status, str, str, str, str], ...] = (
         OFD_SEAL_SIGNER_CERT_EXPIRED,
         Status.FAIL,
         DAT70,
-        "签章时签章者证书不在有效期内：{path}",
-        "signer certificate was not valid at the signing time: {path}",
+        "签章时间 {found} 签章者证书不在有效期 {expected} 内：{path}",
+        "signer certificate was not valid at the signing time {found} (valid {expected}): {path}",
         "certificate notBefore/notAfter against timeInfo",
     ),
     (
         OFD_SEAL_CHAIN_UNTRUSTED,
-        Status.WARN,
+        Status.MANUAL_REVIEW,
         DAT70,
         "证书未链接到受信任的根证书：{path}（{reason}）",
         "certificate does not chain to a trusted root: {path} ({reason})",
@@ -191,6 +213,94 @@ FINDING_ROWS: tuple[tuple[str, Status, str, str, str, str], ...] = (
         "未核验印章及证书状态：{path}（{reason}）",
         "seal and certificate status not checked: {path} ({reason})",
         "revocation needs the national seal platform and CRL/OCSP access",
+    ),
+    (
+        OFD_SIGN_FORMAT_INVALID,
+        Status.FAIL,
+        DAT70,
+        "数字签名数据无法解析：{path}（{reason}）",
+        "digital signature unreadable: {path} ({reason})",
+        "Type=Sign: GB/T 35275 SignedData or an SM2 signature value",
+    ),
+    (
+        OFD_SIGN_DIGEST_MISMATCH,
+        Status.FAIL,
+        DAT70,
+        "签名描述文件摘要与数字签名所签摘要不一致：{path}",
+        "Signature.xml digest differs from the digest the signature covers: {path}",
+        "GB/T 35275 messageDigest (or the signed content) against Signature.xml",
+    ),
+    (
+        OFD_SIGN_SIGNATURE_INVALID,
+        Status.FAIL,
+        DAT70,
+        "数字签名验证失败：{path}（{reason}）",
+        "digital signature does not verify: {path} ({reason})",
+        "SM2 over the signed attributes (or the content) with the signer certificate",
+    ),
+    (
+        OFD_SIGN_CERT_EXPIRED,
+        Status.FAIL,
+        DAT70,
+        "签名时间 {found} 签名者证书不在有效期 {expected} 内：{path}",
+        "signer certificate was not valid at the signing time {found} (valid {expected}): {path}",
+        "certificate notBefore/notAfter against signingTime or SignatureDateTime",
+    ),
+    (
+        OFD_PACKAGE_NONCONFORMANT,
+        Status.WARN,
+        DAT70,
+        "OFD 文件结构不符合标准，已容错读取：{path}（{reason}）",
+        "OFD package deviates from the standard, read anyway: {path} ({reason})",
+        "GB/T 33190: namespace, locations, Base64 layout",
+    ),
+    (
+        OFD_SEAL_STRUCTURE_NONCONFORMANT,
+        Status.WARN,
+        DAT70,
+        "签章数据结构不符合标准，已按结构读取：{path}（{reason}）",
+        "signature structure deviates from its standard, read by structure: {path} ({reason})",
+        "GB/T 38540 / GM/T 0031 / GB/T 35275: header version, field types, algorithm OIDs",
+    ),
+    (
+        OFD_SIGNATURE_VALUE_NONCONFORMANT,
+        Status.WARN,
+        DAT70,
+        "SM2 签名值编码不符合标准，验证通过：{path}（{reason}）",
+        "SM2 signature value encoding is non-conformant but verifies: {path} ({reason})",
+        "GM/T 0009 DER SEQUENCE{r, s}: raw r‖s, negative or padded INTEGERs, no Z value",
+    ),
+    (
+        OFD_SEAL_TIME_ZONE_ASSUMED,
+        Status.WARN,
+        DAT70,
+        "时间未标明时区或格式不符，已按 UTC 读取：{path}（{reason}）",
+        "time without a zone or in an odd form, read as UTC: {path} ({reason})",
+        "UTCTime / GeneralizedTime without Z, two-digit years, text times",
+    ),
+    (
+        OFD_CERT_NONCONFORMANT,
+        Status.WARN,
+        DAT70,
+        "证书字段不符合标准，已容错读取：{path}（{reason}）",
+        "certificate fields deviate from the standard, read anyway: {path} ({reason})",
+        "RFC 5280 string types, times, key algorithm; key, validity and subject still read",
+    ),
+    (
+        OFD_TRUST_ROOT_UNUSABLE,
+        Status.MANUAL_REVIEW,
+        DAT70,
+        "信任根证书无法使用：{path}（{reason}）",
+        "trust root certificate unusable: {path} ({reason})",
+        "configuration: the other roots are still used",
+    ),
+    (
+        OFD_VERIFIER_ERROR,
+        Status.MANUAL_REVIEW,
+        DAT70,
+        "签章核验未能完成：{path}（{reason}）",
+        "signature verification could not finish: {path} ({reason})",
+        "an unexpected error in the verifier; this file only, the others are checked",
     ),
 )
 _ROWS = {row[0]: row for row in FINDING_ROWS}
@@ -211,7 +321,10 @@ PASS_MESSAGES: dict[str, tuple[str, str]] = {
         "电子印章制章者签名有效：{path}",
         "seal maker's signature verifies: {path}",
     ),
-    OFD_SEAL_EXPIRED: ("签章时电子印章未过期：{path}", "seal had not expired at signing: {path}"),
+    OFD_SEAL_EXPIRED: (
+        "签章时电子印章未过期：{path}",
+        "seal had not expired at signing: {path}",
+    ),
     OFD_SEAL_NOT_YET_VALID: (
         "签章时电子印章已生效：{path}",
         "seal was already valid at signing: {path}",
@@ -227,6 +340,15 @@ PASS_MESSAGES: dict[str, tuple[str, str]] = {
     OFD_SEAL_CHAIN_UNTRUSTED: (
         "证书链接到受信任的根证书：{path}（{reason}）",
         "certificate chains to a trusted root: {path} ({reason})",
+    ),
+    OFD_SIGN_DIGEST_MISMATCH: (
+        "签名描述文件摘要与数字签名所签摘要一致：{path}",
+        "Signature.xml matches the digest the signature covers: {path}",
+    ),
+    OFD_SIGN_SIGNATURE_INVALID: ("数字签名有效：{path}", "digital signature verifies: {path}"),
+    OFD_SIGN_CERT_EXPIRED: (
+        "签名时签名者证书有效：{path}",
+        "signer certificate was valid at signing: {path}",
     ),
 }
 

@@ -6,14 +6,17 @@ Two generations circulate:
   ``TBS_Sign{version, eseal, timeInfo GeneralizedTime, dataHash, propertyInfo, [0] extDatas}``,
   ``SES_Signature{toSign, cert, signatureAlgID, signature, [0] timeStamp}``. The maker signs
   DER(``SES_SealInfo``); the signer signs DER(``TBS_Sign``).
-* **GM/T 0031-2014** ("v1" here; header version below 4): ``SESeal{esealInfo, signInfo{cert,
+* **GM/T 0031-2014** ("v1" here; header versions 1 to 3): ``SESeal{esealInfo, signInfo{cert,
   signatureAlgorithm, signData}}``, property dates as UTCTime and a plain certificate list,
   ``TBS_Sign{version, eseal, timeInfo BIT STRING, dataHash, propertyInfo, cert,
   signatureAlgorithm}``, ``SES_Signature{toSign, signature}``. The maker signs
   DER(``SEQUENCE{esealInfo, cert, signatureAlgorithm}``); the signer signs DER(``TBS_Sign``).
 
-Shared by the sample writer and the verifier. Reads/writes nothing. Raises ``SealError`` from
-``load_signature`` / ``load_seal`` / ``seal_version``.
+The generation is told by the ASN.1 structure, never by the header version alone: seals with a
+v4 header and a GM/T 0031 structure circulate, and so do v5 headers on the v4 structure
+(``seal_shape``, ``signature_shape``). Shared by the sample writer and the verifier.
+Reads/writes nothing. Raises ``SealError`` from ``load_signature`` / ``load_seal`` /
+``seal_version`` / the shape functions.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TypeVar
 
 from asn1crypto import core
 
+from . import tlv
 from .errors import SealError
 
 __all__ = [
@@ -52,7 +56,9 @@ __all__ = [
     "TBSSignV4",
     "load_seal",
     "load_signature",
+    "seal_shape",
     "seal_version",
+    "signature_shape",
 ]
 
 OID_SM2_WITH_SM3 = "1.2.156.10197.1.501"
@@ -234,29 +240,42 @@ class SESignatureV1(core.Sequence):  # type: ignore[misc]
     ]
 
 
-def _header_version(seal_der: bytes) -> int:
-    """The header version of a DER SESeal of either generation, read without its full shape."""
+def seal_shape(seal: tlv.Element) -> int:
+    """``V4`` or ``V1`` from the structure of an SESeal: ``{info, cert, algorithm, value}`` or
+    ``{info, signInfo{cert, algorithm, value}}``."""
+    items = seal.children() if seal.is_(tlv.SEQUENCE) else ()
+    if items and items[0].is_(tlv.SEQUENCE):
+        if len(items) >= 4 and items[1].is_(tlv.OCTET_STRING) and items[2].is_(tlv.OID):
+            return V4
+        if len(items) == 2 and items[1].is_(tlv.SEQUENCE):
+            return V1
+    raise SealError("not an electronic seal (SESeal) of GB/T 38540 or GM/T 0031 structure")
+
+
+def signature_shape(signature: tlv.Element) -> int:
+    """``V4`` or ``V1`` from the structure of an SES_Signature: ``{toSign, cert, algorithm,
+    value, [0] timeStamp}`` or ``{toSign, value}``."""
+    items = signature.children() if signature.is_(tlv.SEQUENCE) else ()
+    if items and items[0].is_(tlv.SEQUENCE):
+        if len(items) >= 4 and items[1].is_(tlv.OCTET_STRING) and items[2].is_(tlv.OID):
+            return V4
+        if len(items) == 2 and items[1].cls == tlv.UNIVERSAL and items[1].tag in (3, 4):
+            return V1
+    raise SealError("not a seal signature (SES_Signature) of GB/T 38540 or GM/T 0031 structure")
+
+
+def seal_version(seal_der: bytes) -> int:
+    """``V4`` (GB/T 38540) or ``V1`` (GM/T 0031) for a DER SESeal, from its structure; the
+    header must identify an electronic seal (``ES``)."""
+    seal = tlv.read(seal_der)
+    version = seal_shape(seal)
     try:
-        seal = core.Sequence.load(seal_der)
-        info = core.Sequence.load(seal[0].dump())
-        header = SESHeader.load(info[0].dump())
-        ident = str(header["id"].native)
-        version = int(header["version"].native)
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        ident = seal.child(0).child(0).child(0).text()
+    except SealError as exc:
         raise SealError(f"not an electronic seal (SESeal): {exc}") from exc
     if ident != "ES":
         raise SealError(f"seal header ID is {ident!r}, expected 'ES'")
     return version
-
-
-def seal_version(seal_der: bytes) -> int:
-    """``V4`` (GB/T 38540) or ``V1`` (GM/T 0031) for a DER SESeal, from its header version."""
-    version = _header_version(seal_der)
-    if version >= V4:
-        return V4
-    if version >= 1:
-        return V1
-    raise SealError(f"seal header version {version} is not a known seal format")
 
 
 _T = TypeVar("_T", bound=core.Sequence)
@@ -273,20 +292,14 @@ def _parse(cls: type[_T], der: bytes, what: str) -> _T:
 
 
 def load_seal(seal_der: bytes) -> SESealV4 | SESealV1:
-    """Parse a DER SESeal (``Seal.esl``) of the generation its header names."""
+    """Parse a DER SESeal (``Seal.esl``) of the generation its structure shows."""
     if seal_version(seal_der) == V4:
         return _parse(SESealV4, seal_der, "GB/T 38540 seal")
     return _parse(SESealV1, seal_der, "GM/T 0031 seal")
 
 
 def load_signature(der: bytes) -> SESignatureV4 | SESignatureV1:
-    """Parse a DER SES_Signature (``SignedValue.dat``); the generation is read from its seal."""
-    try:
-        outer = core.Sequence.load(der)
-        to_sign = core.Sequence.load(outer[0].dump())
-        seal_der = bytes(to_sign[1].dump())
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
-        raise SealError(f"not a seal signature (SES_Signature): {exc}") from exc
-    if seal_version(seal_der) == V4:
+    """Parse a DER SES_Signature (``SignedValue.dat``) of the generation its structure shows."""
+    if signature_shape(tlv.read(der)) == V4:
         return _parse(SESignatureV4, der, "GB/T 38540 seal signature")
     return _parse(SESignatureV1, der, "GM/T 0031 seal signature")

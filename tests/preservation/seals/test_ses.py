@@ -37,6 +37,7 @@ def test_public_api() -> None:
         "SealError",
         "SealVerdict",
         "check_ofd",
+        "verifier_error",
         "verify_ofd",
     ]
 
