@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from asn1crypto import cms, x509
 from seal_forge import Transform, der, octets, oid, seq
 
-from earchive.samples.ofd import OFD_NS, OfdDocument, TextLine, document_parts, ofd_zip
-from earchive.samples.sm2_authority import Sm2Identity
+from samples.ofd import OFD_NS, OfdDocument, TextLine, document_parts, ofd_zip
+from samples.sm2_authority import Sm2Identity
 
 __all__ = [
     "GM_DATA",

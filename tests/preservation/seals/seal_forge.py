@@ -1,7 +1,7 @@
 """Seals, seal signatures and certificates with the deviations real producers make.
 
 Built as raw DER (a tiny encoder of its own, independent of the verifier's reader), signed with
-gmssl-pyx keys from ``earchive.samples.sm2_authority``, so every fixture is a real signature
+gmssl-pyx keys from ``samples.sm2_authority``, so every fixture is a real signature
 over real bytes: times in any ASN.1 form, GM/T 0031 structures under a v4 header, unknown
 certListTypes, SM2 values as raw r‖s or negative INTEGERs, certificates with UTF-8 where
 IA5String belongs.
@@ -14,7 +14,7 @@ from datetime import datetime
 
 from asn1crypto import core, parser, x509
 
-from earchive.samples.sm2_authority import Sm2Identity, Sm2Key, issue_certificate
+from samples.sm2_authority import Sm2Identity, Sm2Key, issue_certificate
 
 __all__ = [
     "SM2_WITH_SM3",

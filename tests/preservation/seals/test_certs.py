@@ -10,9 +10,9 @@ import pytest
 from ofd_seal_kit import Kit
 from seal_forge import bits, der, gtime, oid, reissue, seq, utf8
 
-from earchive.samples.sm2_authority import Sm2Key, new_root
 from preservation.seals import SealError
 from preservation.seals.certs import chain_to_roots, load_certificate, sm2_verify
+from samples.sm2_authority import Sm2Key, new_root
 
 WINDOW = (datetime(2020, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC))
 

@@ -35,9 +35,9 @@ from seal_forge import (
     utf8,
 )
 
-from earchive.samples.sm2_authority import Sm2Identity, Sm2Key, new_root
 from preservation.seals import check_ofd, ses
 from preservation.seals import codes as c
+from samples.sm2_authority import Sm2Identity, Sm2Key, new_root
 from standards.finding import Status
 
 CONTENT = "Doc_0/Pages/Page_0/Content.xml"
