@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "BuildError",
+    "CertificateError",
     "ExportError",
     "InventoryError",
     "KeyExistsError",
@@ -35,6 +36,10 @@ class KeyFormatError(SigningKeyError):
 
 class KeyExistsError(SigningKeyError):
     """``generate_key`` refused to overwrite an existing key file."""
+
+
+class CertificateError(PackageError, ValueError):
+    """A certificate that cannot be read: no usable public key or validity."""
 
 
 class SignatureError(PackageError):

@@ -11,11 +11,11 @@ import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from package.certificates import Certificate, chain_to_roots, load_certificate
+from package.errors import CertificateError
 from standards.finding import Finding, Status
 
 from . import codes as c
-from .certs import SealCertificate, chain_to_roots, load_certificate
-from .errors import SealError
 from .ofd_package import OfdPackage, SignatureXml
 from .sealdata import SignatureView
 from .ses import CERT_LIST_CERTS, CERT_LIST_DIGESTS, OID_SM2_WITH_SM3, OID_SM3
@@ -148,15 +148,15 @@ def check_data_hash(view: SignatureView, sig: SignatureXml, signed: bytes) -> Fi
     )
 
 
-def certificate(der: bytes) -> tuple[SealCertificate | None, str]:
+def certificate(der: bytes) -> tuple[Certificate | None, str]:
     """The parsed certificate, or None and why it is unusable."""
     try:
         return load_certificate(der), ""
-    except SealError as exc:
+    except CertificateError as exc:
         return None, str(exc)
 
 
-def verify_sm2(cert: SealCertificate, exact: bytes, canonical: bytes, value: bytes) -> Sm2Check:
+def verify_sm2(cert: Certificate, exact: bytes, canonical: bytes, value: bytes) -> Sm2Check:
     """``value`` over the bytes as written, else over their canonical DER (noted)."""
     check = verify_value(cert.public_key_pem, exact, value)
     if check.ok or not canonical or canonical == exact:
@@ -170,8 +170,8 @@ def verify_sm2(cert: SealCertificate, exact: bytes, canonical: bytes, value: byt
 
 def check_signatures(
     view: SignatureView,
-    signer: SealCertificate | None,
-    maker: SealCertificate | None,
+    signer: Certificate | None,
+    maker: Certificate | None,
     part: str,
     unknown_hash: str = "",
 ) -> list[Finding]:
@@ -221,7 +221,7 @@ def _window(label: str, start: datetime | None, end: datetime | None) -> str:
 
 
 def check_times(
-    view: SignatureView, signer: SealCertificate | None, part: str, at: datetime
+    view: SignatureView, signer: Certificate | None, part: str, at: datetime
 ) -> list[Finding]:
     seal, when, at = view.seal, view.signing_time, aware(at)
     window = _window("seal", seal.valid_start, seal.valid_end)
@@ -289,7 +289,7 @@ def _same_certificate(listed: bytes, signer: bytes) -> bool:
         return True
     try:
         return load_certificate(listed).der == load_certificate(signer).der
-    except SealError:
+    except CertificateError:
         return False
 
 
@@ -322,8 +322,8 @@ def check_listed(view: SignatureView, part: str) -> Finding:
 
 
 def check_trust(
-    certs: Sequence[tuple[str, SealCertificate | None]],
-    roots: Sequence[SealCertificate],
+    certs: Sequence[tuple[str, Certificate | None]],
+    roots: Sequence[Certificate],
     part: str,
     at: datetime,
 ) -> list[Finding]:

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from package.certificates import Certificate, load_certificate
 from standards.finding import Finding, Status
 
 from . import codes as c
-from .certs import SealCertificate, load_certificate
 from .checks import (
     aware,
     certificate,
@@ -150,7 +150,7 @@ def _verdict(
     *,
     version: int | None = None,
     seal_name: str = "",
-    signer: SealCertificate | None = None,
+    signer: Certificate | None = None,
     when: datetime | None = None,
 ) -> SealVerdict:
     def passed(codes: frozenset[str], required: frozenset[str]) -> bool:
@@ -193,7 +193,7 @@ def _check_seal(
     sig: SignatureXml,
     value: bytes,
     findings: list[Finding],
-    roots: Sequence[SealCertificate],
+    roots: Sequence[Certificate],
     at: datetime,
 ) -> SealVerdict:
     try:
@@ -235,7 +235,7 @@ def _check_seal(
 def _check_signature(
     pkg: OfdPackage,
     entry: SignatureEntry,
-    roots: Sequence[SealCertificate],
+    roots: Sequence[Certificate],
     at: datetime,
     candidates: Candidates,
 ) -> SealVerdict:
@@ -291,9 +291,7 @@ def _coverage(pkg: OfdPackage, verdicts: Sequence[SealVerdict]) -> list[Finding]
     return [c.finding(c.OFD_UNPROTECTED_PART, path=name) for name in loose]
 
 
-def _verify(
-    source: bytes | Path, roots: Sequence[SealCertificate], at: datetime
-) -> OfdVerification:
+def _verify(source: bytes | Path, roots: Sequence[Certificate], at: datetime) -> OfdVerification:
     name = source.name if isinstance(source, Path) else "OFD"
     at = aware(at)
     try:
@@ -325,7 +323,7 @@ def check_ofd(source: bytes | Path, trust: Sequence[bytes], at: datetime) -> Ofd
     """Verify every signature of the OFD ``source`` against the DER root certificates ``trust``.
 
     ``at`` is the verification time (certificate chains); seal windows use the signing time.
-    Raises ``SealError`` when a trust root is not a certificate.
+    Raises ``CertificateError`` when a trust root is not a certificate.
     """
     return _verify(source, [load_certificate(der) for der in trust], at)
 
@@ -337,7 +335,7 @@ def verify_ofd(source: bytes | Path, trust: Sequence[bytes], at: datetime) -> li
     unexpected error is a MANUAL_REVIEW finding for this file.
     """
     name = source.name if isinstance(source, Path) else "OFD"
-    roots: list[SealCertificate] = []
+    roots: list[Certificate] = []
     problems: list[Finding] = []
     for index, der in enumerate(trust):
         try:

@@ -25,6 +25,8 @@ from typing import TypeVar
 
 from asn1crypto import core
 
+from package.certificates import OID_SM2_WITH_SM3
+
 from . import tlv
 from .errors import SealError
 
@@ -61,7 +63,6 @@ __all__ = [
     "signature_shape",
 ]
 
-OID_SM2_WITH_SM3 = "1.2.156.10197.1.501"
 OID_SM3 = "1.2.156.10197.1.401"
 V4 = 4  # GB/T 38540-2020
 V1 = 1  # GM/T 0031-2014 (header versions 1 to 3 are read with these shapes)

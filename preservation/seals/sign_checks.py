@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from package.certificates import Certificate, load_certificate
+from package.errors import CertificateError
 from standards.finding import Finding, Status
 
 from . import codes as c
-from .certs import SealCertificate, load_certificate
 from .checks import SM2_ALGORITHMS, aware, b64, certificate, check_trust, notes_finding, verify_sm2
 from .cms import SignedDataView, SignerView, read_signed_data
 from .errors import SealError
@@ -47,7 +48,7 @@ class SignOutcome:
     """The findings of one signature, its signer and signing time when known."""
 
     findings: tuple[Finding, ...]
-    signer: SealCertificate | None
+    signer: Certificate | None
     signing_time: datetime | None
 
 
@@ -62,9 +63,7 @@ def signature_time(sig: SignatureXml) -> tuple[datetime | None, str]:
     return value.when, f"SignatureDateTime: {value.note}" if value.note else ""
 
 
-def _pick_certificate(
-    data: SignedDataView, signer: SignerView
-) -> tuple[SealCertificate | None, str]:
+def _pick_certificate(data: SignedDataView, signer: SignerView) -> tuple[Certificate | None, str]:
     parsed = [certificate(der) for der in data.certificates]
     usable = [cert for cert, _ in parsed if cert is not None]
     for cert in usable:
@@ -116,7 +115,7 @@ def _digest_finding(
     return c.finding(c.OFD_SIGN_DIGEST_MISMATCH, Status.PASS, path=part, found=b64(own))
 
 
-def _validity(cert: SealCertificate, when: datetime | None, part: str, zone: bool) -> Finding:
+def _validity(cert: Certificate, when: datetime | None, part: str, zone: bool) -> Finding:
     period = f"{cert.not_before.isoformat()} – {cert.not_after.isoformat()}"
     if when is None:
         reason = "no signing time in the signature or in SignatureDateTime"
@@ -135,10 +134,10 @@ def _validity(cert: SealCertificate, when: datetime | None, part: str, zone: boo
 
 
 def _trailer(
-    cert: SealCertificate | None,
+    cert: Certificate | None,
     when: datetime | None,
     zone: bool,
-    roots: Sequence[SealCertificate],
+    roots: Sequence[Certificate],
     part: str,
     at: datetime,
 ) -> list[Finding]:
@@ -151,7 +150,7 @@ def _trailer(
 
 
 def _signature_finding(
-    cert: SealCertificate | None,
+    cert: Certificate | None,
     why: str,
     signer: SignerView,
     data: SignedDataView,
@@ -179,7 +178,7 @@ def _signature_finding(
 
 
 def check_cms(
-    value: bytes, sig: SignatureXml, xml: bytes, roots: Sequence[SealCertificate], at: datetime
+    value: bytes, sig: SignatureXml, xml: bytes, roots: Sequence[Certificate], at: datetime
 ) -> SignOutcome:
     """Verify a GB/T 35275 SignedData over ``xml`` (the bytes of ``sig.part``)."""
     part = sig.part
@@ -224,7 +223,7 @@ def check_raw(
     sig: SignatureXml,
     xml: bytes,
     candidates: Sequence[tuple[str, bytes]],
-    roots: Sequence[SealCertificate],
+    roots: Sequence[Certificate],
     at: datetime,
 ) -> SignOutcome:
     """A bare SM2 value over ``xml``: verified with a certificate found in the package
@@ -236,7 +235,7 @@ def check_raw(
     for source, der in candidates:
         try:
             cert = load_certificate(der)
-        except SealError:
+        except CertificateError:
             continue
         tried += 1
         check = verify_sm2(cert, xml, b"", value)

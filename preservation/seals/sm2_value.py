@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import gmssl_pyx
 from asn1crypto import pem
 
+from package.certificates import sm2_verify
+
 from . import tlv
-from .certs import sm2_verify
 from .errors import SealError
 
 __all__ = ["Sm2Check", "Sm2Value", "read_value", "verify_value"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from ofd_seal_kit import SIGNED_AT, VERIFY_AT, Builder, Kit
 
+from package.errors import CertificateError
 from preservation.formats import identify
 from preservation.seals import NO_PLATFORM, SealError, check_ofd, ses, verify_ofd
 from preservation.seals import codes as c
@@ -272,7 +273,7 @@ def test_unsafe_location_is_refused(build_ofd: Builder, kit: Kit) -> None:
 
 
 def test_bad_trust_root_raises(build_ofd: Builder) -> None:
-    with pytest.raises(SealError):
+    with pytest.raises(CertificateError):
         check_ofd(build_ofd(), [b"not a certificate"], VERIFY_AT)
 
 

@@ -6,8 +6,8 @@ import pytest
 from ofd_seal_kit import Kit
 from seal_forge import bare_integers, negative_integers, padded_integers, raw_rs
 
+from package.certificates import load_certificate
 from preservation.seals import SealError
-from preservation.seals.certs import load_certificate
 from preservation.seals.sm2_value import read_value, verify_value
 
 MESSAGE = b"DER(TBS_Sign)"

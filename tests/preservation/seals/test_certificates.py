@@ -10,8 +10,8 @@ import pytest
 from ofd_seal_kit import Kit
 from seal_forge import bits, der, gtime, oid, reissue, seq, utf8
 
-from preservation.seals import SealError
-from preservation.seals.certs import chain_to_roots, load_certificate, sm2_verify
+from package.certificates import chain_to_roots, load_certificate, sm2_verify
+from package.errors import CertificateError
 from samples.sm2_authority import Sm2Key, new_root
 
 WINDOW = (datetime(2020, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC))
@@ -76,5 +76,5 @@ def test_base64_text_and_trailing_bytes(kit: Kit) -> None:
 
 @pytest.mark.parametrize("junk", [b"", b"\x30\x03\x02\x01\x00", b"not a certificate", b"\x30"])
 def test_no_key_no_certificate(junk: bytes) -> None:
-    with pytest.raises(SealError):
+    with pytest.raises(CertificateError):
         load_certificate(junk)

@@ -1,4 +1,7 @@
-"""SM2 certificates as seals use them: parse, check SM2-with-SM3 signatures, chain to a root.
+"""X.509 certificates with SM2 keys (GM/T 0015 profile), as seals, signatures and the archive's
+own unit certificates use them: parse, check SM2-with-SM3 signatures, chain to a root. The one
+certificate module of the project: ``preservation`` (seal and signature verification) and
+``transfer`` (signatures that name a 立档单位) both use it.
 
 Certificates are X.509 with ``id-ecPublicKey`` keys on curve 1.2.156.10197.1.301 (sm2p256v1),
 signed with SM2-with-SM3 (1.2.156.10197.1.501) and the default signer ID. Chains are one level
@@ -9,8 +12,8 @@ Parsing is tolerant, field by field (asn1crypto parses lazily): a certificate wh
 descriptive fields are odd (a UTF-8 emailAddress, a GeneralizedTime without ``Z``, an SM2 key
 under the SM2 algorithm OID, Base64 text instead of DER) still gives its public key, validity and
 subject; what was odd is listed in ``notes``. Only a certificate without a usable key or
-validity is refused. Reads/writes nothing. Raises ``SealError`` from ``load_certificate``;
-verification functions return booleans and reasons, never raise.
+validity is refused. Reads/writes nothing. Raises ``CertificateError`` from
+``load_certificate``; verification functions return booleans and reasons, never raise.
 """
 
 from __future__ import annotations
@@ -24,20 +27,20 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from asn1crypto import core, keys, pem, x509
 
-from package.errors import KeyFormatError
+from package.errors import CertificateError, KeyFormatError
 from package.signature import SM2_WITH_SM3, verify
 
-from .errors import SealError
-from .ses import OID_SM2_WITH_SM3
-
 __all__ = [
+    "OID_SM2_WITH_SM3",
+    "Certificate",
     "ChainResult",
-    "SealCertificate",
     "chain_to_roots",
     "load_certificate",
     "sm2_verify",
 ]
 
+#: SM2 signature with SM3 (GM/T 0006)
+OID_SM2_WITH_SM3 = "1.2.156.10197.1.501"
 _OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
 _OID_SM2 = "1.2.156.10197.1.301"
 _PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError)
@@ -50,7 +53,7 @@ _TIME = {
 
 
 @dataclass(frozen=True)
-class SealCertificate:
+class Certificate:
     """A parsed certificate with the parts the checks need, and what was odd in it."""
 
     der: bytes
@@ -70,7 +73,7 @@ class SealCertificate:
     def valid_at(self, when: datetime) -> bool:
         return self.not_before <= when <= self.not_after
 
-    def issued_by(self, issuer: SealCertificate) -> bool:
+    def issued_by(self, issuer: Certificate) -> bool:
         """True when ``issuer``'s name and SM2 key verify this certificate's signature."""
         if not _same_name(self.issuer_der, issuer.subject_der):
             return False
@@ -100,7 +103,7 @@ def _unarmor(data: bytes) -> tuple[bytes, list[str]]:
         try:
             return bytes(pem.unarmor(data)[2]), []
         except ValueError as exc:
-            raise SealError(f"unreadable PEM certificate: {exc}") from exc
+            raise CertificateError(f"unreadable PEM certificate: {exc}") from exc
     if data[:1] != b"\x30" and re.fullmatch(rb"[A-Za-z0-9+/=\s]+", data[:4096] or b"-"):
         try:
             return base64.b64decode(b"".join(data.split()), validate=True), [
@@ -147,14 +150,14 @@ def _time(field: x509.Time, notes: list[str], label: str) -> datetime:
     text = bytes(value.contents or b"").decode("ascii", errors="replace").strip()
     m = _TIME.get(kind, _TIME["general_time"]).fullmatch(text)
     if not m:
-        raise SealError(f"certificate {label} is not a time: {text!r}")
+        raise CertificateError(f"certificate {label} is not a time: {text!r}")
     year, month, day, hour, minute, second, zone = m.groups()
     full_year = int(year) + (0 if len(year) == 4 else 1900 if int(year) >= 50 else 2000)
     try:
         base = datetime(full_year, int(month), int(day), int(hour), int(minute or 0))
         base += timedelta(seconds=int(second or 0))
     except (ValueError, OverflowError) as exc:
-        raise SealError(f"certificate {label} is not a time: {text!r}") from exc
+        raise CertificateError(f"certificate {label} is not a time: {text!r}") from exc
     if zone and zone != "Z":
         delta = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5] or 0))
         return base.replace(tzinfo=timezone(-delta if zone[0] == "-" else delta))
@@ -173,13 +176,13 @@ def _public_key_pem(spki: keys.PublicKeyInfo, notes: list[str]) -> str:
             {"algorithm": {"algorithm": "ec", "parameters": params}, "public_key": point}
         )
     elif oid != _OID_EC_PUBLIC_KEY:
-        raise SealError(f"certificate key algorithm {oid} is not an elliptic-curve key")
+        raise CertificateError(f"certificate key algorithm {oid} is not an elliptic-curve key")
     return bytes(pem.armor("PUBLIC KEY", bytes(spki.dump()))).decode("ascii")
 
 
-def load_certificate(der: bytes) -> SealCertificate:
-    """Parse a DER (or PEM, or Base64) certificate; raises ``SealError`` when it has no usable
-    public key or validity."""
+def load_certificate(der: bytes) -> Certificate:
+    """Parse a DER (or PEM, or Base64) certificate; raises ``CertificateError`` when it has no
+    usable public key or validity."""
     der, notes = _unarmor(bytes(der))
     try:
         cert = x509.Certificate.load(der)
@@ -201,16 +204,16 @@ def load_certificate(der: bytes) -> SealCertificate:
         subject_text = _name(subject, notes, "subject")
         issuer_text = _name(issuer, notes, "issuer")
         subject_der, issuer_der = bytes(subject.dump()), bytes(issuer.dump())
-    except SealError:
+    except CertificateError:
         raise
     except _PARSE_ERRORS as exc:
-        raise SealError(f"malformed certificate: {exc}") from exc
+        raise CertificateError(f"malformed certificate: {exc}") from exc
     try:
         key_identifier = bytes(cert.key_identifier or b"")
     except _PARSE_ERRORS:
         key_identifier = b""
         notes.append("extensions unreadable")
-    return SealCertificate(
+    return Certificate(
         der=bytes(der),
         subject=subject_text,
         issuer=issuer_text,
@@ -244,9 +247,7 @@ class ChainResult:
     root: str = ""
 
 
-def chain_to_roots(
-    cert: SealCertificate, roots: Sequence[SealCertificate], when: datetime
-) -> ChainResult:
+def chain_to_roots(cert: Certificate, roots: Sequence[Certificate], when: datetime) -> ChainResult:
     """Check ``cert`` against ``roots`` at ``when`` (validity of the certificate and its root)."""
     if not roots:
         return ChainResult(False, "no trust roots configured")
