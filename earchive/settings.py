@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -37,6 +38,8 @@ class Settings(BaseSettings):
     audit_limit: int = 1000  # scheduler: most objects per scheduled audit run
     signing: Literal["sm2", "ecdsa"] = "sm2"
     signing_key: Path | None = None
+    # opens the imported signing keys of the archive and its 立档单位 (earchive keys import)
+    key_passphrase: SecretStr = SecretStr("")
     category: str = "WS"
     agent: str = "earchive"
     trust_dir: Path | None = None

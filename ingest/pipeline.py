@@ -89,6 +89,8 @@ class IngestContext:
     declare_retention: Callable[[str, int | None, int], None] | None = None
     # keys the applicant's identifier into ``archive_identities`` (None: nothing is keyed)
     identities: IdentityKeyer | None = None
+    # the certificate chain of ``signer`` (DER, its own first); empty for a bare key
+    certificates: tuple[bytes, ...] = ()
 
     def log(
         self, action: str, obj: str, outcome: str, detail: dict[str, object], conn: Any = None
@@ -419,6 +421,7 @@ def _build(
         _report_findings(report),
         originals,
         report,
+        ctx.certificates,
     )
     (work / COMPLETE_MARKER).write_text("ok")
     with ctx.engine.begin() as conn:

@@ -152,13 +152,15 @@ def build_version(
     findings: Sequence[Finding],
     measured: Mapping[str, Digests] | None = None,
     report: Mapping[str, object] | None = None,
+    certificates: Sequence[bytes] = (),
 ) -> BuiltVersion:
     """Write one complete AIP version (the logical layout above) into ``dest``.
 
     Copies ``source_root/case.xml`` and the case's files byte for byte; digests of originals come
     from ``measured`` (keyed "case.xml", "A/x.pdf") when given, else are computed while copying;
     generated files are hashed from their bytes. ``report`` adds fields to ingest-report.json
-    (see ``ingest_report_json``). The manifest is signed at ``info.ingested_at``.
+    (see ``ingest_report_json``). The manifest is signed at ``info.ingested_at``; the signature
+    carries ``certificates`` (DER, the signer's first) naming the key's holder when given.
     ``dest`` must be absent or empty. Writes no completion marker: the caller marks completion.
     Raises ``BuildError`` (unsafe or duplicate path, missing source file, I/O error, bad metadata).
     """
@@ -172,7 +174,7 @@ def build_version(
         files[ARCHIVAL_PATH] = _write(dest, ARCHIVAL_PATH, archival_metadata_xml(case, info, facts))
         files[REPORT_PATH] = _write(dest, REPORT_PATH, ingest_report_json(info, findings, report))
         manifest = manifest_bytes(files)
-        record = sign_manifest(manifest, signer, info.ingested_at)
+        record = sign_manifest(manifest, signer, info.ingested_at, certificates)
         files[MANIFEST_PATH] = _write(dest, MANIFEST_PATH, manifest)
         files[SIGNATURE_PATH] = _write(dest, SIGNATURE_PATH, signature_json(record))
     except BuildError:

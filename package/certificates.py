@@ -28,13 +28,17 @@ from datetime import UTC, datetime, timedelta, timezone
 from asn1crypto import core, keys, pem, x509
 
 from package.errors import CertificateError, KeyFormatError
-from package.signature import SM2_WITH_SM3, verify
+from package.signature import SM2_WITH_SM3, Signer, verify
 
 __all__ = [
     "OID_SM2_WITH_SM3",
     "Certificate",
     "ChainResult",
+    "IdentityCheck",
+    "SigningIdentity",
     "chain_to_roots",
+    "check_identity",
+    "holder_name",
     "load_certificate",
     "sm2_verify",
 ]
@@ -247,8 +251,45 @@ class ChainResult:
     root: str = ""
 
 
-def chain_to_roots(cert: Certificate, roots: Sequence[Certificate], when: datetime) -> ChainResult:
-    """Check ``cert`` against ``roots`` at ``when`` (validity of the certificate and its root)."""
+def chain_to_roots(
+    cert: Certificate,
+    roots: Sequence[Certificate],
+    when: datetime,
+    intermediates: Sequence[Certificate] = (),
+) -> ChainResult:
+    """Check ``cert`` against ``roots`` at ``when`` (validity of every certificate on the way),
+    climbing through ``intermediates`` (CA certificates the signer sent along) when its issuer
+    is not itself a root."""
+    current = cert
+    for _ in range(1 + len(intermediates)):
+        result = _one_level(current, roots, when)
+        if result.trusted or result.reason.startswith("certificate not valid"):
+            return result if current is cert else _via(result, cert, when)
+        parent = next(
+            (
+                c
+                for c in intermediates
+                if c.der != current.der
+                and _same_name(c.subject_der, current.issuer_der)
+                and current.issued_by(c)
+            ),
+            None,
+        )
+        if parent is None:
+            return result
+        if not current.valid_at(when):
+            return ChainResult(False, f"certificate not valid at {when.isoformat()}")
+        current = parent
+    return ChainResult(False, "the certificate chain does not reach a configured trust root")
+
+
+def _via(result: ChainResult, cert: Certificate, when: datetime) -> ChainResult:
+    if not cert.valid_at(when):
+        return ChainResult(False, f"certificate not valid at {when.isoformat()}", result.root)
+    return ChainResult(result.trusted, f"{result.reason} (through an intermediate)", result.root)
+
+
+def _one_level(cert: Certificate, roots: Sequence[Certificate], when: datetime) -> ChainResult:
     if not roots:
         return ChainResult(False, "no trust roots configured")
     for root in roots:
@@ -269,3 +310,93 @@ def chain_to_roots(cert: Certificate, roots: Sequence[Certificate], when: dateti
                 return ChainResult(False, f"root not valid at {when.isoformat()}", root.subject)
             return ChainResult(True, "issued by a configured trust root", root.subject)
     return ChainResult(False, f"signature of {cert.issuer} on the certificate does not verify")
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    """Who signs: a key (``Signer``) with the certificates that name its holder (DER, the
+    signer's first, then any CA certificates up the chain) and the holder's name. An identity
+    without certificates is a bare key: its signatures verify, but name nobody."""
+
+    signer: Signer
+    certificates: tuple[bytes, ...] = ()
+    name: str = ""
+
+    @property
+    def certificate(self) -> Certificate | None:
+        """The signer's own certificate, parsed (None for a bare key)."""
+        return load_certificate(self.certificates[0]) if self.certificates else None
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    """Who a signature names and whether that holds: ``trusted`` True (the certificate holds the
+    signing key, was valid at signing and chains to a trust root), False (one of those fails:
+    ``reason`` says which), None (undecided: no certificate came with the signature — the key is
+    known, its holder is not — or no trust root was given to decide it)."""
+
+    trusted: bool | None
+    holder: str
+    reason: str
+
+
+def check_identity(
+    certificates: Sequence[bytes],
+    public_key_pem: str,
+    signed_at: datetime,
+    roots: Sequence[bytes],
+) -> IdentityCheck:
+    """The identity a signature's certificates (DER, the signer's first) give its key."""
+    if not certificates:
+        return IdentityCheck(None, "", "no certificate names the signer")
+    try:
+        cert = load_certificate(certificates[0])
+        intermediates = [load_certificate(der) for der in certificates[1:]]
+    except CertificateError as exc:
+        return IdentityCheck(False, "", f"certificate unreadable: {exc}")
+    holder = holder_name(certificates[0])
+    if _spki_der(cert.public_key_pem) != _spki_der(public_key_pem):
+        return IdentityCheck(False, holder, "the certificate is not for the key that signed")
+    if not cert.valid_at(signed_at):
+        return IdentityCheck(
+            False,
+            holder,
+            f"certificate not valid at signing ({signed_at.isoformat()}; valid "
+            f"{cert.not_before.isoformat()} to {cert.not_after.isoformat()})",
+        )
+    trust: list[Certificate] = []
+    for der in roots:
+        try:
+            trust.append(load_certificate(der))
+        except CertificateError:
+            continue
+    if not trust:
+        return IdentityCheck(None, holder, "no trust root given to confirm the certificate")
+    chain = chain_to_roots(cert, trust, signed_at, intermediates)
+    return IdentityCheck(chain.trusted, holder, chain.reason)
+
+
+def _spki_der(public_key_pem: str) -> bytes:
+    try:
+        return bytes(pem.unarmor(public_key_pem.strip().encode("ascii"))[2])
+    except (ValueError, UnicodeError):
+        return b""
+
+
+def holder_name(der: bytes) -> str:
+    """The name a certificate gives its holder: the organisation (O), else the common name (CN),
+    else its whole subject; "" when it cannot be read."""
+    try:
+        subject = x509.Certificate.load(der)["tbs_certificate"]["subject"].native
+    except _PARSE_ERRORS:
+        return ""
+    for field in ("organization_name", "common_name"):
+        value = subject.get(field) if isinstance(subject, dict) else None
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    try:
+        return load_certificate(der).subject
+    except CertificateError:
+        return ""

@@ -8,10 +8,13 @@ Reads only through the given callables. Never raises for damaged content: return
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import BinaryIO
 
 from package.codes import (
+    AIP_CERTIFICATE_INVALID,
+    AIP_CERTIFICATE_TRUSTED,
+    AIP_CERTIFICATE_UNCONFIRMED,
     AIP_DIGEST_MISMATCH,
     AIP_FILE_EXTRA,
     AIP_FILE_MISSING,
@@ -32,6 +35,7 @@ from package.errors import ManifestError, PackageError, SignatureError
 from package.manifest import (
     MANIFEST_PATH,
     SIGNATURE_PATH,
+    SignatureCheck,
     check_signature,
     parse_manifest,
     parse_signature,
@@ -53,7 +57,10 @@ MAX_MANIFEST_BYTES = 64 << 20
 
 
 def _signature_findings(
-    signature: bytes | None, manifest: bytes, trusted_key_pem: str | None
+    signature: bytes | None,
+    manifest: bytes,
+    trusted_key_pem: str | None,
+    trust_roots: Sequence[bytes] = (),
 ) -> list[Finding]:
     if signature is None:
         return [make_finding(AIP_SIGNATURE_MISSING, path=SIGNATURE_PATH)]
@@ -61,7 +68,7 @@ def _signature_findings(
         record = parse_signature(signature)
     except SignatureError as exc:
         return [make_finding(AIP_SIGNATURE_INVALID, path=SIGNATURE_PATH, reason=str(exc))]
-    check = check_signature(record, manifest, trusted_key_pem)
+    check = check_signature(record, manifest, trusted_key_pem, trust_roots)
     detail = {
         "algorithm": check.algorithm,
         "key_id": check.key_id,
@@ -106,7 +113,34 @@ def _signature_findings(
                 key_id=check.key_id,
             )
         )
+    out.extend(_identity_findings(check, detail))
     return out
+
+
+def _identity_findings(check: SignatureCheck, detail: dict[str, str]) -> list[Finding]:
+    """Whom the signature names: a certificate that holds the key, valid at signing, chaining to
+    a trust root (PASS), one that does not (FAIL), or none (MANUAL_REVIEW — unless the key is
+    the trusted key given)."""
+    identity = check.identity
+    if identity is None or (identity.trusted is None and check.trusted is True):
+        return []
+    if identity.trusted is True:
+        code, status = AIP_CERTIFICATE_TRUSTED, Status.PASS
+    elif identity.trusted is False:
+        code, status = AIP_CERTIFICATE_INVALID, Status.FAIL
+    else:
+        code, status = AIP_CERTIFICATE_UNCONFIRMED, Status.MANUAL_REVIEW
+    holder = identity.holder or "?"
+    return [
+        make_finding(
+            code,
+            status,
+            path=SIGNATURE_PATH,
+            detail={**detail, "holder": holder},
+            holder=holder,
+            reason=identity.reason,
+        )
+    ]
 
 
 def _file_findings(measure: Measure, path: str, want: Digests) -> list[Finding]:
@@ -149,6 +183,7 @@ def verify_version(
     measure: Measure,
     present: Iterable[str] | None = None,
     trusted_key_pem: str | None = None,
+    trust_roots: Sequence[bytes] = (),
 ) -> tuple[Finding, ...]:
     """Verify a version from its manifest and signature bytes (``None`` when absent).
 
@@ -158,7 +193,7 @@ def verify_version(
     """
     if manifest is None:
         return (make_finding(AIP_MANIFEST_MISSING, path=MANIFEST_PATH),)
-    findings = _signature_findings(signature, manifest, trusted_key_pem)
+    findings = _signature_findings(signature, manifest, trusted_key_pem, trust_roots)
     if len(manifest) > MAX_MANIFEST_BYTES:
         findings.append(
             make_finding(AIP_MANIFEST_MALFORMED, path=MANIFEST_PATH, reason="larger than 64 MiB")
@@ -198,6 +233,7 @@ def read_manifest_and_verify(
     open_file: OpenFile,
     present: Iterable[str] | None = None,
     trusted_key_pem: str | None = None,
+    trust_roots: Sequence[bytes] = (),
 ) -> tuple[Finding, ...]:
     """Verify one stored version through ``open_file`` (logical path → binary stream).
 
@@ -217,4 +253,5 @@ def read_manifest_and_verify(
         measure,
         present,
         trusted_key_pem,
+        trust_roots,
     )

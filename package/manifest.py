@@ -16,10 +16,11 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from package.certificates import IdentityCheck, check_identity
 from package.digest import Digests, digest_bytes
 from package.errors import KeyFormatError, ManifestError, SignatureError, UnsafePathError
 from package.paths import safe_logical_path
@@ -147,10 +148,14 @@ class SignatureRecord:
     signed_at: datetime
     manifest_sm3: str
     manifest_sha256: str
+    certificates: tuple[bytes, ...] = ()  # DER, the signer's first: who holds the key
 
 
-def sign_manifest(manifest: bytes, signer: Signer, signed_at: datetime) -> SignatureRecord:
-    """Sign the exact manifest bytes with the archive's key; ``signed_at`` must be aware."""
+def sign_manifest(
+    manifest: bytes, signer: Signer, signed_at: datetime, certificates: Sequence[bytes] = ()
+) -> SignatureRecord:
+    """Sign the exact manifest bytes; ``signed_at`` must be aware. ``certificates`` (DER, the
+    signer's first, then its CA chain) name the key's holder in the record."""
     if signed_at.tzinfo is None or signed_at.utcoffset() is None:
         raise SignatureError("signed_at must be timezone-aware")
     digests = digest_bytes(manifest)
@@ -162,6 +167,7 @@ def sign_manifest(manifest: bytes, signer: Signer, signed_at: datetime) -> Signa
         signed_at=signed_at,
         manifest_sm3=digests.sm3,
         manifest_sha256=digests.sha256,
+        certificates=tuple(certificates),
     )
 
 
@@ -176,6 +182,8 @@ def signature_json(record: SignatureRecord) -> bytes:
         "manifest_sm3": record.manifest_sm3,
         "manifest_sha256": record.manifest_sha256,
     }
+    if record.certificates:  # absent for a bare key: records signed before stay byte for byte
+        body["certificates"] = [base64.b64encode(c).decode("ascii") for c in record.certificates]
     return (json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -210,8 +218,12 @@ def parse_signature(data: bytes) -> SignatureRecord:
     try:
         signature = base64.b64decode(values["signature"], validate=True)
         signed_at = datetime.fromisoformat(values["signed_at"])
+        listed = body.get("certificates", [])
+        if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
+            raise ValueError("certificates is not a list of Base64 texts")
+        certificates = tuple(base64.b64decode(c, validate=True) for c in listed)
     except (binascii.Error, ValueError) as exc:
-        raise SignatureError(f"malformed signature or signed_at: {exc}") from exc
+        raise SignatureError(f"malformed signature, signed_at or certificates: {exc}") from exc
     return SignatureRecord(
         algorithm=values["algorithm"],
         key_id=values["key_id"],
@@ -220,6 +232,7 @@ def parse_signature(data: bytes) -> SignatureRecord:
         signed_at=signed_at,
         manifest_sm3=values["manifest_sm3"],
         manifest_sha256=values["manifest_sha256"],
+        certificates=certificates,
     )
 
 
@@ -230,6 +243,8 @@ class SignatureCheck:
     ``intact``: the manifest bytes have the digests the record names. ``valid``: the signature
     verifies over the manifest bytes with the record's public key, and ``key_id`` is that key's
     id. ``trusted``: the key is the trusted key (``None`` when no trusted key was given).
+    ``identity``: what the record's certificates say of the key's holder
+    (``package.certificates.check_identity``; ``trusted`` None without a certificate).
     ``problem`` explains the first failed verdict.
     """
 
@@ -239,12 +254,17 @@ class SignatureCheck:
     key_id: str
     algorithm: str
     problem: str = ""
+    identity: IdentityCheck | None = None
 
 
 def check_signature(
-    record: SignatureRecord, manifest: bytes, trusted_key_pem: str | None = None
+    record: SignatureRecord,
+    manifest: bytes,
+    trusted_key_pem: str | None = None,
+    trust_roots: Sequence[bytes] = (),
 ) -> SignatureCheck:
-    """Verify ``record`` against the manifest bytes; never raises for a bad signature or key."""
+    """Verify ``record`` against the manifest bytes, and its certificates against
+    ``trust_roots`` (DER) at its signing time; never raises for a bad signature or key."""
     digests = digest_bytes(manifest)
     intact = (digests.sm3, digests.sha256) == (record.manifest_sm3, record.manifest_sha256)
     problem = "" if intact else "manifest digests differ from those recorded when it was signed"
@@ -273,4 +293,9 @@ def check_signature(
             trusted = False
         if valid and not trusted and not problem:
             problem = "signed by a key other than the trusted key"
-    return SignatureCheck(intact, valid, trusted, record.key_id, record.algorithm, problem)
+    identity = check_identity(
+        record.certificates, record.public_key_pem, record.signed_at, trust_roots
+    )
+    return SignatureCheck(
+        intact, valid, trusted, record.key_id, record.algorithm, problem, identity
+    )

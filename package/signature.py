@@ -40,6 +40,7 @@ __all__ = [
     "key_id_from_pem",
     "load_signer",
     "public_key_id",
+    "signer_from_pem",
     "verify",
 ]
 
@@ -271,15 +272,20 @@ def _load_sm2_private(pkcs8: _PrivateKeyInfo) -> _Sm2Signer:
 
 
 def load_signer(path: Path) -> Signer:
-    """Read a PKCS#8 PEM private key file and return its ``Signer``.
-
-    The pair is self-tested (sign, then verify). Raises ``KeyFormatError`` for an unreadable,
-    malformed, unsupported or inconsistent key.
-    """
+    """Read a PKCS#8 PEM private key file and return its ``Signer`` (see ``signer_from_pem``)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise KeyFormatError(f"cannot read key file {path.name}: {exc}") from exc
+    return signer_from_pem(data, path.name)
+
+
+def signer_from_pem(data: bytes, name: str = "the key") -> Signer:
+    """The ``Signer`` of PKCS#8 PEM private key bytes (SM2 or ECDSA P-256).
+
+    The pair is self-tested (sign, then verify). Raises ``KeyFormatError`` for a malformed,
+    unsupported or inconsistent key (``name`` says which, in the message).
+    """
     der = _unarmor(data, "PRIVATE KEY")
     try:
         pkcs8 = _PrivateKeyInfo.load(der)
@@ -295,9 +301,9 @@ def load_signer(path: Path) -> Signer:
         else:
             raise KeyFormatError(f"unsupported curve {curve}")
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise KeyFormatError(f"malformed private key in {path.name}: {exc}") from exc
+        raise KeyFormatError(f"malformed private key in {name}: {exc}") from exc
     if not verify(signer.algorithm, signer.public_key_pem, _SELF_TEST, signer.sign(_SELF_TEST)):
-        raise KeyFormatError(f"private and public key in {path.name} do not match")
+        raise KeyFormatError(f"private and public key in {name} do not match")
     return signer
 
 

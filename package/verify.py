@@ -16,6 +16,7 @@ damaged content: returns findings.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from package.annotation import verify_annotation
@@ -303,12 +304,16 @@ def _annotations(root: Path, trusted_key_pem: str | None) -> list[Finding]:
     return findings
 
 
-def verify_package(path: Path, trusted_key_pem: str | None = None) -> tuple[Finding, ...]:
+def verify_package(
+    path: Path, trusted_key_pem: str | None = None, trust_roots: Sequence[bytes] = ()
+) -> tuple[Finding, ...]:
     """Verify an exported bag offline; return every finding (bag-level, then AIP-level).
 
     A PASS ``BAG_VERIFIED`` / ``AIP_VERIFIED`` appears only when its part had no failure; the
     signature verdicts are ``AIP_SIGNATURE_VALID`` / ``_INVALID`` and, with a trusted key,
-    ``AIP_SIGNATURE_TRUSTED`` / ``_UNTRUSTED`` (valid and intact, but another key).
+    ``AIP_SIGNATURE_TRUSTED`` / ``_UNTRUSTED`` (valid and intact, but another key); whom the
+    signature names is ``AIP_CERTIFICATE_TRUSTED`` / ``_INVALID`` (against ``trust_roots``, DER)
+    / ``_UNCONFIRMED`` (no certificate, or no root to decide it).
     """
     findings, payload = _bag_findings(path)
     if not payload and any(f.code == BAG_STRUCTURE_INVALID for f in findings):
@@ -325,6 +330,7 @@ def verify_package(path: Path, trusted_key_pem: str | None = None) -> tuple[Find
             measure,
             present=logical,
             trusted_key_pem=trusted_key_pem,
+            trust_roots=trust_roots,
         )
     )
     findings.extend(_annotations(path, trusted_key_pem))

@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 some input refused or a check failed, 2 usage or config
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from earchive.cli.support import (
     initialised,
     open_archive,
     out,
+    read_roots,
 )
 from earchive.core.archive import Archive
 from ingest.pipeline import IngestResult
@@ -274,6 +276,12 @@ def verify(
     trusted_key: Annotated[
         Path | None, typer.Option(help="PEM public key the signature must come from.")
     ] = None,
+    trust_root: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="CA certificate (PEM/DER file or a folder of them) signers must chain to."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Verify a package offline: every digest and the signatures (BagIt export, EEP, transfer)."""
@@ -282,7 +290,7 @@ def verify(
     if not path.exists():
         raise UsageError(f"no such package {path}")
     key = trusted_key.read_text() if trusted_key else None
-    findings = verify_any(path, key)
+    findings = verify_any(path, key, read_roots(trust_root or []))
     failed = False
     for f in findings:
         failed = failed or f.status.value == "FAIL"
@@ -326,6 +334,9 @@ def demo(
     """The main job: generate sample cases, ingest them, print the summary, serve the UI."""
     from samples import generate as gen
 
+    passphrase_made = not os.environ.get("EARCHIVE_KEY_PASSPHRASE")
+    if passphrase_made:  # the demo's signing keys are kept encrypted like real ones
+        os.environ["EARCHIVE_KEY_PASSPHRASE"] = secrets.token_urlsafe(18)
     archive = initialised()
     samples = archive.home / "samples"
     existing = sorted(samples.glob("*.zip"))
@@ -335,10 +346,21 @@ def demo(
             gen(cases, samples, seed=seed, on_case=lambda _p: progress.advance(task))
     roots = sorted((samples / "trust").glob("seal-root*.pem"))
     archive.trust(p for p in roots if not p.name.endswith("-key.pem"))
+    _demo_identity(archive, samples / "trust", "archive", "earchive 示范数字档案室")
     started = time.perf_counter()
     tally = run_ingest(archive, [samples], as_json=False, workers=default_workers())
     _summary(tally, time.perf_counter() - started)
     out.print(f"archive holds {archive.catalog.count()} archives in {archive.home}")
+    from earchive.services.keys import unit_names
+
+    for fonds, name in unit_names(archive).items():
+        _demo_identity(archive, samples / "trust", fonds, name)
+    if passphrase_made:
+        out.print(
+            "signing keys are encrypted with a passphrase made for this demo; to sign from other "
+            f"commands: export EARCHIVE_KEY_PASSPHRASE={os.environ['EARCHIVE_KEY_PASSPHRASE']}",
+            soft_wrap=True,
+        )
     _demo_checks(archive)
     from earchive.cli.users import print_demo_users
 
@@ -347,6 +369,17 @@ def demo(
         return
     out.print(f"serving the web UI on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops")
     _serve(archive, host, port)
+
+
+def _demo_identity(archive: Archive, trust_dir: Path, owner: str, name: str) -> None:
+    """A certificate from the demo's test CA for ``owner``, imported as an administrator would
+    import a real one; the CA becomes a trust root."""
+    from earchive.services.keys import import_identity
+    from samples.unit_authority import issue_unit, unit_root
+
+    issued = issue_unit(trust_dir, name, archive.clock())
+    import_identity(archive, owner, issued.chain_pem, issued.key_pem, archive.settings.agent)
+    archive.trust([unit_root(trust_dir)])
 
 
 def _demo_checks(archive: Archive) -> None:
@@ -381,6 +414,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "earchive.cli.objections",
     "earchive.cli.identities",
     "earchive.cli.quarantine",
+    "earchive.cli.keys",
 )
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from asn1crypto import pem
 from rich.console import Console
 from rich.markup import escape
 
@@ -49,8 +50,10 @@ __all__ = [
     "open_archive",
     "out",
     "read_key",
+    "read_roots",
 ]
 
+_CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
 err = Console(stderr=True)
 out = Console()
 
@@ -135,6 +138,30 @@ def read_key(path: Path) -> str:
         return path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read key {path}: {exc}") from exc
+
+
+def read_roots(paths: Sequence[Path]) -> tuple[bytes, ...]:
+    """DER certificates from PEM or DER files, or from every ``.pem/.crt/.cer/.der`` file of a
+    folder (``UsageError`` for a path that cannot be read)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix.lower() in _CERT_SUFFIXES)
+        else:
+            files.append(path)
+    roots: list[bytes] = []
+    for file in files:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {file}: {exc}") from exc
+        if pem.detect(data):
+            roots += [
+                der for kind, _, der in pem.unarmor(data, multiple=True) if kind == "CERTIFICATE"
+            ]
+        else:
+            roots.append(data)
+    return tuple(roots)
 
 
 def emit(obj: Mapping[str, Any]) -> None:

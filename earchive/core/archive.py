@@ -27,6 +27,7 @@ from earchive.core.errors import (
     StorageConfigError,
 )
 from earchive.core.identity_key import load_identity_keyer
+from earchive.core.keyring import ARCHIVE, Keyring
 from earchive.core.search_backend import build_index
 from earchive.core.stores import build_storage
 from earchive.settings import Settings
@@ -40,6 +41,7 @@ from ingest.pipeline import (
     resume_pending,
 )
 from ingest.quarantine import QuarantinePolicy
+from package.certificates import SigningIdentity
 from package.signature import Signer, generate_key, load_signer
 from preservation.annotation_files import AnnotationFiles
 from preservation.eventlog_seal import SealResult
@@ -138,7 +140,7 @@ class Archive:
             raise ConfigurationError(str(exc)) from exc
         self.store, self.storage, self.replica = wiring.store, wiring.storage, wiring.replica
         self.locks = wiring.locks
-        self._signer: Signer | None = None
+        self._identity: SigningIdentity | None = None
         self._identities: IdentityKeyer | None = None
         self._annotations: AnnotationFiles | None = None
 
@@ -221,10 +223,26 @@ class Archive:
         return generate_key(self.settings.key_dir, algorithm)
 
     @property
+    def keyring(self) -> Keyring:
+        """The imported identities of the archive and its 立档单位 (``earchive keys``)."""
+        return Keyring(self.settings.key_dir, self.settings.key_passphrase.get_secret_value())
+
+    @property
+    def identity(self) -> SigningIdentity:
+        """Who the archive signs as: its imported identity (key and certificates), else its
+        generated key alone (a signature that names nobody)."""
+        if self._identity is None:
+            imported = self.keyring.identity(ARCHIVE)
+            self._identity = imported or SigningIdentity(load_signer(self.key_path()))
+        return self._identity
+
+    def unit_identity(self, fonds: str) -> SigningIdentity | None:
+        """The imported identity of the 立档单位 of ``fonds`` (None when none was imported)."""
+        return self.keyring.identity(fonds)
+
+    @property
     def signer(self) -> Signer:
-        if self._signer is None:
-            self._signer = load_signer(self.key_path())
-        return self._signer
+        return self.identity.signer
 
     @property
     def identities(self) -> IdentityKeyer:
@@ -271,6 +289,7 @@ class Archive:
             fault_point=self.settings.crash_at,
             declare_retention=self._declare_retention,
             identities=self.identities,
+            certificates=self.identity.certificates,
         )
 
     # -- ingest -----------------------------------------------------------------------------

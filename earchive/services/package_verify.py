@@ -9,6 +9,7 @@ without the sender's key (its manifest signature cannot be judged otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +27,9 @@ def _is_transfer_package(path: Path) -> bool:
     return path.is_dir() and (path / CATALOGUE_NAME).is_file()
 
 
-def verify_any(path: Path, trusted_key_pem: str | None) -> tuple[Finding, ...]:
+def verify_any(
+    path: Path, trusted_key_pem: str | None, trust_roots: Sequence[bytes] = ()
+) -> tuple[Finding, ...]:
     """Every finding on the package at ``path`` (see the module docstring for the forms)."""
     if path.is_file() and path.name.endswith(EEP_SUFFIX):
         from transfer import verify_eep
@@ -43,4 +46,4 @@ def verify_any(path: Path, trusted_key_pem: str | None) -> tuple[Finding, ...]:
         return receipt.findings + tuple(f for item in receipt.items for f in item.findings)
     from package.verify import verify_package
 
-    return verify_package(path, trusted_key_pem)
+    return verify_package(path, trusted_key_pem, trust_roots)

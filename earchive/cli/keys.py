@@ -1,0 +1,82 @@
+"""``earchive keys import|list``: the signing identities of the archive and its 立档单位.
+
+``import OWNER`` (``archive`` or a 全宗号) takes a CA-issued certificate and its private key —
+``--cert`` and ``--key`` PEM files, or ``--p12`` with its password in the environment variable
+``--p12-password-env`` names — checks that they belong together and that the certificate is
+valid now, stores the key encrypted (``EARCHIVE_KEY_PASSPHRASE``) and shows the subject. Keys
+are never exported. Exit codes: 0 done, 2 refused (usage or configuration).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from earchive.cli.support import Commands, JsonOpt, UsageError, emit, initialised, out
+from earchive.core.keyring import IdentityInfo
+from earchive.services.keys import import_identity, read_pkcs12
+
+__all__ = ["register"]
+
+keys_app = Commands(no_args_is_help=True, help="Signing identities: certificates and their keys.")
+
+
+def _show(info: IdentityInfo, as_json: bool) -> None:
+    row = {
+        "owner": info.owner,
+        "subject": info.subject,
+        "issuer": info.issuer,
+        "serial": str(info.serial),
+        "not_before": info.not_before.isoformat(),
+        "not_after": info.not_after.isoformat(),
+        "chain": info.chain,
+    }
+    if as_json:
+        emit(row)
+    else:
+        out.print(
+            f"{info.owner}: {info.subject} (issuer {info.issuer}; valid "
+            f"{info.not_before:%Y-%m-%d} to {info.not_after:%Y-%m-%d}; chain {info.chain})"
+        )
+
+
+@keys_app.command("import")
+def import_cmd(
+    owner: Annotated[str, typer.Argument(help="archive, or the 全宗号 of a 立档单位.")],
+    cert: Annotated[
+        Path | None, typer.Option(help="Certificate chain (PEM), the holder's first.")
+    ] = None,
+    key: Annotated[Path | None, typer.Option(help="Its private key (PKCS#8 PEM).")] = None,
+    p12: Annotated[Path | None, typer.Option(help="A PKCS#12 bundle instead.")] = None,
+    p12_password_env: Annotated[
+        str, typer.Option(help="Environment variable holding the bundle's password.")
+    ] = "EARCHIVE_P12_PASSWORD",
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a CA-issued certificate and its key (stored encrypted, never exported)."""
+    archive = initialised()
+    if p12 is not None:
+        certs, private = read_pkcs12(p12, os.environ.get(p12_password_env, ""))
+    elif cert is not None and key is not None:
+        certs, private = cert.read_bytes(), key.read_bytes()
+    else:
+        raise UsageError("give --cert and --key, or --p12")
+    _show(import_identity(archive, owner, certs, private, archive.settings.agent), as_json)
+
+
+@keys_app.command("list")
+def list_cmd(as_json: JsonOpt = False) -> None:
+    """The imported identities (certificates only)."""
+    keyring = initialised().keyring
+    for owner in keyring.owners():
+        info = keyring.info(owner)
+        if info is not None:
+            _show(info, as_json)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``keys`` to the ``earchive`` command line."""
+    app.add_typer(keys_app, name="keys")
