@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(poppler-utils qpdf fonts-wqy-zenhei libmagic1 clamav clamav-daemon chromium chromium-driver)
+APT_PACKAGES=(poppler-utils qpdf fonts-wqy-zenhei libmagic1 clamav clamav-daemon chromium chromium-driver openssl)
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)  # fetches the API docs' assets below
 
 missing=()
