@@ -1,5 +1,8 @@
-"""``文件目录.XML`` of a transfer package: one 条目 per archive (顺序号, 档号, 责任者, 题名, 日期,
-密级, 电子档案名称, 备注), validated by ``standards/data/transfer-catalogue.xsd``.
+"""``文件目录.XML`` of a transfer package (档发〔2012〕7号 附件2): ``<文件目录>`` with one
+``<文件>`` per archive (顺序号, 档号, 责任者, 题名, 日期, 密级, 电子档案名称, 备注) and nothing
+else, validated by ``standards/data/transfer-catalogue.xsd``. Packages made before this layout
+listed ``<条目>`` under a root with 批次/条目数 attributes: ``parse_catalogue(…, legacy=True)``
+still reads those, and only then.
 
 Reads and writes nothing (bytes in, bytes out). ``parse_catalogue`` raises ``TransferError``.
 """
@@ -41,11 +44,11 @@ class CatalogueEntry:
     note: str = ""  # 备注
 
 
-def catalogue_xml(batch_id: str, entries: Sequence[CatalogueEntry]) -> bytes:
+def catalogue_xml(entries: Sequence[CatalogueEntry]) -> bytes:
     """The bytes of 文件目录.XML (UTF-8, declaration, indented)."""
-    root = etree.Element("文件目录", 批次=batch_id, 条目数=str(len(entries)))
+    root = etree.Element("文件目录")
     for e in entries:
-        item = etree.SubElement(root, "条目")
+        item = etree.SubElement(root, "文件")
         values = (
             e.number,
             e.archival_code,
@@ -62,20 +65,27 @@ def catalogue_xml(batch_id: str, entries: Sequence[CatalogueEntry]) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
-def parse_catalogue(data: bytes) -> tuple[str, tuple[CatalogueEntry, ...]]:
-    """(batch id, entries) of 文件目录.XML after schema validation; raises ``TransferError``."""
+def parse_catalogue(data: bytes, *, legacy: bool = False) -> tuple[CatalogueEntry, ...]:
+    """The entries of 文件目录.XML after schema validation; raises ``TransferError`` (also for
+    the earlier ``<条目>`` form unless ``legacy``)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         root = etree.fromstring(data, parser)
         schema = load_schema(CATALOGUE_SCHEMA)
     except (etree.XMLSyntaxError, DataFileError) as exc:
         raise TransferError(f"{CATALOGUE_NAME}: {exc}") from exc
-    if not schema.validate(root):
+    old = root.tag == "文件目录" and root.find("条目") is not None
+    if old and not legacy:
+        raise TransferError(
+            f"{CATALOGUE_NAME}: <条目> entries of the earlier layout; 档发〔2012〕7号 lists <文件>"
+        )
+    if not old and not schema.validate(root):
         raise TransferError(f"{CATALOGUE_NAME}: {schema.error_log.last_error}")
     entries = []
-    for item in root.iter("条目"):
+    for item in root.iter("条目" if old else "文件"):
         v = [item.findtext(name) or "" for name in _FIELDS]
-        entries.append(CatalogueEntry(int(v[0]), *v[1:]))
-    if len(entries) != int(root.get("条目数", "-1")):
-        raise TransferError(f"{CATALOGUE_NAME}: 条目数 differs from the entries")
-    return root.get("批次", ""), tuple(entries)
+        try:
+            entries.append(CatalogueEntry(int(v[0]), *v[1:]))
+        except ValueError as exc:
+            raise TransferError(f"{CATALOGUE_NAME}: 顺序号 {v[0]!r} is not a number") from exc
+    return tuple(entries)

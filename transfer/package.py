@@ -1,13 +1,15 @@
 """Build a transfer package (档发〔2012〕7号 / DA/T 93-2022) for a set of archives.
 
-Layout under ``dest``::
+Layout under ``dest`` (档发〔2012〕7号 附件2), for ONE 立档单位::
 
     说明文件.TXT                      carrier, units, counts, software needed (UTF-8)
-    文件目录.XML                      one 条目 per archive (transfer-catalogue.xsd)
-    电子档案/<年度>/<门类>/<档号>.eep.xml   one signed EEP per archive (+ ``<档号>.files/``)
+    文件目录.XML                      one <文件> per archive (transfer-catalogue.xsd)
+    电子档案/<年度>/<门类>/<档号>.eep.xml   one signed DA/T 48 EEP per archive
+    其他/登记表.xml, 登记表.sig.json   《电子档案移交与接收登记表》 and its detached signature by
+                                      the 移交单位's certificate; 登记表.pdf for print
     其他/                             metadata scheme notes, the two XSDs, 档号 rule
-    登记表.xml, 登记表.pdf            《电子档案移交与接收登记表》 with the digest sheet
-    manifest.txt, manifest.sig.json  every file above (SM3, SHA-256, size), signed by the sender
+    manifest.txt, manifest.sig.json  every file above (SM3, SHA-256, size), signed by the
+                                      移交单位 (its certificate chain in the signature)
 
 The YJ checks are not run here (``transfer`` does not know the archive): the caller passes
 ``check``, a callback returning each archive's ``CheckOutcome``; an archive with a FAIL or with
@@ -20,14 +22,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from package.certificates import SigningIdentity
 from package.digest import Digests, digest_file
 from package.errors import PackageError
 from package.manifest import manifest_bytes, sign_manifest, signature_json
-from package.signature import Signer
 from standards.datafiles import data_path
 from standards.errors import DataFileError
 from standards.finding import Finding
@@ -39,8 +41,10 @@ from .errors import TransferError, TransferPackageError
 from .findings import transfer_finding
 from .registration import (
     REGISTRATION_NAME,
+    REGISTRATION_SIGNATURE_NAME,
     RegistrationForm,
     SheetEntry,
+    Signatory,
     checks_total,
     registration_xml,
 )
@@ -65,6 +69,7 @@ MANIFEST_NAME = "manifest.txt"
 SIGNATURE_NAME = "manifest.sig.json"
 ARCHIVES_DIR = "电子档案"
 OTHER_DIR = "其他"
+REGISTRATION_PDF_NAME = f"{OTHER_DIR}/登记表.pdf"
 _OTHER_FILES = ("eep.xsd", "transfer-catalogue.xsd", "archival-code.json")
 
 
@@ -119,14 +124,19 @@ def check_outcome(
 class TransferRequest:
     batch_id: str
     task_name: str
-    sender: str  # 移交单位
+    sender: str  # 移交单位: the one 立档单位 of the package
     receiver: str  # 接收单位
     created: datetime  # aware
-    agent: str  # software name and version, for 说明文件 and 签名人
+    agent: str  # software name and version, for 说明文件
     inline_limit: int = 1 << 20
     font: Path | None = None  # CJK TrueType font for 登记表.pdf; None = no PDF
     font_index: int = 0
     carrier: str = "在线"  # 载体类型: 在线 (network, bucket) or 离线 (removable media)
+    carrier_numbers: str = ""  # 载体起止顺序号 of an offline transfer
+    preparer: Signatory | None = None  # 填表人
+    reviewer: Signatory | None = None  # 审核人
+    antivirus: str = ""  # the engine that scanned the files ("" = none; signed off)
+    signed_off: Mapping[str, int] = field(default_factory=dict)  # property → items signed off
 
 
 @dataclass(frozen=True)
@@ -185,6 +195,12 @@ def _notes(
         f"移交单位：{request.sender}",
         f"接收单位：{request.receiver}",
         f"载体类型：{request.carrier}",
+        f"载体编号：{request.carrier_numbers or '无（在线移交）'}",
+        f"载体保管单位：{request.sender if request.carrier == '离线' else '不适用（在线移交）'}",
+        f"载体制作单位：{request.sender if request.carrier == '离线' else '不适用（在线移交）'}",
+        f"载体检查单位：{request.receiver if request.carrier == '离线' else '不适用（在线移交）'}",
+        "存储与运行环境：数据以文件形式移交，无需专用软硬件；离线载体应在温度 14–24 ℃、"
+        "相对湿度 45%–60% 的环境中保管，远离磁场",
         f"移交时间：{request.created.isoformat()}",
         f"电子档案件数：{len(items)}；计算机文件数：{form.files}",
         f"数据量：{form.gigabytes} GB（{form.data_bytes} 字节）",
@@ -194,8 +210,9 @@ def _notes(
         "摘要算法：SM3（GB/T 32905），并附 SHA-256；签名算法：SM2（GB/T 32918）with SM3",
         "读取所需软件：任一 XML 阅读器；PDF 与 OFD 阅读器；验证封装包签名需支持 SM2/SM3 的工具"
         f"（如 {request.agent} 的 earchive receive）",
-        "目录结构：文件目录.XML；电子档案/<年度>/<门类代码>/<档号>.eep.xml；其他/（模式与规则）；"
-        "登记表.xml、登记表.pdf；manifest.txt 与 manifest.sig.json（全部文件的摘要及移交单位签名）",
+        "目录结构：文件目录.XML；电子档案/<年度>/<门类代码>/<档号>.eep.xml；其他/（登记表.xml、"
+        "登记表.sig.json、登记表.pdf、模式与规则）；manifest.txt 与 manifest.sig.json"
+        "（全部文件的摘要及移交单位签名，附其证书）",
         *extra,
     ]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
@@ -223,7 +240,7 @@ def _build(
     sources: Sequence[tuple[str, Callable[[], EepSource]]],
     check: Callable[[str], CheckOutcome],
     request: TransferRequest,
-    signer: Signer,
+    identity: SigningIdentity,
 ) -> tuple[list[PackagedItem], list[Finding], RegistrationForm]:
     options = EepOptions(request.sender, request.created, request.agent, request.inline_limit)
     items: list[PackagedItem] = []
@@ -241,7 +258,7 @@ def _build(
         source = load()
         m = source.metadata
         name = _eep_name(m)
-        built = build_eep(source, signer, work / name, options)
+        built = build_eep(source, identity.signer, work / name, options)
         size = built.digests.size + sum(x.digests.size for x in built.external)
         items.append(
             PackagedItem(
@@ -261,7 +278,7 @@ def _build(
             )
         )
         counts.append(outcome.counts)
-    (work / CATALOGUE_NAME).write_bytes(catalogue_xml(request.batch_id, entries))
+    (work / CATALOGUE_NAME).write_bytes(catalogue_xml(entries))
     form = RegistrationForm(
         batch_id=request.batch_id,
         task_name=request.task_name,
@@ -276,6 +293,11 @@ def _build(
         sheet=tuple(SheetEntry(i.eep_path, i.eep.sm3, i.eep.size) for i in items),
         refused=tuple(refused_ids),
         carrier=request.carrier,
+        carrier_numbers=request.carrier_numbers,
+        preparer=request.preparer,
+        reviewer=request.reviewer,
+        antivirus=request.antivirus,
+        signed_off=dict(request.signed_off),
     )
     return items, refused, form
 
@@ -285,10 +307,11 @@ def build_transfer_package(
     sources: Sequence[tuple[str, Callable[[], EepSource]]],
     check: Callable[[str], CheckOutcome],
     request: TransferRequest,
-    signer: Signer,
+    identity: SigningIdentity,
     annotations: Callable[[str], ItemAnnotations | None] | None = None,
 ) -> TransferPackage:
-    """Check, encapsulate and register ``sources`` (archive id, EEP source loader) at ``dest``.
+    """Check, encapsulate and register ``sources`` (archive id, EEP source loader) at ``dest``,
+    signed by ``identity`` (the 移交单位's key and certificates).
 
     ``annotations`` (optional): each packaged archive's annotation files, e.g. objection marks,
     written under ``其他/异议标注/<档号>/`` and noted in 说明文件.TXT (``transfer.annotations``).
@@ -300,13 +323,25 @@ def build_transfer_package(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     try:
-        items, refused, form = _build(work, sources, check, request, signer)
-        (work / REGISTRATION_NAME).write_bytes(registration_xml(form))
+        items, refused, form = _build(work, sources, check, request, identity)
+        _other(work)
+        form_xml = registration_xml(form)
+        (work / REGISTRATION_NAME).write_bytes(form_xml)
+        form_signature = sign_manifest(
+            form_xml, identity.signer, request.created, identity.certificates
+        )
+        (work / REGISTRATION_SIGNATURE_NAME).write_bytes(signature_json(form_signature))
         if request.font is not None:
             from .registration_pdf import write_registration_pdf  # reportlab: only when needed
 
-            write_registration_pdf(work / "登记表.pdf", form, request.font, request.font_index)
-        _other(work)
+            write_registration_pdf(
+                work / REGISTRATION_PDF_NAME,
+                form,
+                form_signature,
+                identity.name,
+                request.font,
+                request.font_index,
+            )
         marks = [(i.archive_id, i.archival_code) for i in items]
         extra = write_annotations(work, marks, annotations) if annotations else []
         (work / NOTES_NAME).write_bytes(_notes(request, items, form, extra))
@@ -317,7 +352,7 @@ def build_transfer_package(
         }
         manifest = manifest_bytes(listing)
         (work / MANIFEST_NAME).write_bytes(manifest)
-        record = sign_manifest(manifest, signer, request.created)
+        record = sign_manifest(manifest, identity.signer, request.created, identity.certificates)
         (work / SIGNATURE_NAME).write_bytes(signature_json(record))
         os.replace(work, dest)
     except (TransferError, PackageError, OSError) as exc:

@@ -1,4 +1,6 @@
-"""The printable 《电子档案移交与接收登记表》 (``登记表.pdf``) of a ``RegistrationForm``.
+"""The printable 《电子档案移交与接收登记表》 (``其他/登记表.pdf``) of a ``RegistrationForm``, with
+the 移交单位's electronic signature of the XML form rendered (signer, certificate, time, digest):
+PDF signing libraries here have no SM2, so the signature is the detached one over the XML form.
 
 Reads: the CJK font file the caller names (the application finds one). Writes: ``dest``.
 Raises ``TransferPackageError`` when the font cannot be loaded or the PDF cannot be written.
@@ -17,8 +19,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from package.certificates import load_certificate
+from package.errors import CertificateError
+from package.manifest import SignatureRecord
+
 from .errors import TransferPackageError
-from .registration import PROPERTIES, RegistrationForm, verdict
+from .registration import CHECK_ROWS, PROPERTIES, RegistrationForm, Signatory
 
 __all__ = ["write_registration_pdf"]
 
@@ -46,8 +52,29 @@ def _table(rows: list[list[str]], style: ParagraphStyle, widths: list[float]) ->
     return table
 
 
+def _signature_lines(signature: SignatureRecord, signer_name: str) -> str:
+    cert = "无证书（仅公钥）"
+    if signature.certificates:
+        try:
+            parsed = load_certificate(signature.certificates[0])
+            cert = f"{parsed.subject}；序列号 {parsed.serial:x}；颁发者 {parsed.issuer}"
+        except CertificateError as exc:
+            cert = f"证书无法读取：{exc}"
+    return (
+        f"签名人：{signer_name or '（未命名）'}\n证书：{cert}\n"
+        f"签名时间：{signature.signed_at.isoformat()}\n算法：{signature.algorithm}\n"
+        f"被签名对象：其他/登记表.xml（SM3 {signature.manifest_sm3}）\n"
+        "签名文件：其他/登记表.sig.json"
+    )
+
+
 def write_registration_pdf(
-    dest: Path, form: RegistrationForm, font: Path, subfont: int = 0
+    dest: Path,
+    form: RegistrationForm,
+    signature: SignatureRecord,
+    signer_name: str,
+    font: Path,
+    subfont: int = 0,
 ) -> Path:
     """Write the form as a one-table-per-section A4 PDF; return ``dest``."""
     name = _font(font, subfont)
@@ -60,38 +87,46 @@ def write_registration_pdf(
         ["内容描述", form.content],
         ["移交电子档案数量", f"{form.archives} 件，{form.files} 个计算机文件"],
         ["移交数据量", f"{form.gigabytes} GB（{form.data_bytes} 字节）"],
-        ["载体起止顺序号 / 载体类型", f"— / {form.carrier}"],
-        ["移交单位", form.sender],
-        ["接收单位", form.receiver],
-        ["移交时间", form.created.isoformat()],
+        ["载体起止顺序号", form.carrier_numbers or "不适用（在线移交）"],
+        ["移交载体类型、规格", form.carrier],
         ["未移交（检测不通过）", "、".join(form.refused) or "无"],
     ]
-    checks = [["检验项目", "结论", "通过", "不通过", "警告", "待人工确认", "不适用"]]
-    for code, label in PROPERTIES.items():
-        c = form.checks.get(code, {})
-        checks.append(
-            [f"{label}检测", verdict(c)]
-            + [
-                str(c.get(s, 0))
-                for s in ("PASS", "FAIL", "WARN", "MANUAL_REVIEW", "NOT_APPLICABLE")
-            ]
-        )
+    checks = [["检验项目", "结论", "说明", "通过", "不通过", "警告", "待人工确认", "不适用"]]
+    for row in CHECK_ROWS:
+        result, note = form.row(row)
+        code = next((c for c, label in PROPERTIES.items() if f"{label}检验" == row), None)
+        counts = form.checks.get(code, {}) if code else {}
+        statuses = ("PASS", "FAIL", "WARN", "MANUAL_REVIEW", "NOT_APPLICABLE")
+        numbers = [str(counts.get(s, 0)) if code else "—" for s in statuses]
+        checks.append([row, result, note, *numbers])
     sheet = [["封装包", "摘要算法", "摘要值", "大小（字节）"]]
     sheet += [[e.path, "SM3", e.sm3, str(e.size)] for e in form.sheet]
+
+    def who(signatory: Signatory | None) -> str:
+        return f"{signatory.name}  {signatory.at.date().isoformat()}" if signatory else ""
+
     signatures = [
-        ["移交单位（签章）", "接收单位（签章）"],
-        ["电子签名：manifest.sig.json", "电子签名：接收回执 receipt.json"],
+        ["", "移交单位", "接收单位"],
+        ["单位名称", form.sender, form.receiver],
+        ["填表人", who(form.preparer), ""],
+        ["审核人", who(form.reviewer), ""],
+        [
+            "单位（签章）",
+            _signature_lines(signature, signer_name),
+            "电子签名：接收回执 receipt.json",
+        ],
+        ["日期", form.created.date().isoformat(), ""],
     ]
     story: list[object] = [
         Paragraph(TITLE, title),
         Spacer(1, 4 * mm),
         _table(general, cell, [45 * mm, 135 * mm]),
         Paragraph("检验结果（DA/T 70-2018 移交与接收阶段）", head),
-        _table(checks, cell, [30 * mm, 25 * mm] + [25 * mm] * 5),
+        _table(checks, cell, [24 * mm, 22 * mm, 44 * mm] + [18 * mm] * 5),
         Paragraph("摘要清单", head),
         _table(sheet, cell, [70 * mm, 18 * mm, 72 * mm, 20 * mm]),
         Spacer(1, 4 * mm),
-        _table(signatures, cell, [90 * mm, 90 * mm]),
+        _table(signatures, cell, [24 * mm, 96 * mm, 60 * mm]),
     ]
     try:
         doc = SimpleDocTemplate(
