@@ -36,6 +36,7 @@ __all__ = [
     "ChainResult",
     "IdentityCheck",
     "SigningIdentity",
+    "certificates_in",
     "chain_to_roots",
     "check_identity",
     "holder_name",
@@ -381,6 +382,18 @@ def _spki_der(public_key_pem: str) -> bytes:
         return bytes(pem.unarmor(public_key_pem.strip().encode("ascii"))[2])
     except (ValueError, UnicodeError):
         return b""
+
+
+def certificates_in(data: bytes) -> tuple[bytes, ...]:
+    """The certificates (DER) in a file's bytes: every CERTIFICATE block of PEM text (other
+    blocks, e.g. keys, are skipped), else the bytes themselves as one DER certificate."""
+    if pem.detect(data):
+        try:
+            blocks = list(pem.unarmor(data, multiple=True))
+        except ValueError as exc:
+            raise CertificateError(f"malformed PEM: {exc}") from exc
+        return tuple(bytes(der) for kind, _, der in blocks if kind == "CERTIFICATE")
+    return (data,)
 
 
 def holder_name(der: bytes) -> str:

@@ -54,7 +54,8 @@ from .receipt import (
     verify_receipt,
     with_items,
 )
-from .receive import receive
+from .receive import SenderTrust, receive
+from .registration import Signatory
 from .retry import DeliveryEvent, RetryPolicy
 from .schedule import CronSchedule
 
@@ -96,6 +97,8 @@ __all__ = [
     "ReceiptItem",
     "RetryPolicy",
     "S3Delivery",
+    "SenderTrust",
+    "Signatory",
     "TransferError",
     "TransferLedger",
     "TransferPackage",

@@ -1,29 +1,35 @@
 """The receiving side (档案馆): verify a delivered transfer package and issue a signed receipt.
 
-Checks, all collected: the parts exist and parse (else ``unpack_failed``); the sender's
-signature over ``manifest.txt`` by the trusted sender key, every listed file's SM3 + SHA-256,
-missing and unlisted files, the 登记表 digest sheet against each EEP (``digest_failed``); each
-EEP with ``verify_eep`` (signatures, embedded and external digests) and 文件目录 against the
-contents (``four_properties_failed``). Digest problems outrank 四性 ones. Reads the package;
-writes nothing (the caller stores ``receipt_json``). Never raises for a bad package.
+Checks, all collected: the parts exist and parse (说明文件.TXT, 文件目录.XML, 其他/登记表.xml and
+its signature, manifest.txt and its signature; else ``unpack_failed``); the signatures over the
+manifest and the 登记表 — valid, and by whom: a certificate chained to one of the receiver's trust
+roots that names the 移交单位 of the 登记表 (``SenderTrust.roots``), or a key agreed with the
+sender out of band (``SenderTrust.key_pem``); every listed file's SM3 + SHA-256, missing and
+unlisted files, the 登记表's digest sheet and totals (件数, 数据量) against what arrived
+(``digest_failed``); each EEP with ``verify_eep`` (signatures, embedded and external digests)
+and 文件目录 against the contents (``four_properties_failed``). Digest problems outrank 四性
+ones. Packages of the layout before 档发〔2012〕7号 (登记表 at the top, unsigned; ``<条目>``)
+are read only with ``legacy=True``. Reads the package; writes nothing (the caller stores
+``receipt_json``). Never raises for a bad package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from package.digest import Digests, digest_file
 from package.errors import PackageError
-from package.manifest import check_signature, parse_manifest, parse_signature
+from package.manifest import SignatureCheck, check_signature, parse_manifest, parse_signature
 from standards.finding import Finding
 
 from .catalogue import CATALOGUE_NAME, CatalogueEntry, parse_catalogue
 from .eep import verify_eep
 from .errors import TransferError
 from .findings import transfer_finding
-from .package import MANIFEST_NAME, NOTES_NAME, SIGNATURE_NAME
+from .package import ARCHIVES_DIR, MANIFEST_NAME, NOTES_NAME, SIGNATURE_NAME
 from .receipt import (
     ACCEPTED,
     DIGEST_FAILED,
@@ -32,22 +38,58 @@ from .receipt import (
     Receipt,
     ReceiptItem,
 )
-from .registration import REGISTRATION_NAME, SheetEntry, parse_digest_sheet
+from .registration import (
+    REGISTRATION_NAME,
+    REGISTRATION_SIGNATURE_NAME,
+    RegisteredTotals,
+    SheetEntry,
+    parse_digest_sheet,
+    parse_registration,
+)
 
-__all__ = ["receive"]
+__all__ = ["LEGACY_REGISTRATION_NAME", "SenderTrust", "receive"]
+
+LEGACY_REGISTRATION_NAME = "登记表.xml"  # the layout before 档发〔2012〕7号: at the top, unsigned
+
+
+@dataclass(frozen=True)
+class SenderTrust:
+    """Whom the receiver believes: certificate authorities (DER) whose certificates name the
+    移交单位, and/or one sender key (PEM) agreed out of band. With neither, a valid signature
+    names nobody the receiver knows: the signer needs a person (MANUAL_REVIEW)."""
+
+    roots: tuple[bytes, ...] = ()
+    key_pem: str | None = None
+
 
 _DIGEST_CODES = frozenset(
     {
         "PKG_DIGEST_MISMATCH",
         "PKG_FILE_MISSING",
         "PKG_MANIFEST_SIGNATURE",
+        "REGISTRATION_SIGNATURE",
+        "REGISTRATION_TOTALS_MISMATCH",
         "SHEET_DIGEST_MISMATCH",
         "EEP_CONTENT_DIGEST_MISMATCH",
         "EEP_CONTENT_UNDECODABLE",
         "EEP_EXTERNAL_MISSING",
     }
 )
-_REQUIRED = (NOTES_NAME, CATALOGUE_NAME, REGISTRATION_NAME, MANIFEST_NAME, SIGNATURE_NAME)
+_REQUIRED = (
+    NOTES_NAME,
+    CATALOGUE_NAME,
+    REGISTRATION_NAME,
+    REGISTRATION_SIGNATURE_NAME,
+    MANIFEST_NAME,
+    SIGNATURE_NAME,
+)
+_REQUIRED_LEGACY = (
+    NOTES_NAME,
+    CATALOGUE_NAME,
+    LEGACY_REGISTRATION_NAME,
+    MANIFEST_NAME,
+    SIGNATURE_NAME,
+)
 
 
 def _code(findings: Sequence[Finding]) -> str:
@@ -57,22 +99,62 @@ def _code(findings: Sequence[Finding]) -> str:
     return FOUR_PROPERTIES_FAILED if failed else ACCEPTED
 
 
-def _manifest_findings(root: Path, sender_key: str, measured: dict[str, Digests]) -> list[Finding]:
+def _signer_findings(
+    check: SignatureCheck, which: str, sender: str, trust: SenderTrust
+) -> list[Finding]:
+    """Who signed ``which`` (the manifest, the 登记表), judged against ``trust``: the
+    certificate must hold the key, chain to a trust root and name the 移交单位 — a signature
+    that names nobody fails when the receiver has trust roots; a key agreed out of band stands
+    in for a certificate; with neither configured the signer needs a person."""
+    identity = check.identity
+    holder = identity.holder if identity is not None else ""
+    if identity is not None and identity.trusted is False:
+        return [transfer_finding("PKG_SIGNER_UNTRUSTED", path=which, reason=identity.reason)]
+    if identity is not None and identity.trusted:
+        if sender and " ".join(holder.split()) != " ".join(sender.split()):
+            return [
+                transfer_finding("PKG_SIGNER_NOT_UNIT", path=which, holder=holder, sender=sender)
+            ]
+        return [
+            transfer_finding("PKG_SIGNER_UNIT", path=which, holder=holder, reason=identity.reason)
+        ]
+    if check.trusted:  # the agreed key; no certificate decided it
+        return [transfer_finding("PKG_SIGNER_KEY_AGREED", path=which, found=check.key_id)]
+    reason = identity.reason if identity is not None else "no certificate names the signer"
+    if trust.roots:  # the receiver requires a certified unit and none is named
+        return [transfer_finding("PKG_SIGNER_UNTRUSTED", path=which, reason=reason)]
+    reason = "the receiver configured no trust root and no sender key"
+    return [transfer_finding("PKG_SIGNER_UNCONFIRMED", path=which, holder=holder, reason=reason)]
+
+
+def _signature_findings(
+    data: bytes, signature_path: Path, which: str, code: str, sender: str, trust: SenderTrust
+) -> list[Finding]:
+    """The signature in ``signature_path`` over ``data``: intact and valid (else ``code``),
+    and who made it."""
+    check = check_signature(
+        parse_signature(signature_path.read_bytes()), data, trust.key_pem, trust.roots
+    )
+    if not (check.intact and check.valid) or check.trusted is False:
+        return [
+            transfer_finding(
+                code,
+                reason=check.problem or "not signed by the agreed sender key",
+                found=check.key_id,
+            )
+        ]
+    return _signer_findings(check, which, sender, trust)
+
+
+def _manifest_findings(
+    root: Path, sender: str, trust: SenderTrust, measured: dict[str, Digests]
+) -> list[Finding]:
     """Check the signed manifest; every file hashed here is kept in ``measured`` (by path)."""
     manifest = (root / MANIFEST_NAME).read_bytes()
     listing = parse_manifest(manifest)
-    check = check_signature(
-        parse_signature((root / SIGNATURE_NAME).read_bytes()), manifest, sender_key
+    out = _signature_findings(
+        manifest, root / SIGNATURE_NAME, MANIFEST_NAME, "PKG_MANIFEST_SIGNATURE", sender, trust
     )
-    out: list[Finding] = []
-    if not (check.intact and check.valid and check.trusted):
-        out.append(
-            transfer_finding(
-                "PKG_MANIFEST_SIGNATURE",
-                reason=check.problem or "not signed by the trusted sender key",
-                found=check.key_id,
-            )
-        )
     for path, expected in listing.items():
         at = root / path
         if not at.is_file():
@@ -95,6 +177,29 @@ def _manifest_findings(root: Path, sender_key: str, measured: dict[str, Digests]
     return out
 
 
+def _totals_findings(
+    root: Path, totals: RegisteredTotals, entries: Sequence[CatalogueEntry]
+) -> list[Finding]:
+    """The 登记表's 件数 and 数据量 against the catalogue and the bytes under 电子档案/."""
+    arrived = sum(p.stat().st_size for p in (root / ARCHIVES_DIR).rglob("*") if p.is_file())
+    out = []
+    for what, declared, found in (
+        ("件数", totals.archives, len(entries)),
+        ("数据量（字节）", totals.data_bytes, arrived),
+    ):
+        if declared != found:
+            out.append(
+                transfer_finding(
+                    "REGISTRATION_TOTALS_MISMATCH",
+                    path=REGISTRATION_NAME,
+                    what=what,
+                    expected=str(declared),
+                    found=str(found),
+                )
+            )
+    return out
+
+
 def _belongs(finding: Finding, eep_path: str) -> bool:
     stem = eep_path.removesuffix(".eep.xml")
     return finding.path == eep_path or finding.path.startswith(stem + ".files/")
@@ -105,7 +210,7 @@ def _items(
     entries: Sequence[CatalogueEntry],
     sheet: Sequence[SheetEntry],
     package_findings: list[Finding],
-    sender_key: str,
+    trust: SenderTrust,
     measured: dict[str, Digests],
 ) -> list[ReceiptItem]:
     digests = {e.path: e for e in sheet}
@@ -131,7 +236,7 @@ def _items(
                         found=f"SM3:{found.sm3} {found.size}",
                     )
                 )
-            own += verify_eep(path, sender_key)
+            own += verify_eep(path, trust.key_pem)
         items.append(ReceiptItem(entry.archival_code, entry.name, _code(own), tuple(own)))
     listed_names = {e.name for e in entries}
     for extra in sorted(set(digests) - listed_names):
@@ -152,29 +257,58 @@ def _items(
     return items
 
 
+def _parts(package_dir: Path, legacy: bool) -> list[Finding]:
+    required = _REQUIRED
+    if legacy and not (package_dir / REGISTRATION_NAME).is_file():
+        required = _REQUIRED_LEGACY
+    return [
+        transfer_finding("PKG_PART_MISSING", path=name)
+        for name in required
+        if not (package_dir / name).is_file()
+    ]
+
+
 def receive(
-    package_dir: Path, trusted_sender_key_pem: str, *, receiver: str, clock: Callable[[], datetime]
+    package_dir: Path,
+    trust: SenderTrust,
+    *,
+    receiver: str,
+    clock: Callable[[], datetime],
+    legacy: bool = False,
 ) -> Receipt:
     """Verify the package at ``package_dir``; return the (unsigned) receipt — sign it with
-    ``receipt_json``."""
+    ``receipt_json``. ``legacy`` also reads the layout before 档发〔2012〕7号."""
     now = clock()
-    findings: list[Finding] = []
-    for name in _REQUIRED:
-        if not (package_dir / name).is_file():
-            findings.append(transfer_finding("PKG_PART_MISSING", path=name))
+    findings = _parts(package_dir, legacy)
     if findings:
         return Receipt("", UNPACK_FAILED, now, receiver, (), tuple(findings))
+    current = (package_dir / REGISTRATION_NAME).is_file()
     try:
-        batch_id, entries = parse_catalogue((package_dir / CATALOGUE_NAME).read_bytes())
-        sheet = parse_digest_sheet((package_dir / REGISTRATION_NAME).read_bytes())
+        entries = parse_catalogue((package_dir / CATALOGUE_NAME).read_bytes(), legacy=legacy)
         measured: dict[str, Digests] = {}
-        findings += _manifest_findings(package_dir, trusted_sender_key_pem, measured)
+        if current:
+            form = (package_dir / REGISTRATION_NAME).read_bytes()
+            totals = parse_registration(form)
+            batch_id, sender, sheet = totals.batch_id, totals.sender, totals.sheet
+            findings += _signature_findings(
+                form,
+                package_dir / REGISTRATION_SIGNATURE_NAME,
+                REGISTRATION_NAME,
+                "REGISTRATION_SIGNATURE",
+                sender,
+                trust,
+            )
+            findings += _totals_findings(package_dir, totals, entries)
+        else:
+            batch_id, sender = "", ""
+            sheet = parse_digest_sheet((package_dir / LEGACY_REGISTRATION_NAME).read_bytes())
+        findings += _manifest_findings(package_dir, sender, trust, measured)
     except (TransferError, PackageError, OSError) as exc:
         findings.append(
             transfer_finding("PKG_PART_MALFORMED", path=package_dir.name, error=str(exc))
         )
         return Receipt("", UNPACK_FAILED, now, receiver, (), tuple(findings))
-    items = _items(package_dir, entries, sheet, findings, trusted_sender_key_pem, measured)
+    items = _items(package_dir, entries, sheet, findings, trust, measured)
     package_level = [f for f in findings if not any(_belongs(f, i.eep_path) for i in items)]
     every = package_level + [f for i in items for f in i.findings]
     return Receipt(batch_id, _code(every), now, receiver, tuple(items), tuple(package_level))

@@ -34,7 +34,8 @@ from earchive.services.transfer.console import (
 )
 from earchive.services.transfer.disposition import ScheduleEntry, retention_schedule
 from earchive.services.transfer.receipts import accept_receipt, rework_queue
-from earchive.services.transfer.sender import run_transfer
+from earchive.services.transfer.sender import SignOffNeededError, group_by_unit, run_transfer
+from earchive.services.transfer.signoff import SignOff, open_requests, sign_off
 from preservation.checks import CheckRun, RunStore
 from transfer import Outcome, Receipt
 
@@ -126,7 +127,9 @@ class Operations(Access):
         return [o for o in rework_queue(self.archive) if o.archive_id in seen]
 
     def start_transfer(self, board: JobBoard, ids: Sequence[str] | None = None) -> Job:
-        """Transfer ``ids`` (default: every due or overdue archive) to the configured target."""
+        """Transfer ``ids`` (default: every due or overdue archive) to the configured target:
+        one package per 立档单位. A unit whose review items nobody signed off yet sends nothing;
+        the job's result names its batch and items (``signoff`` lists them to confirm)."""
         self.require(Permission.TRANSFER_RUN)
         target = delivery_target(self.archive)
         chosen: list[str] | None = None
@@ -141,23 +144,66 @@ class Operations(Access):
         if not chosen:
             raise NotFoundError("no archive is due for transfer")
         archive = self.archive
+        preparer = self.principal.agent
 
         def work() -> dict[str, object]:
-            sent = run_transfer(archive, target, chosen)
-            pkg = sent.package
-            return {
-                "batch_id": pkg.batch_id,
-                "target": sent.delivery.target,
-                "items": [
-                    {"id": i.archive_id, "archival_code": i.archival_code, "sm3": i.eep.sm3}
-                    for i in pkg.items
-                ],
-                "refused": [f.as_dict() for f in pkg.refused],
-            }
+            sent_batches: list[dict[str, object]] = []
+            waiting: list[dict[str, object]] = []
+            for unit_ids in group_by_unit(archive, chosen).values():
+                try:
+                    sent = run_transfer(archive, target, unit_ids, preparer=preparer)
+                except SignOffNeededError as exc:
+                    waiting.append(
+                        {
+                            "batch_id": exc.batch_id,
+                            "items": [
+                                {"id": i, "review": [f"{r.item} {r.code}" for r in items]}
+                                for i, items in exc.needs
+                            ],
+                        }
+                    )
+                    continue
+                pkg = sent.package
+                sent_batches.append(
+                    {
+                        "batch_id": pkg.batch_id,
+                        "unit": pkg.registration.sender,
+                        "target": sent.delivery.target,
+                        "items": [
+                            {"id": i.archive_id, "archival_code": i.archival_code, "sm3": i.eep.sm3}
+                            for i in pkg.items
+                        ],
+                        "refused": [f.as_dict() for f in pkg.refused],
+                    }
+                )
+            return {"batches": sent_batches, "signoff_needed": waiting}
 
         job = board.submit("transfer", self.principal.agent, Permission.TRANSFERS, work)
         self._log("access", "transfer", "started", mode="transfer", job=job.id, items=len(chosen))
         return job
+
+    def signoff_requests(self) -> list[SignOff]:
+        """Open sign-off requests for archives the principal may see."""
+        self.require(Permission.TRANSFERS)
+        seen = {r.id for r in self.archive.catalog.iter_archives() if self.principal.may_see(r)}
+        return [s for s in open_requests(self.archive) if s.archive_id in seen]
+
+    def sign_off(
+        self, reason: str, *, archive_ids: Sequence[str] = (), batch_id: str | None = None
+    ) -> list[SignOff]:
+        """Confirm open review items (by archive or batch), as this principal, with a reason."""
+        self.require(Permission.TRANSFER_RUN)
+        for archive_id in archive_ids:
+            self._visible(archive_id)
+        if batch_id is not None:
+            for s in open_requests(self.archive, batch_id):
+                self._visible(s.archive_id)
+        done = sign_off(
+            self.archive, self.principal.agent, reason, archive_ids=archive_ids, batch_id=batch_id
+        )
+        for s in done:
+            self._log("access", s.archive_id, "signed_off", mode="transfer", batch=s.batch_id)
+        return done
 
     def accept_receipt(self, data: bytes, receiver_key_pem: str) -> Receipt:
         """Verify the bureau's signed receipt against ``receiver_key_pem`` and record it (as

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 some input refused or a check failed, 2 usage or config
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import time
@@ -282,6 +283,10 @@ def verify(
             help="CA certificate (PEM/DER file or a folder of them) signers must chain to."
         ),
     ] = None,
+    legacy: Annotated[
+        bool,
+        typer.Option("--legacy", help="Also read transfer packages of the earlier layout."),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Verify a package offline: every digest and the signatures (BagIt export, EEP, transfer)."""
@@ -290,7 +295,7 @@ def verify(
     if not path.exists():
         raise UsageError(f"no such package {path}")
     key = trusted_key.read_text() if trusted_key else None
-    findings = verify_any(path, key, read_roots(trust_root or []))
+    findings = verify_any(path, key, read_roots(trust_root or []), legacy=legacy)
     failed = False
     for f in findings:
         failed = failed or f.status.value == "FAIL"
@@ -428,6 +433,13 @@ def _register_commands() -> None:
 _register_commands()
 
 
+#: libraries whose warnings repeat, with a traceback, what a finding already reports (pyHanko
+#: logs each signature it cannot validate; the check records it as a finding)
+_QUIET_LOGGERS = ("pyhanko", "pyhanko_certvalidator")
+
+
 def main() -> None:
     """The ``earchive`` console script (errors are translated per command: ``cli.support``)."""
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
     app()

@@ -84,12 +84,16 @@ def scheduled_or_resume(
 
 def receive_s3_cmd(
     address: Annotated[str, typer.Argument(help="s3://bucket/prefix/<package>")],
-    sender_key: Annotated[Path, typer.Option("--sender-key", help="Sender public key PEM.")],
+    sender_key: Annotated[
+        Path | None,
+        typer.Option("--sender-key", help="A sender key agreed out of band (PEM), if any."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Bureau side: fetch a package from the transfer bucket (EARCHIVE_TRANSFER_S3_*), verify
-    it and write its signed receipt."""
-    key = read_key(sender_key)
+    it — signatures by certificates that chain to a trust root (earchive keys trust) and name
+    the 移交单位 — and write its signed receipt."""
+    key = read_key(sender_key) if sender_key is not None else None
     receipt, path, fetched = receive_from_s3(Archive(Settings()), address, key)
     if as_json:
         emit(

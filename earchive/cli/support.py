@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from asn1crypto import pem
 from rich.console import Console
 from rich.markup import escape
 
@@ -34,7 +33,8 @@ from earchive.core.errors import (
     UserError,
 )
 from earchive.settings import Settings
-from package.errors import PackageError
+from package.certificates import certificates_in
+from package.errors import CertificateError, PackageError
 from search.catalog import CatalogError
 from search.index import SearchIndexError
 from transfer import PolicyError, TransferError
@@ -152,15 +152,9 @@ def read_roots(paths: Sequence[Path]) -> tuple[bytes, ...]:
     roots: list[bytes] = []
     for file in files:
         try:
-            data = file.read_bytes()
-        except OSError as exc:
+            roots += certificates_in(file.read_bytes())
+        except (OSError, CertificateError) as exc:
             raise UsageError(f"cannot read {file}: {exc}") from exc
-        if pem.detect(data):
-            roots += [
-                der for kind, _, der in pem.unarmor(data, multiple=True) if kind == "CERTIFICATE"
-            ]
-        else:
-            roots.append(data)
     return tuple(roots)
 
 

@@ -12,6 +12,7 @@ Exit codes: 0 success, 1 items refused / package not accepted, 2 usage or config
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,16 @@ import typer
 from earchive.cli.support import Commands, JsonOpt, emit, open_archive, out, read_key
 from earchive.services.transfer.receipts import accept_receipt
 from earchive.services.transfer.receiving import receive_package
-from earchive.services.transfer.sender import plan, run_transfer
+from earchive.services.transfer.sender import (
+    SELECTED_BY_DEFAULT,
+    Sent,
+    SignOffNeededError,
+    group_by_unit,
+    plan,
+    run_transfer,
+)
+from earchive.services.transfer.signoff import open_requests, sign_off
+from earchive.services.transfer.targets import check_target
 from transfer import OutcomeLedger, TransferLedger
 
 __all__ = ["register"]
@@ -107,13 +117,61 @@ def run_cmd(
         return
     archive = open_archive()
     to, ids, receiver = delivery.resolve_endpoint(archive, endpoint, to, ids, receiver)
-    sent = run_transfer(
-        archive, to, ids, receiver=receiver, inline_limit=inline_limit, endpoint=endpoint
-    )
+    check_target(archive.settings, to, endpoint=endpoint)  # before any YJ check runs
+    if ids is None:  # everything due
+        ids = [e.archive_id for e in plan(archive) if e.status in SELECTED_BY_DEFAULT]
+    groups = list(group_by_unit(archive, ids).values())  # one package per 立档单位
+    refused = False
+    for chosen in groups:
+        try:
+            sent = run_transfer(
+                archive,
+                to,
+                chosen,
+                receiver=receiver,
+                inline_limit=inline_limit,
+                endpoint=endpoint,
+                preparer=getpass.getuser(),
+            )
+        except SignOffNeededError as exc:  # this unit waits; the others still go
+            _waiting(exc, as_json)
+            refused = True
+            continue
+        refused = _report(sent, as_json) or refused
+    if not groups:
+        out.print("nothing to transfer: no archive is due")
+    if refused:
+        raise typer.Exit(1)
+
+
+def _waiting(exc: SignOffNeededError, as_json: bool) -> None:
+    """A unit's batch that waits for a sign-off: what, and the command that gives it."""
+    if as_json:
+        emit(
+            {
+                "batch_id": exc.batch_id,
+                "status": "signoff_needed",
+                "items": [
+                    {"id": i, "review": [f"{r.item} {r.code}" for r in items]}
+                    for i, items in exc.needs
+                ],
+            }
+        )
+        return
+    out.print(f"[yellow]batch {exc.batch_id} waits for a sign-off[/yellow]; nothing was sent")
+    for archive_id, items in exc.needs:
+        for r in items:
+            out.print(f"  {archive_id}: {r.item} {r.code} {r.message}", markup=False)
+    out.print(f"confirm with: earchive transfer signoff --batch {exc.batch_id} --reason '…'")
+
+
+def _report(sent: Sent, as_json: bool) -> bool:
+    """Print one batch; True when some archive of it was refused."""
     pkg = sent.package
     summary = {
         "batch_id": pkg.batch_id,
         "target": sent.delivery.target,
+        "sender": pkg.registration.sender,
         "items": [
             {
                 "id": i.archive_id,
@@ -133,13 +191,52 @@ def run_cmd(
         emit(summary)
     else:
         out.print(
-            f"batch {pkg.batch_id}: {len(pkg.items)} archives delivered to "
-            f"{sent.delivery.target}, {len(pkg.refused)} refused"
+            f"batch {pkg.batch_id} ({pkg.registration.sender}): {len(pkg.items)} archives "
+            f"delivered to {sent.delivery.target}, {len(pkg.refused)} refused"
         )
         for f in pkg.refused:
             out.print(f"  [red]refused[/red] {f.message}")
-    if pkg.refused:
-        raise typer.Exit(1)
+    return bool(pkg.refused)
+
+
+@transfer_app.command("signoff")
+def signoff_cmd(
+    ids: Annotated[list[str] | None, typer.Argument(help="Archive ids (or give --batch).")] = None,
+    batch: Annotated[str | None, typer.Option(help="Every open item a run asked for.")] = None,
+    reason: Annotated[str, typer.Option(help="Why the items are confirmed (kept).")] = "",
+    by: Annotated[str, typer.Option(help="Who confirms (default: the login name).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Confirm the review items a transfer run found open (who, when, why)."""
+    archive = open_archive()
+    done = sign_off(archive, by or getpass.getuser(), reason, archive_ids=ids or (), batch_id=batch)
+    for s in done:
+        row = {
+            "batch_id": s.batch_id,
+            "id": s.archive_id,
+            "version": s.version,
+            "items": [f"{i.item} {i.code}" for i in s.items],
+            "signed_by": s.signed_by,
+            "signed_at": s.signed_at,
+            "reason": s.reason,
+        }
+        if as_json:
+            emit(row)
+        else:
+            out.print(f"signed off {s.archive_id} v{s.version}: {', '.join(row['items'])}")
+
+
+@transfer_app.command("signoffs")
+def signoffs_cmd(as_json: JsonOpt = False) -> None:
+    """Review items transfer runs are waiting for, not signed off yet."""
+    for s in open_requests(open_archive()):
+        items = [f"{i.item} {i.code}: {i.message}" for i in s.items]
+        if as_json:
+            emit({"batch_id": s.batch_id, "id": s.archive_id, "version": s.version, "items": items})
+        else:
+            out.print(f"{s.batch_id} {s.archive_id} v{s.version}")
+            for line in items:
+                out.print(f"  {line}", markup=False)
 
 
 @transfer_app.command("status")
@@ -186,16 +283,26 @@ def receipt_cmd(
 
 def receive_cmd(
     package_dir: Annotated[Path, typer.Argument(help="A delivered transfer package.")],
-    sender_key: Annotated[Path, typer.Option("--sender-key", help="Sender public key PEM.")],
+    sender_key: Annotated[
+        Path | None,
+        typer.Option("--sender-key", help="A sender key agreed out of band (PEM), if any."),
+    ] = None,
     verify_only: Annotated[
         bool, typer.Option("--verify-only", help="Check and sign a receipt; ingest nothing.")
     ] = False,
+    legacy: Annotated[
+        bool,
+        typer.Option("--legacy", help="Also read the layout before 档发〔2012〕7号 (<条目>)."),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Bureau side: verify a transfer package, ingest the accepted archives into this archive
-    and write the signed receipt beside the package."""
-    key = read_key(sender_key)
-    receipt, path = receive_package(open_archive(), package_dir, key, ingest=not verify_only)
+    """Bureau side: verify a transfer package — signatures by certificates that chain to a
+    trust root (earchive keys trust) and name the 移交单位 of its 登记表 — ingest the accepted
+    archives into this archive and write the signed receipt beside the package."""
+    key = read_key(sender_key) if sender_key is not None else None
+    receipt, path = receive_package(
+        open_archive(), package_dir, key, ingest=not verify_only, legacy=legacy
+    )
     if as_json:
         emit({**receipt.as_dict(), "receipt_path": str(path)})
     else:

@@ -41,7 +41,8 @@ from ingest.pipeline import (
     resume_pending,
 )
 from ingest.quarantine import QuarantinePolicy
-from package.certificates import SigningIdentity
+from package.certificates import SigningIdentity, certificates_in
+from package.errors import CertificateError
 from package.signature import Signer, generate_key, load_signer
 from preservation.annotation_files import AnnotationFiles
 from preservation.eventlog_seal import SealResult
@@ -210,6 +211,19 @@ class Archive:
             dest.write_bytes(data)
             added.append(dest)
         return added
+
+    def trust_roots(self) -> tuple[bytes, ...]:
+        """The certificates (DER) of the trust store; an unreadable file is skipped."""
+        roots: list[bytes] = []
+        folder = self.settings.trust_path
+        for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+            if path.suffix.lower() not in (".pem", ".crt", ".cer", ".der"):
+                continue
+            try:
+                roots += certificates_in(path.read_bytes())
+            except (OSError, CertificateError):
+                continue
+        return tuple(roots)
 
     def key_path(self, create: bool = False) -> Path:
         if self.settings.signing_key is not None:

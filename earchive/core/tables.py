@@ -31,6 +31,7 @@ __all__ = [
     "objections",
     "operation_locks",
     "sessions",
+    "transfer_signoffs",
     "users",
 ]
 
@@ -140,4 +141,22 @@ sessions = Table(
     Column("created", UtcDateTime, nullable=False),
     Column("expires", UtcDateTime, nullable=False),
     Index("ix_sessions_user", "user"),
+)
+
+#: Sign-offs of transfer review items: a YJ check an archivist confirmed by hand (who, when,
+#: why) before the archive may leave; requested by a transfer run that found them open.
+transfer_signoffs = Table(
+    "transfer_signoffs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", String(80), nullable=False),  # the run that asked for it
+    Column("archive_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),  # the archive version the items are of
+    Column("items", Text, nullable=False),  # JSON: [{"item", "code", "message"}, …]
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("signed_by", String(200), nullable=True),
+    Column("signed_at", UtcDateTime, nullable=True),
+    Column("reason", Text, nullable=True),
+    Index("ix_transfer_signoffs_archive", "archive_id", "version"),
+    Index("ix_transfer_signoffs_batch", "batch_id"),
 )

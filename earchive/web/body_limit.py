@@ -57,7 +57,7 @@ class BodyLimitMiddleware:
 
 async def _too_large(send: Send, limit: int) -> None:
     body = (
-        b'{"type":"about:blank","title":"request too large","status":413,'
+        b'{"type":"about:blank","title":"request too large","status":413,"code":"too_large",'
         b'"detail":"request body over the limit of ' + str(limit).encode() + b' bytes"}'
     )
     headers = [

@@ -230,6 +230,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No transfer target configured (EARCHIVE_TRANSFER_TARGET)",
     ),
     "start_transfer": ("移交到期档案", "Transfer the due archives"),
+    "signoffs": ("待确认的检测事项", "Review items awaiting sign-off"),
+    "signoffs_help": (
+        "移交前检测中需人工判断的事项；档案员确认并说明理由后，下一次移交方可发送这些档案。",
+        "YJ checks that need a person; once an archivist confirms them with a reason, the next "
+        "transfer run may send these archives.",
+    ),
+    "signoff_needed": ("待确认后移交", "awaiting sign-off"),
+    "signoff_reason": ("确认理由", "Reason"),
+    "sign_off": ("确认", "Sign off"),
+    "review_items": ("检测事项", "Review items"),
+    "archive": ("档案", "Archive"),
     "plan_overdue": ("已逾期", "overdue"),
     "plan_due": ("即将到期", "due"),
     "plan_not_due": ("未到期", "not due"),

@@ -152,7 +152,9 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer) -> None:
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
         detail = exc.detail if isinstance(exc.detail, str) and status != 404 else ""
-        return _respond(request, Answer(status, HTTP_TITLES.get(status, "error")), detail, html)
+        code = "too_large" if status == 413 else ""  # as the table's TooLargeError
+        answer = Answer(status, HTTP_TITLES.get(status, "error"), code)
+        return _respond(request, answer, detail, html)
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.earchive.units import PASSPHRASE
+
 
 @dataclass
 class Cli:
@@ -56,6 +58,7 @@ def sample_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cli(tmp_path: Path) -> Cli:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
     env["EARCHIVE_HOME"] = str(tmp_path / "home")
+    env["EARCHIVE_KEY_PASSPHRASE"] = PASSPHRASE  # keys imported in a test are kept encrypted
     return Cli(home=tmp_path / "home", env=env)
 
 

@@ -27,10 +27,10 @@ from earchive.services.checks.service import CheckOptions, antivirus_from_settin
 from ingest import workarea
 from ingest.pipeline import IngestBusyError, IngestContext, ingest_path
 from ingest.provenance import Provenance
+from package.certificates import holder_name
 from package.digest import digest_file
 from package.errors import PackageError
 from package.manifest import parse_signature
-from package.signature import key_id_from_pem
 from standards.finding import Finding, Status
 from transfer import (
     ACCEPTED,
@@ -53,13 +53,17 @@ __all__ = ["ORIGINAL_PREFIX", "accession"]
 ORIGINAL_PREFIX = "original/"  # where an AIP (and so its EEP) keeps the submitted case package
 
 
-def _sender_key_id(package_dir: Path, sender_key_pem: str) -> str:
-    """The trusted sender key's id, under the algorithm the package was signed with."""
+def _signer(package_dir: Path) -> dict[str, str]:
+    """Who signed the package (its manifest): key id and, when a certificate names one, holder
+    — recorded with every archive taken in."""
     try:
         record = parse_signature((package_dir / SIGNATURE_NAME).read_bytes())
-        return key_id_from_pem(record.algorithm, sender_key_pem)
     except (OSError, PackageError):
-        return ""
+        return {}
+    found = {"sender_key_id": record.key_id}
+    if record.certificates:
+        found["sender_certificate"] = holder_name(record.certificates[0])
+    return found
 
 
 def _gd_summary(archive: Archive, archive_id: str, options: CheckOptions) -> Finding:
@@ -149,9 +153,7 @@ def _ingest_item(
     )
 
 
-def accession(
-    archive: Archive, package_dir: Path, receipt: Receipt, sender_key_pem: str
-) -> Receipt:
+def accession(archive: Archive, package_dir: Path, receipt: Receipt) -> Receipt:
     """Ingest every accepted item of ``receipt`` (for the package at ``package_dir``) into
     ``archive``; return the receipt with items naming this archive's ids and the overall code
     recomputed. Items the package checks refused are left as they are."""
@@ -159,10 +161,7 @@ def accession(
         return receipt
     ctx = archive.context()
     options = CheckOptions(antivirus=antivirus_from_settings(archive))
-    detail = {
-        "batch": receipt.batch_id,
-        "sender_key_id": _sender_key_id(package_dir, sender_key_pem),
-    }
+    detail = {"batch": receipt.batch_id, **_signer(package_dir)}
     items = tuple(
         _one(archive, ctx, package_dir, item, detail, options) if item.code == ACCEPTED else item
         for item in receipt.items

@@ -156,10 +156,15 @@ def resume_transfer(
 
 
 def receive_from_s3(
-    archive: Archive, address: str, sender_key_pem: str, *, retry: RetryPolicy | None = None
+    archive: Archive,
+    address: str,
+    sender_key_pem: str | None = None,
+    *,
+    retry: RetryPolicy | None = None,
 ) -> tuple[Receipt, Path, FetchResult]:
     """Bureau side: fetch the package at ``s3://bucket/prefix/<package>`` (bucket credentials
-    from ``EARCHIVE_TRANSFER_S3_*``), verify it and write its signed receipt."""
+    from ``EARCHIVE_TRANSFER_S3_*``), verify it (``receive_package``: trust roots, and the
+    sender key when given) and write its signed receipt."""
     bucket, key_prefix = s3_location(address)
     if not key_prefix:
         raise ConfigurationError(f"name the package inside the bucket: {address!r}")

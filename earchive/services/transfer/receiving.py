@@ -4,7 +4,8 @@ receiving API (``earchive.web.routes.api_bureau``), or given as a folder (``earc
 ``Staging`` puts the bureau's inbox (``transfer.inbox``: temporary names, digests checked,
 renamed into place) in this archive's home (``<home>/bureau/incoming/<sender>/<batch>/``) and
 records every stored or refused file as a ``transfer_in`` event; ``complete`` runs
-``receive_package`` with the sender's registered public key (``<senders dir>/<sender>.pem``)
+``receive_package`` — signatures judged by this archive's trust roots (certificates naming the
+移交单位) and, when one is registered, the sender's agreed key (``<senders dir>/<sender>.pem``) —
 and returns the signed receipt, after which the batch is closed. ``receive_package`` verifies
 a package, ingests the accepted archives (``earchive.services.transfer.accession``) and writes
 the signed receipt beside it. Raises ``NotFoundError`` and the ``transfer.TransferError``
@@ -18,10 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from earchive.core.archive import Archive
-from earchive.core.errors import NotFoundError
+from earchive.core.errors import ConfigurationError, NotFoundError
 from package.digest import Digests, digest_bytes
 from preservation.events import Event
-from transfer import Receipt, receipt_json, receive
+from transfer import Receipt, SenderTrust, receipt_json, receive
 from transfer.errors import IncompleteBatchError, UnknownSenderError
 from transfer.inbox import Inbox, Upload, sender_name
 from transfer.package import MANIFEST_NAME, SIGNATURE_NAME
@@ -77,10 +78,17 @@ class Staging:
         if not all((root / n).is_file() for n in (MANIFEST_NAME, SIGNATURE_NAME)):
             raise IncompleteBatchError(f"batch {batch}: manifest and signature not delivered yet")
         key = self.archive.settings.senders_path / f"{sender_name(sender)}.pem"
-        try:
-            pem = key.read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UnknownSenderError(f"no public key registered for sender {sender!r}") from exc
+        pem: str | None = None
+        if key.exists():
+            try:
+                pem = key.read_text(encoding="ascii")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UnknownSenderError(f"sender key of {sender!r} unreadable: {exc}") from exc
+        elif not self.archive.trust_roots():
+            raise UnknownSenderError(
+                f"no trust root and no key registered for sender {sender!r}: nothing to judge "
+                "its signatures by"
+            )
         _, written = receive_package(self.archive, root, pem)
         if written != receipt_path:  # receive_package writes it beside the package
             os.replace(written, receipt_path)
@@ -89,23 +97,37 @@ class Staging:
 
 
 def receive_package(
-    archive: Archive, package_dir: Path, sender_key_pem: str, *, ingest: bool = True
+    archive: Archive,
+    package_dir: Path,
+    sender_key_pem: str | None = None,
+    *,
+    ingest: bool = True,
+    legacy: bool = False,
 ) -> tuple[Receipt, Path]:
-    """Bureau side: verify a delivered package, ingest the items it accepted into this archive
+    """Bureau side: verify a delivered package — its signatures against this archive's trust
+    roots (certificates that must name the 移交单位) and, when given, a sender key agreed out of
+    band — ingest the items it accepted into this archive
     (``earchive.services.transfer.accession``; ``ingest=False`` only verifies), write
-    ``<package>.receipt.json``
-    beside it (signed with this archive's key) and return the receipt and its path."""
+    ``<package>.receipt.json`` beside it (signed with this archive's key) and return the receipt
+    and its path. ``legacy`` also reads packages of the layout before 档发〔2012〕7号. Raises
+    ``ConfigurationError`` when there is nothing to judge a signer by."""
     if not package_dir.is_dir():
         raise NotFoundError(str(package_dir))
+    trust = SenderTrust(archive.trust_roots(), sender_key_pem)
+    if not trust.roots and trust.key_pem is None:
+        raise ConfigurationError(
+            "no trust root and no sender key: add the CA that certifies the 移交单位 with "
+            "earchive keys trust CERT.pem (or name the sender's key)"
+        )
     receipt = receive(
-        package_dir, sender_key_pem, receiver=archive.settings.agent, clock=archive.clock
+        package_dir, trust, receiver=archive.settings.agent, clock=archive.clock, legacy=legacy
     )
     if not receipt.batch_id:  # 文件目录 unreadable: the delivered folder is named by its batch
         receipt = replace(receipt, batch_id=package_dir.name)
     if ingest:
         from earchive.services.transfer.accession import accession
 
-        receipt = accession(archive, package_dir, receipt, sender_key_pem)
+        receipt = accession(archive, package_dir, receipt)
     data = receipt_json(receipt, archive.signer)
     path = package_dir.with_name(package_dir.name + RECEIPT_SUFFIX)
     path.write_bytes(data)

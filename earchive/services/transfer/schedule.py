@@ -1,12 +1,13 @@
 """Scheduled transfers: run, for each policy endpoint whose cron schedule has fired since its last
 run, a transfer of the due archives it selects.
 
-An endpoint's last run is its latest ``transfer_schedule`` event (object ``endpoint:<name>``);
-a firing missed while nothing ran is caught up once. Archives go when ``plan`` calls them due or
-overdue, the endpoint selects their fonds, category and retention class, and they are not in a
-batch still waiting for its receipt. Used by ``earchive transfer run --scheduled`` and by the
-``transfer_scheduled`` task that Celery beat fires per endpoint. Raises ``PolicyError``; a
-failing endpoint is recorded and reported, the others still run.
+An endpoint's last run is its latest ``transfer_schedule`` event (object ``endpoint:<name>``); a
+firing missed while nothing ran is caught up once. Archives go when ``plan`` calls them due or
+overdue, the endpoint selects their fonds, category and retention class, and they are not in a batch
+still waiting for its receipt; one package per 立档单位, and a unit whose review items nobody signed
+off yet waits (``signoff_needed``, its batch named) while the others go. Used by ``earchive transfer
+run --scheduled`` and by the ``transfer_scheduled`` task that Celery beat fires per endpoint. Raises
+``PolicyError``; a failing endpoint is recorded and reported, the others still run.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from earchive.core.archive import Archive
-from earchive.services.transfer.sender import plan, run_transfer
+from earchive.core.errors import ConfigurationError
+from earchive.services.transfer.sender import (
+    SignOffNeededError,
+    group_by_unit,
+    plan,
+    run_transfer,
+)
 from package.errors import PackageError
 from preservation.events import Event, EventLog
 from transfer import TransferError, TransferLedger, TransferPolicy
@@ -32,7 +39,7 @@ _PREFIX = "endpoint:"
 class ScheduledRun:
     endpoint: str
     fired: datetime
-    status: str  # sent | nothing_due | failed
+    status: str  # sent | nothing_due | signoff_needed | failed
     batch_id: str = ""
     archives: int = 0
     error: str = ""
@@ -76,22 +83,39 @@ def due_archives(
     return sorted(ids)
 
 
-def _run_one(archive: Archive, endpoint: Endpoint, fired: datetime, now: datetime) -> ScheduledRun:
+def _run_one(
+    archive: Archive, endpoint: Endpoint, fired: datetime, now: datetime
+) -> list[ScheduledRun]:
+    """One transfer package per 立档单位 among the due archives."""
     ids = due_archives(archive, endpoint, now, TransferLedger(archive.writer).in_flight())
     if not ids:
-        return ScheduledRun(endpoint.name, fired, "nothing_due")
-    try:
-        sent = run_transfer(
-            archive,
-            endpoint.target,
-            ids,
-            receiver=endpoint.receiver,
-            endpoint=endpoint.name,
-            form=endpoint.form,
-        )
-    except (TransferError, PackageError, OSError) as exc:
-        return ScheduledRun(endpoint.name, fired, "failed", archives=len(ids), error=str(exc))
-    return ScheduledRun(endpoint.name, fired, "sent", sent.package.batch_id, len(ids))
+        return [ScheduledRun(endpoint.name, fired, "nothing_due")]
+    runs = []
+    for unit_ids in group_by_unit(archive, ids).values():
+        try:
+            sent = run_transfer(
+                archive,
+                endpoint.target,
+                unit_ids,
+                receiver=endpoint.receiver,
+                endpoint=endpoint.name,
+                form=endpoint.form,
+            )
+        except SignOffNeededError as exc:
+            runs.append(
+                ScheduledRun(
+                    endpoint.name, fired, "signoff_needed", exc.batch_id, len(unit_ids), str(exc)
+                )
+            )
+            continue
+        except (TransferError, PackageError, ConfigurationError, OSError) as exc:
+            runs.append(
+                ScheduledRun(endpoint.name, fired, "failed", archives=len(unit_ids), error=str(exc))
+            )
+            continue
+        batch = sent.package.batch_id
+        runs.append(ScheduledRun(endpoint.name, fired, "sent", batch, len(unit_ids)))
+    return runs
 
 
 def run_scheduled(
@@ -108,17 +132,17 @@ def run_scheduled(
     endpoints = [e for e in policy.endpoints if not only or e.name == only]
     runs = []
     for endpoint, fired in due_endpoints(endpoints, at, last_runs(archive)):
-        run = _run_one(archive, endpoint, fired, at)
-        detail = {k: str(v) for k, v in run.as_dict().items() if v not in ("", 0)}
-        archive.events.record(
-            Event(
-                archive.settings.agent,
-                ACTION,
-                _PREFIX + endpoint.name,
-                run.status,
-                archive.clock(),
-                detail,
+        for run in _run_one(archive, endpoint, fired, at):
+            detail = {k: str(v) for k, v in run.as_dict().items() if v not in ("", 0)}
+            archive.events.record(
+                Event(
+                    archive.settings.agent,
+                    ACTION,
+                    _PREFIX + endpoint.name,
+                    run.status,
+                    archive.clock(),
+                    detail,
+                )
             )
-        )
-        runs.append(run)
+            runs.append(run)
     return runs

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from earchive.auth import Permission
 from earchive.services.transfer.console import BatchView
+from earchive.services.transfer.signoff import SignOff
 from earchive.web.deps import JobsDep, OperationsDep, require
 from earchive.web.routes.api_fixity import accepted
 from earchive.web.routes.responses import finding_out, job_out
@@ -20,8 +21,11 @@ from earchive.web.schemas.api import (
     ReceiptIn,
     ReceiptItemOut,
     ReceiptOut,
+    ReviewItemOut,
     ReworkOut,
     ScheduleEntryOut,
+    SignOffIn,
+    SignOffOut,
     TransferRequestIn,
 )
 
@@ -131,6 +135,37 @@ def start_transfer(
     """YJ-check, package and deliver ``ids`` (default: every due or overdue archive) to the
     configured target (``EARCHIVE_TRANSFER_TARGET``); 409 when none is configured."""
     return accepted(job_out(ops.start_transfer(jobs, body.ids if body else None)))
+
+
+def _signoff(s: SignOff) -> SignOffOut:
+    return SignOffOut(
+        batch_id=s.batch_id,
+        id=s.archive_id,
+        version=s.version,
+        items=[ReviewItemOut(item=i.item, code=i.code, message=i.message) for i in s.items],
+        signed_by=s.signed_by,
+        signed_at=s.signed_at,
+        reason=s.reason,
+    )
+
+
+@router.get("/signoffs", response_model=list[SignOffOut])
+def open_signoffs(ops: OperationsDep) -> list[SignOffOut]:
+    """Review items a transfer run found and nobody confirmed yet (nothing of those archives
+    leaves until they are)."""
+    return [_signoff(s) for s in ops.signoff_requests()]
+
+
+@router.post(
+    "/signoffs",
+    response_model=list[SignOffOut],
+    dependencies=[require(Permission.TRANSFER_RUN)],
+)
+def sign_off(ops: OperationsDep, body: SignOffIn) -> list[SignOffOut]:
+    """Confirm the open review items of ``ids`` or of ``batch_id``, as the caller, with a reason
+    (recorded with the time; the next transfer run of those archives may then go)."""
+    done = ops.sign_off(body.reason, archive_ids=body.ids, batch_id=body.batch_id)
+    return [_signoff(s) for s in done]
 
 
 @router.post(

@@ -1,12 +1,13 @@
 """The transfer console: the plan (due / overdue / not due, deadline and why), the batches with
 their items, the bureau's receipts with per-item findings, and a button that starts a transfer
-of the due items (archivists and admins; bureau and auditors read only)."""
+of the due items, and the review items waiting for an archivist's sign-off with a form to
+confirm them with a reason (archivists and admins; bureau and auditors read only)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from earchive.auth import Permission
@@ -47,6 +48,7 @@ def transfer_console(
         may_run=ops.principal.can(Permission.TRANSFER_RUN),
         target=target,
         job=started,
+        signoffs=ops.signoff_requests(),
     )
 
 
@@ -54,3 +56,13 @@ def transfer_console(
 def start_transfer(ops: OperationsDep, jobs: JobsDep) -> RedirectResponse:
     job = ops.start_transfer(jobs)
     return RedirectResponse(f"/transfers?job={job.id}", status_code=303)
+
+
+@router.post("/transfers/signoff")
+def sign_off(
+    ops: OperationsDep,
+    batch_id: Annotated[str, Form(max_length=100)],
+    reason: Annotated[str, Form(max_length=2000)],
+) -> RedirectResponse:
+    ops.sign_off(reason, batch_id=batch_id)
+    return RedirectResponse("/transfers", status_code=303)

@@ -292,6 +292,30 @@ class TransferRequestIn(BaseModel):
     )
 
 
+class SignOffIn(BaseModel):
+    reason: str = Field(min_length=5, max_length=2000, description="why the items may go")
+    ids: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        default_factory=list, max_length=10_000, description="archive ids (or name the batch)"
+    )
+    batch_id: str | None = Field(default=None, max_length=100)
+
+
+class ReviewItemOut(BaseModel):
+    item: str  # DA/T 70 item, e.g. YJ-4-1
+    code: str
+    message: str
+
+
+class SignOffOut(BaseModel):
+    batch_id: str
+    id: str
+    version: int
+    items: list[ReviewItemOut]
+    signed_by: str | None
+    signed_at: str | None
+    reason: str | None
+
+
 class ReminderOut(BaseModel):
     id: str  # stable while the condition holds: de-duplicate on it
     kind: str

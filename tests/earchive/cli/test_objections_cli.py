@@ -8,11 +8,13 @@ import json
 import zipfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from package.annotation import verify_annotation
 from package.manifest import check_signature, parse_manifest, parse_signature
 from tests.earchive.conftest import Cli
+from tests.earchive.units import certify_home, run_signed_off
 
 
 def _ingest(cli: Cli, zips: Callable[[], list[Path]]) -> list[dict[str, object]]:
@@ -64,7 +66,8 @@ def test_objection_cli_lifecycle_and_transfer_package(
 
     # a transfer package carries the annotation under 其他/异议标注/<档号>/
     to = tmp_path / "bureau"
-    sent = cli.run("transfer", "run", "--to", str(to), "--ids", archive_id, check=False)
+    certify_home(cli.home, tmp_path / "ca")  # the 立档单位's certificate, as an admin imports it
+    sent = run_signed_off(partial(cli.run, check=False), "--to", str(to), "--ids", archive_id)
     assert sent.returncode == 0, sent.stdout + sent.stderr
     [package] = [p for p in (cli.home / "transfers").iterdir() if p.is_dir()]
     code = str(results[0]["archival_code"])

@@ -22,6 +22,7 @@ from earchive.core.archive import Archive
 from earchive.settings import Settings
 from earchive.web.app import create_app
 from search.records import ArchiveRecord
+from tests.earchive.units import PASSPHRASE, certify_units
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette asks for httpx2 when only httpx is there
@@ -83,11 +84,13 @@ def build_ops_web(root: Path, start: datetime | None = None, replica: bool = Fal
         home=root / "home",
         transfer_target=target,
         replica=f"fs:{root / 'replica'}" if replica else "",
+        key_passphrase=PASSPHRASE,
     )
     archive = Archive(settings, clock=clock)
     archive.init()
     results = list(archive.ingest([samples]))
     assert [r.status for r in results] == ["accepted"] * 4, [r.as_dict() for r in results]
+    certify_units(archive, root / "ca")  # each 立档单位 signs its transfer packages
     store = UserStore(archive.engine, archive.clock)
     for name, (role, fonds) in OPS_USERS.items():
         store.add_user(name, role, fonds=fonds, password=f"{name}-password")

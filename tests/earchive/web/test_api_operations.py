@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from package.signature import generate_key, load_signer
 from tests.earchive.web.ops_archive import OpsWeb, TestClient, build_ops_web, login, wait_job
-from transfer import receipt_json, receive
+from transfer import SenderTrust, receipt_json, receive
 
 PROBLEM = "application/problem+json"
 
@@ -230,23 +230,60 @@ def test_a_transfer_shows_in_the_console_with_its_batch_and_receipt(
     assert started.status_code == 202, started.text
     done = wait_job(client, started.json()["url"])
     assert done["status"] == "done", done
-    result = done["result"]
-    assert isinstance(result, dict)
-    batch_id = result["batch_id"]
-    delivered = Path(str(result["target"]))
+    first = done["result"]
+    assert isinstance(first, dict) and first["batches"] == []  # nothing leaves unreviewed
+    waiting = first["signoff_needed"]
+    assert len(waiting) == 4  # one package per 立档单位: four units, four batches
+    listed = client.get("/api/transfers/signoffs").json()
+    assert {r["batch_id"] for r in listed} == {w["batch_id"] for w in waiting}
+    assert all(r["items"] and r["signed_by"] is None for r in listed)
+    page = client.get("/transfers").text
+    assert 'data-testid="signoffs"' in page and page.count('data-testid="signoff-form"') == 4
+    assert (
+        clients["bureau"]
+        .post(
+            "/api/transfers/signoffs", json={"batch_id": waiting[0]["batch_id"], "reason": "x" * 9}
+        )
+        .status_code
+        == 403
+    )  # read only for the bureau
+    short = client.post("/api/transfers/signoffs", json={"batch_id": "b", "reason": "ok"})
+    assert short.status_code == 422  # a reason says why
+    for w in waiting:
+        signed_off = client.post(
+            "/api/transfers/signoffs",
+            json={"batch_id": w["batch_id"], "reason": "病毒检测由终端防护完成，已人工核验"},
+        )
+        assert signed_off.status_code == 200, signed_off.text
+        assert signed_off.json()[0]["signed_by"] == "user:archivist"
+    assert client.get("/api/transfers/signoffs").json() == []
+    again = wait_job(client, client.post("/api/transfers", json={}).json()["url"])
+    assert again["status"] == "done", again
+    result = again["result"]
+    assert isinstance(result, dict) and result["signoff_needed"] == []
+    assert len(result["batches"]) == 4
+    assert {b["unit"] for b in result["batches"]} == {
+        unit.name
+        for unit in (ops.archive.unit_identity(f) for f in ops.records)
+        if unit is not None
+    }
+    sent = result["batches"][0]
+    batch_id = sent["batch_id"]
+    delivered = Path(str(sent["target"]))
     assert delivered.parent == ops.target and (delivered / "manifest.txt").is_file()
     batches = client.get("/api/transfers/batches").json()
-    assert batches[0]["batch_id"] == batch_id and batches[0]["status"] == "delivered"
-    assert batches[0]["sent"] + batches[0]["refused"] == 4
+    assert batch_id in {b["batch_id"] for b in batches}
+    assert {b["status"] for b in batches} == {"delivered"}
+    assert sum(b["sent"] + b["refused"] for b in batches) == 4
     statuses = {e["id"]: e["status"] for e in client.get("/api/transfers/plan").json()}
-    in_flight = {i["id"] for i in batches[0]["items"] if i["status"] == "sent"}
+    in_flight = {i["id"] for b in batches for i in b["items"] if i["status"] == "sent"}
     assert in_flight and {statuses[i] for i in in_flight} == {"sent"}  # not sent twice
     assert client.get("/transfers").text.count('data-status="sent"') == len(in_flight)
-    # the bureau verifies the package and signs a receipt; the sender records it
+    # the bureau verifies the package against the units' CA and signs a receipt
     bureau = load_signer(generate_key(tmp_path / "bureau-keys"))
-    receipt = receive(
-        delivered, ops.archive.signer.public_key_pem, receiver="市档案馆", clock=ops.clock
-    )
+    trust = SenderTrust(ops.archive.trust_roots())
+    receipt = receive(delivered, trust, receiver="市档案馆", clock=ops.clock)
+    assert receipt.code == "accepted", receipt
     signed = receipt_json(receipt, bureau)
     receipt_path = delivered.with_name(delivered.name + ".receipt.json")
     receipt_path.write_bytes(signed)

@@ -22,7 +22,7 @@ from tests.earchive.web.browser_support import (
 from tests.earchive.web.ops_archive import OpsWeb, build_ops_web
 
 sync_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import BrowserContext  # noqa: E402
+from playwright.sync_api import BrowserContext, Page  # noqa: E402
 
 pytestmark = NO_CHROMIUM
 
@@ -106,6 +106,17 @@ def test_auditor_dashboard_chart_downloads_and_reminders(
     page.close()
 
 
+def _wait_for_job(page: Page) -> None:
+    """Reload the transfer console until its background job is done."""
+    page.wait_for_selector("[data-testid=transfer-job]")
+    for _ in range(240):
+        if page.locator("[data-testid=transfer-job].status-done").count():
+            return
+        page.wait_for_timeout(500)
+        page.reload()
+    raise AssertionError(page.locator("[data-testid=transfer-job]").inner_text())
+
+
 def test_transfer_console_plan_start_and_batch(
     ops: OpsWeb, base_url: str, shots: Path, browser: BrowserContext
 ) -> None:
@@ -115,19 +126,27 @@ def test_transfer_console_plan_start_and_batch(
     page.wait_for_selector("[data-testid=transfer-plan]")
     assert page.locator("[data-testid=transfer-plan] tr[data-status=due]").count() == 4
     page.click("[data-testid=start-transfer]")
-    page.wait_for_selector("[data-testid=transfer-job]")
-    for _ in range(120):  # the job runs in the background: reload until the batch is there
-        if page.locator("[data-testid=batch]").count():
-            break
-        page.wait_for_timeout(500)
-        page.goto(f"{base_url}/transfers")
+    _wait_for_job(page)
+    forms = page.locator("[data-testid=signoff-form]")
+    waiting = forms.count()  # one batch per 立档单位 whose review items nobody confirmed
+    assert waiting >= 1
+    page.screenshot(path=str(shots / "12-transfer-signoff.png"), full_page=True)
+    for _ in range(waiting):  # the archivist confirms each batch's items with a reason
+        form = page.locator("[data-testid=signoff-form]").first
+        form.locator("input[name=reason]").fill("病毒检测由终端防护完成，已人工核验")
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+    assert page.locator("[data-testid=signoffs]").count() == 0
+    page.click("[data-testid=start-transfer]")
+    _wait_for_job(page)
+    assert page.locator("[data-testid=signoffs]").count() == 0
     batch = page.locator("[data-testid=batch]").first
-    assert batch.count() == 1
+    assert page.locator("[data-testid=batch]").count() >= 4  # a package per 立档单位
     batch_id = batch.get_attribute("data-batch") or ""
     assert batch_id.startswith("transfer-") and (ops.target / batch_id).is_dir()
     text = batch.inner_text()
     assert "sent" in text or "refused" in text
-    page.screenshot(path=str(shots / "12-transfer-console.png"), full_page=True)
+    page.screenshot(path=str(shots / "13-transfer-console.png"), full_page=True)
     login(page, base_url, "bureau")
     page.goto(f"{base_url}/transfers")
     assert page.locator("[data-testid=start-transfer]").count() == 0

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from earchive.auth import UserStore
 from earchive.core.archive import Archive
 from earchive.settings import Settings
+from tests.earchive.units import PASSPHRASE
 
 SENDER_NAME = "sender-a"
 
@@ -35,14 +36,21 @@ class Bureau:
         return self.archive.signer.public_key_pem
 
 
-def open_bureau(home: Path, sender_key_pem: str, **settings: object) -> Bureau:
-    """A bureau archive in bureau mode; ``sender-a`` has a token and a registered key."""
-    archive = Archive(Settings(home=home, bureau_mode=True, **settings))  # type: ignore[arg-type]
+def open_bureau(
+    home: Path, trust_root: Path, sender_key_pem: str | None = None, **settings: object
+) -> Bureau:
+    """A bureau archive in bureau mode that trusts ``trust_root`` (the CA certifying the
+    senders' units); ``sender-a`` has a token and, when given, an agreed key."""
+    archive = Archive(
+        Settings(home=home, bureau_mode=True, key_passphrase=PASSPHRASE, **settings)  # type: ignore[arg-type]
+    )
     archive.init()
+    archive.trust([trust_root])
     _, token = UserStore(archive.engine, archive.clock).create_token(SENDER_NAME, "sender")
-    keys = archive.settings.senders_path
-    keys.mkdir(parents=True, exist_ok=True)
-    (keys / f"{SENDER_NAME}.pem").write_text(sender_key_pem, encoding="ascii")
+    if sender_key_pem is not None:
+        keys = archive.settings.senders_path
+        keys.mkdir(parents=True, exist_ok=True)
+        (keys / f"{SENDER_NAME}.pem").write_text(sender_key_pem, encoding="ascii")
     return Bureau(archive, token)
 
 

@@ -15,6 +15,7 @@ from earchive.core.archive import Archive
 from earchive.settings import Settings
 from earchive.web.app import create_app
 from preservation.events import EventLog
+from samples.unit_authority import unit_root
 
 from .bureau_server import SENDER_NAME, Bureau, open_bureau
 
@@ -36,7 +37,10 @@ def _digests(data: bytes) -> dict[str, str]:
 def bureau(tmp_path: Path) -> Iterator[Bureau]:
     own = Archive(Settings(home=tmp_path / "keyholder"))
     own.init()
-    b = open_bureau(tmp_path / "bureau", own.signer.public_key_pem, bureau_max_file_bytes=1000)
+    root = unit_root(tmp_path / "ca")
+    b = open_bureau(
+        tmp_path / "bureau", root, own.signer.public_key_pem, bureau_max_file_bytes=1000
+    )
     yield b
     b.archive.engine.dispose()
     own.engine.dispose()
@@ -155,8 +159,11 @@ def test_complete_needs_manifest_then_closes_the_batch(
     assert late.status_code == 409 and late.json()["code"] == "batch_closed"
 
 
-def test_unknown_sender_key_is_403(client: TestClient, bureau: Bureau) -> None:
+def test_a_sender_nothing_can_judge_is_403(client: TestClient, bureau: Bureau) -> None:
+    """No agreed key and no trust root: the bureau cannot tell who signed, so it refuses."""
     (bureau.archive.settings.senders_path / f"{SENDER_NAME}.pem").unlink()
+    for root in bureau.archive.settings.trust_path.iterdir():
+        root.unlink()
     for name in ("manifest.txt", "manifest.sig.json"):
         client.put(f"{BASE}/b6/files/{name}", content=b"m", headers=_digests(b"m"))
     response = client.post(f"{BASE}/b6/complete")

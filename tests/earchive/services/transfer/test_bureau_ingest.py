@@ -16,11 +16,13 @@ import pytest
 from earchive.core.archive import Archive
 from earchive.services.transfer.disposition import retention_schedule
 from earchive.services.transfer.receiving import receive_package
-from earchive.services.transfer.sender import plan, run_transfer
+from earchive.services.transfer.sender import plan
 from earchive.settings import Settings
 from package.fixity import read_manifest_and_verify
+from samples.unit_authority import unit_root
 from search.index import SearchQuery
 from standards.finding import Status
+from tests.earchive.units import send, unit_ids
 from transfer import verify_receipt
 
 from .conftest import archive_ids, earchive_cli
@@ -42,14 +44,14 @@ def _originals(archive: Archive, archive_id: str) -> dict[str, bytes]:
 def test_accepted_items_become_the_bureaus_own_archives(
     sender: Archive, bureau: Archive, tmp_path: Path
 ) -> None:
-    ids = archive_ids(sender)[:2]
+    ids = unit_ids(sender, 2)
     # a small inline limit: some documents travel embedded, the larger ones as external files
-    sent = run_transfer(sender, tmp_path / "exchange", ids, inline_limit=4_000)
+    sent = send(sender, tmp_path / "exchange", ids, inline_limit=4_000)
     pkg = Path(sent.delivery.target)
     assert list(pkg.rglob("*.files/*")), "the directory form (external files) is exercised"
     assert archive_ids(bureau) == []
 
-    receipt, receipt_path = receive_package(bureau, pkg, _pub(sender))
+    receipt, receipt_path = receive_package(bureau, pkg)
 
     assert receipt.code == "accepted", [f.as_dict() for i in receipt.items for f in i.failed()]
     assert sorted(i.archive_id for i in receipt.items) == ids  # items name the bureau's ids
@@ -78,7 +80,9 @@ def test_accepted_items_become_the_bureaus_own_archives(
         assert provenance["eep_sm3"] == by_id[archive_id].eep.sm3
         assert provenance["archival_code"] == theirs.archival_code
         assert provenance["sender"]
-        assert provenance["sender_key_id"] == sender.signer.key_id
+        unit = sender.unit_identity(theirs.fonds_identifier)
+        assert unit is not None and provenance["sender_key_id"] == unit.signer.key_id
+        assert provenance["sender_certificate"] == unit.name  # who the certificate names
         events = [
             e
             for e in bureau.events.iter_events()
@@ -104,14 +108,14 @@ def test_accepted_items_become_the_bureaus_own_archives(
 def test_receiving_the_same_package_again_ingests_nothing(
     sender: Archive, bureau: Archive, tmp_path: Path
 ) -> None:
-    sent = run_transfer(sender, tmp_path / "exchange", archive_ids(sender)[:2])
+    sent = send(sender, tmp_path / "exchange", unit_ids(sender, 2))
     pkg = Path(sent.delivery.target)
-    first, _ = receive_package(bureau, pkg, _pub(sender))
+    first, _ = receive_package(bureau, pkg)
     assert first.code == "accepted"
     versions = {i: [v.version for v in bureau.catalog.versions(i)] for i in archive_ids(bureau)}
     events = len(list(bureau.events.iter_events()))
 
-    again, _ = receive_package(bureau, pkg, _pub(sender))
+    again, _ = receive_package(bureau, pkg)
 
     assert again.code == "accepted"
     assert {i: [v.version for v in bureau.catalog.versions(i)] for i in archive_ids(bureau)} == (
@@ -125,18 +129,19 @@ def test_receiving_the_same_package_again_ingests_nothing(
 
 
 def test_verify_only_ingests_nothing(sender: Archive, bureau: Archive, tmp_path: Path) -> None:
-    sent = run_transfer(sender, tmp_path / "exchange", archive_ids(sender)[:1])
-    receipt, _ = receive_package(bureau, Path(sent.delivery.target), _pub(sender), ingest=False)
+    sent = send(sender, tmp_path / "exchange", unit_ids(sender, 1))
+    receipt, _ = receive_package(bureau, Path(sent.delivery.target), ingest=False)
     assert receipt.code == "accepted"
     assert [i.archive_id for i in receipt.items] == [""]
     assert archive_ids(bureau) == []
 
 
 @pytest.fixture
-def other_category_bureau(tmp_path: Path) -> Iterator[Archive]:
+def other_category_bureau(tmp_path: Path, unit_ca: Path) -> Iterator[Archive]:
     """A bureau whose archives are of another 门类: the sender's 档号 (WS) cannot be kept."""
     archive = Archive(Settings(home=tmp_path / "kj-bureau", category="KJ"))
     archive.init()
+    archive.trust([unit_root(unit_ca)])
     yield archive
     archive.engine.dispose()
 
@@ -145,8 +150,8 @@ def test_an_item_the_bureau_cannot_ingest_is_refused_in_the_receipt(
     sender: Archive, other_category_bureau: Archive, tmp_path: Path
 ) -> None:
     bureau = other_category_bureau
-    sent = run_transfer(sender, tmp_path / "exchange", archive_ids(sender)[:1])
-    receipt, path = receive_package(bureau, Path(sent.delivery.target), _pub(sender))
+    sent = send(sender, tmp_path / "exchange", unit_ids(sender, 1))
+    receipt, path = receive_package(bureau, Path(sent.delivery.target))
 
     assert receipt.code == "archiving_failed"
     (item,) = receipt.items
@@ -165,17 +170,13 @@ def test_cli_receive_ingests_unless_verify_only(
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return earchive_cli(bureau.home, *args)
 
-    one = archive_ids(sender)[:1]
-    key = tmp_path / "sender.pub.pem"
-    key.write_text(_pub(sender), encoding="ascii")
-    checked = run_transfer(sender, tmp_path / "a", one)
-    only = cli(
-        "receive", checked.delivery.target, "--sender-key", str(key), "--verify-only", "--json"
-    )
+    one = unit_ids(sender, 1)
+    checked = send(sender, tmp_path / "a", one)
+    only = cli("receive", checked.delivery.target, "--verify-only", "--json")
     assert only.returncode == 0, only.stdout + only.stderr
     assert "archive_id" not in json.loads(only.stdout)["items"][0]
     assert archive_ids(bureau) == []
-    got = cli("receive", checked.delivery.target, "--sender-key", str(key), "--json")
+    got = cli("receive", checked.delivery.target, "--json")
     assert got.returncode == 0, got.stdout + got.stderr
     assert json.loads(got.stdout)["items"][0]["archive_id"] == one[0]
     assert archive_ids(bureau) == one

@@ -19,22 +19,23 @@ import pytest
 
 from earchive.core.archive import Archive
 from earchive.services.transfer.delivery import resume_transfer
-from earchive.services.transfer.sender import plan, run_transfer
+from earchive.services.transfer.sender import plan
 from earchive.web.app import create_app
 from package.manifest import parse_manifest
 from preservation.events import EventLog
+from samples.unit_authority import unit_root
+from tests.earchive.units import PASSPHRASE, presign, send, unit_ids
 from transfer import DeliveryError, TransferLedger, verify_receipt
 from transfer.retry import DeliveryEvent, RetryPolicy
 
 from .bureau_server import Bureau, Tamper, Wire, open_bureau, serving
-from .conftest import archive_ids
 
 FAST = RetryPolicy(attempts=4, base=0.01, cap=0.05, rng=random.Random(1))
 
 
 @pytest.fixture
-def bureau(sender: Archive, tmp_path: Path) -> Iterator[Bureau]:
-    b = open_bureau(tmp_path / "bureau", sender.signer.public_key_pem)
+def bureau(sender: Archive, unit_ca: Path, tmp_path: Path) -> Iterator[Bureau]:
+    b = open_bureau(tmp_path / "bureau", unit_root(unit_ca))
     yield b
     b.archive.engine.dispose()
 
@@ -72,7 +73,7 @@ def test_http_plan_send_receive_receipt(sender: Archive, bureau: Bureau) -> None
     wire = Wire(create_app(bureau.archive))
     s = _as_sender(sender, bureau)
     with serving(wire) as url:
-        sent = run_transfer(s, url + "/", ids, receiver_key_pem=bureau.public_key)
+        sent = send(s, url + "/", ids, receiver_key_pem=bureau.public_key)
     batch = sent.package.batch_id
     assert sent.receipt is not None and sent.receipt.code == "accepted", sent.receipt
     assert sent.receipt_path is not None and sent.receipt_path.is_file()
@@ -102,18 +103,18 @@ def test_http_plan_send_receive_receipt(sender: Archive, bureau: Bureau) -> None
 
 
 def test_altered_in_flight_is_refused(sender: Archive, bureau: Bureau) -> None:
-    ids = archive_ids(sender)[:2]
+    ids = unit_ids(sender, 2)
     s = _as_sender(sender, bureau)
     wire = Wire(create_app(bureau.archive), tamper=Tamper(".eep.xml", 300))
     with serving(wire) as url, pytest.raises(DeliveryError, match="422"):
-        run_transfer(s, url, ids, receiver_key_pem=bureau.public_key, retry=FAST)
+        send(s, url, ids, receiver_key_pem=bureau.public_key, retry=FAST)
     batch = TransferLedger(s.writer).batches()[-1]
     assert batch.status == "delivery_failed"
     assert wire.puts()[wire.tampered] == 1  # a digest mismatch is not retried
     # an attacker who also rewrites the declared digests: the signed manifest tells
     wire = Wire(create_app(bureau.archive), tamper=Tamper(".eep.xml", 300, recompute=True))
     with serving(wire) as url:
-        sent = run_transfer(s, url, ids, receiver_key_pem=bureau.public_key, retry=FAST)
+        sent = send(s, url, ids, receiver_key_pem=bureau.public_key, retry=FAST)
     assert sent.receipt is not None and sent.receipt.code == "digest_failed"
     victim = wire.tampered.rsplit("/files/", 1)[1]
     bad = next(i for i in sent.receipt.items if i.eep_path == victim)
@@ -142,7 +143,7 @@ def test_interrupted_http_delivery_resumes_without_duplicates(
     wire = Wire(create_app(bureau.archive))
     with serving(wire) as url:
         with pytest.raises(Cut):
-            run_transfer(s, url, archive_ids(s), progress=cut_after_three)
+            send(s, url, unit_ids(s, 2), progress=cut_after_three)
         batch = TransferLedger(s.writer).batches()[-1]
         assert batch.status == "delivering"
         first = dict(_put_paths(wire, batch.batch_id))
@@ -167,9 +168,7 @@ def test_503_is_retried_with_backoff(sender: Archive, bureau: Bureau) -> None:
     policy = RetryPolicy(attempts=4, base=0.01, cap=0.05, sleep=waits.append, rng=random.Random(3))
     wire = Wire(create_app(bureau.archive), fail_first=2)
     with serving(wire) as url:
-        sent = run_transfer(
-            s, url, archive_ids(s)[:1], retry=policy, receiver_key_pem=bureau.public_key
-        )
+        sent = send(s, url, unit_ids(s, 1), retry=policy, receiver_key_pem=bureau.public_key)
     assert wire.failed == 2
     assert sent.receipt is not None and sent.receipt.code == "accepted"
     assert len(waits) == 2 and 0 <= waits[0] <= 0.01 and 0 <= waits[1] <= 0.02
@@ -183,7 +182,7 @@ def test_a_bureau_that_stays_down_fails_clearly(sender: Archive, bureau: Bureau)
     policy = RetryPolicy(attempts=3, base=0.0, sleep=lambda _: None)
     wire = Wire(create_app(bureau.archive), fail_first=100)
     with serving(wire) as url, pytest.raises(DeliveryError, match="gave up after 3 attempts"):
-        run_transfer(s, url, archive_ids(s)[:1], retry=policy)
+        send(s, url, unit_ids(s, 1), retry=policy)
     assert sum(wire.requests.values()) == 3  # bounded: three tries of the first request
     batch = TransferLedger(s.writer).batches()[-1]
     assert batch.status == "delivery_failed"
@@ -194,6 +193,7 @@ def test_a_bureau_that_stays_down_fails_clearly(sender: Archive, bureau: Bureau)
 def _cli_env(sender: Archive, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
     env["EARCHIVE_HOME"] = str(sender.home)
+    env["EARCHIVE_KEY_PASSPHRASE"] = PASSPHRASE
     env.update(extra)
     return env
 
@@ -219,8 +219,9 @@ def test_cli_killed_half_way_then_resumed(sender: Archive, bureau: Bureau, tmp_p
             check=False,
         )
         assert no_token.returncode == 2 and "EARCHIVE_TRANSFER_TOKEN" in no_token.stderr
+        presign(sender, unit_ids(sender, 1))
         process = subprocess.Popen(
-            [*cli, "--to", url, "--ids", archive_ids(sender)[0], "--json"],
+            [*cli, "--to", url, "--ids", unit_ids(sender, 1)[0], "--json"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

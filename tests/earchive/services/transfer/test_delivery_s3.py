@@ -27,15 +27,15 @@ from minio.versioningconfig import VersioningConfig
 from earchive.core.archive import Archive
 from earchive.services.transfer.delivery import receive_from_s3, resume_transfer
 from earchive.services.transfer.receipts import accept_receipt
-from earchive.services.transfer.sender import run_transfer
 from package.digest import digest_file
 from package.manifest import manifest_bytes, parse_manifest, sign_manifest, signature_json
+from tests.earchive.units import presign, send, unit_ids
 from tests.servers import seaweed as servers
 from transfer import DeliveryError, TransferLedger
 from transfer.delivery_s3 import S3Delivery, fetch_s3_package, translate_s3_error
 from transfer.retry import DeliveryEvent, RetryPolicy, TransientError
 
-from .conftest import archive_ids, earchive_cli
+from .conftest import earchive_cli
 
 seaweed_s3 = servers.seaweed_s3
 S3Server = servers.S3Server
@@ -96,9 +96,9 @@ def _listing(package_dir: Path) -> set[str]:
 def test_s3_plan_send_receive_receipt(
     s3_sender: Archive, s3_bureau: Archive, bucket: str, seaweed_s3: S3Server
 ) -> None:
-    ids = archive_ids(s3_sender)[:2]
+    ids = unit_ids(s3_sender, 2)
     outbox = f"outbox-{uuid.uuid4().hex[:8]}"
-    sent = run_transfer(s3_sender, f"s3://{bucket}/{outbox}", ids)
+    sent = send(s3_sender, f"s3://{bucket}/{outbox}", ids)
     batch = sent.package.batch_id
     assert sent.delivery.target == f"s3://{bucket}/{outbox}/{batch}"
     package_dir = s3_sender.home / "transfers" / batch
@@ -109,9 +109,7 @@ def test_s3_plan_send_receive_receipt(
     meta = client.stat_object(bucket, f"{outbox}/{batch}/{path}").metadata
     assert (meta["x-amz-meta-sm3"], meta["x-amz-meta-sha256"]) == (digests.sm3, digests.sha256)
 
-    receipt, receipt_path, fetched = receive_from_s3(
-        s3_bureau, sent.delivery.target, s3_sender.signer.public_key_pem
-    )
+    receipt, receipt_path, fetched = receive_from_s3(s3_bureau, sent.delivery.target)
     assert fetched.mismatched == () and fetched.unsafe == ()
     assert set(fetched.fetched) == _listing(package_dir)
     assert receipt.code == "accepted", [f.as_dict() for i in receipt.items for f in i.failed()]
@@ -126,7 +124,7 @@ def test_altered_in_the_bucket_is_digest_failed(
     s3_sender: Archive, s3_bureau: Archive, bucket: str, seaweed_s3: S3Server
 ) -> None:
     outbox = f"outbox-{uuid.uuid4().hex[:8]}"
-    sent = run_transfer(s3_sender, f"s3://{bucket}/{outbox}", archive_ids(s3_sender)[:2])
+    sent = send(s3_sender, f"s3://{bucket}/{outbox}", unit_ids(s3_sender, 2))
     victim = sent.package.items[1].eep_path
     key = f"{outbox}/{sent.package.batch_id}/{victim}"
     client = seaweed_s3.client()
@@ -149,9 +147,7 @@ def test_altered_in_the_bucket_is_digest_failed(
         },
     )
 
-    receipt, _, fetched = receive_from_s3(
-        s3_bureau, sent.delivery.target, s3_sender.signer.public_key_pem
-    )
+    receipt, _, fetched = receive_from_s3(s3_bureau, sent.delivery.target)
     assert fetched.mismatched == (victim,)
     assert receipt.code == "digest_failed"
     bad = next(i for i in receipt.items if i.eep_path == victim)
@@ -178,7 +174,7 @@ def test_interrupted_s3_delivery_resumes_without_duplicates(
                 raise Cut
 
     with pytest.raises(Cut):
-        run_transfer(s3_sender, target, archive_ids(s3_sender), progress=cut_after_four)
+        send(s3_sender, target, unit_ids(s3_sender, 2), progress=cut_after_four)
     batch = TransferLedger(s3_sender.writer).batches()[-1]
     assert batch.status == "delivering"
     client = seaweed_s3.client()
@@ -192,7 +188,7 @@ def test_interrupted_s3_delivery_resumes_without_duplicates(
     assert _versions(client, bucket, prefix) == dict.fromkeys(_listing(package_dir), 1)
     again = resume_transfer(s3_sender, batch.batch_id, target)  # idempotent: nothing re-sent
     assert again.result.copied == () and set(again.result.skipped) == _listing(package_dir)
-    receipt, _, _ = receive_from_s3(s3_bureau, done.result.target, s3_sender.signer.public_key_pem)
+    receipt, _, _ = receive_from_s3(s3_bureau, done.result.target)
     assert receipt.code == "accepted"
 
 
@@ -297,16 +293,15 @@ def test_cli_send_to_bucket_and_receive_from_it(
         )
 
     target = f"s3://{bucket}/cli-{uuid.uuid4().hex[:8]}"
-    one = archive_ids(sender)[0]
+    one = unit_ids(sender, 1)[0]
+    presign(sender, [one])
     no_creds = cli(sender.home, "transfer", "run", "--to", target, "--ids", one, creds=False)
     assert no_creds.returncode == 2 and "EARCHIVE_TRANSFER_S3_ENDPOINT" in no_creds.stderr
     ran = cli(sender.home, "transfer", "run", "--to", target, "--ids", one, "--json")
     assert ran.returncode == 0, ran.stderr
     delivered = json.loads(ran.stdout)["target"]
     assert delivered.startswith(target + "/transfer-")
-    key = tmp_path / "sender.pub.pem"
-    key.write_text(sender.signer.public_key_pem, encoding="ascii")
-    got = cli(bureau.home, "receive-s3", delivered, "--sender-key", str(key), "--json")
+    got = cli(bureau.home, "receive-s3", delivered, "--json")  # it trusts the unit's CA
     assert got.returncode == 0, got.stdout + got.stderr
     answer = json.loads(got.stdout)
     assert answer["code"] == "accepted" and answer["mismatched"] == []

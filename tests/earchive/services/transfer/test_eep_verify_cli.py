@@ -10,8 +10,9 @@ from pathlib import Path
 from lxml import etree
 
 from earchive.core.archive import Archive
-from earchive.services.transfer.sender import run_transfer
+from samples.unit_authority import unit_root
 from standards.schemas import load_schema
+from tests.earchive.units import send, unit_ids
 from transfer.eep.common import EEP_SCHEMA
 
 from .conftest import archive_ids, earchive_cli, tamper_inline
@@ -45,15 +46,21 @@ def test_exported_eep_validates_and_verifies(sender: Archive, tmp_path: Path) ->
     assert "EEP_CONTENT_DIGEST_MISMATCH" in {f["code"] for f in findings if f["status"] == "FAIL"}
 
 
-def test_transfer_package_verifies_with_the_sender_key(sender: Archive, tmp_path: Path) -> None:
-    sent = run_transfer(sender, tmp_path / "exchange", archive_ids(sender)[:2])
+def test_transfer_package_verifies_against_the_units_ca(
+    sender: Archive, unit_ca: Path, tmp_path: Path
+) -> None:
+    sent = send(sender, tmp_path / "exchange", unit_ids(sender, 2))
     package = Path(sent.delivery.target)
     home = sender.settings.home
     code, _, stderr = _earchive(home, "verify", str(package), "--json")
-    assert code == 2 and "--trusted-key" in stderr  # a transfer package needs the sender's key
-    key = tmp_path / "sender.pub.pem"
-    key.write_text(sender.signer.public_key_pem, encoding="ascii")
-    code, findings, _ = _earchive(home, "verify", str(package), "--trusted-key", str(key), "--json")
+    assert code == 2 and "--trust-root" in stderr  # nothing to judge the signer by
+    root = str(unit_root(unit_ca))
+    code, findings, _ = _earchive(home, "verify", str(package), "--trust-root", root, "--json")
     assert code == 0, [f for f in findings if f["status"] == "FAIL"]
-    assert "CATALOGUE_MATCHES" in {f["code"] for f in findings}
-    assert sum(f["code"] == "EEP_SIGNER_TRUSTED" for f in findings) == 4  # 2 EEPs × 2 signatures
+    codes = [f["code"] for f in findings]
+    assert "CATALOGUE_MATCHES" in codes and codes.count("PKG_SIGNER_UNIT") == 2
+    # a stranger's CA: the certificate no longer names anyone the verifier trusts
+    other = str(unit_root(tmp_path / "other-ca"))
+    code, findings, _ = _earchive(home, "verify", str(package), "--trust-root", other, "--json")
+    assert code == 1
+    assert "PKG_SIGNER_UNTRUSTED" in {f["code"] for f in findings if f["status"] == "FAIL"}

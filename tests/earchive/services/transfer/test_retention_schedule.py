@@ -19,9 +19,11 @@ from earchive.core.archive import Archive
 from earchive.services.transfer.disposition import ScheduleEntry, retention_schedule
 from earchive.services.transfer.receipts import accept_receipt
 from earchive.services.transfer.receiving import receive_package
-from earchive.services.transfer.sender import run_transfer
+from earchive.services.transfer.sender import group_by_unit
 from earchive.settings import Settings
+from samples.unit_authority import unit_root
 from standards.retention import disposal_not_before
+from tests.earchive.units import PASSPHRASE, certify_units, send
 from transfer import TransferPolicy
 
 TODAY = date(2027, 6, 1)
@@ -43,9 +45,13 @@ def scheduled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
 
     root = tmp_path_factory.mktemp("schedule")
     generate(8, root / "cases", seed=11, size_profile=SMALL_PROFILE)
-    archive = Archive(Settings(home=root / "home"), clock=Ticking(datetime(2027, 6, 1, tzinfo=UTC)))
+    archive = Archive(
+        Settings(home=root / "home", key_passphrase=PASSPHRASE),
+        clock=Ticking(datetime(2027, 6, 1, tzinfo=UTC)),
+    )
     archive.init()
     assert {r.status for r in archive.ingest([root / "cases"])} == {"accepted"}
+    certify_units(archive, root / "ca")
     yield archive
     archive.engine.dispose()
 
@@ -92,18 +98,19 @@ def test_kept_copy_guards_disposal_and_never_brings_it_forward(
     groups = _by_retention(retention_schedule(scheduled, TODAY))
     d10, d30, y = groups["D10"][0], groups["D30"][0], groups["Y"][0]
     bureau = Archive(
-        Settings(home=tmp_path / "bureau"), clock=Ticking(datetime(2030, 6, 1, tzinfo=UTC))
+        Settings(home=tmp_path / "bureau", key_passphrase=PASSPHRASE),
+        clock=Ticking(datetime(2030, 6, 1, tzinfo=UTC)),
     )
     bureau.init()
+    bureau.trust([unit_root(scheduled.home.parent / "ca")])
     try:
         # a 10-year archive sent anyway (explicit ids), late: its kept copy outlives its period
         ids = [d10.archive_id, d30.archive_id, y.archive_id]
-        sent = run_transfer(scheduled, tmp_path / "x", ids)
-        receipt, path = receive_package(
-            bureau, Path(sent.delivery.target), scheduled.signer.public_key_pem
-        )
-        assert receipt.code == "accepted"
-        accept_receipt(scheduled, path, bureau.signer.public_key_pem)
+        for unit in group_by_unit(scheduled, ids).values():  # one package per 立档单位
+            sent = send(scheduled, tmp_path / "x", unit)
+            receipt, path = receive_package(bureau, Path(sent.delivery.target))
+            assert receipt.code == "accepted"
+            accept_receipt(scheduled, path, bureau.signer.public_key_pem)
     finally:
         bureau.engine.dispose()
     kept = date(2035, 6, 1)  # accepted 2030-06-01 + keep_copy_years (5)

@@ -18,9 +18,11 @@ from earchive.core.archive import Archive
 from earchive.core.migrations import current_revision, head_revision, upgrade
 from earchive.services.transfer.receipts import accept_receipt, kept_until, rework_queue
 from earchive.services.transfer.receiving import receive_package
-from earchive.services.transfer.sender import plan, run_transfer
+from earchive.services.transfer.sender import plan
 from earchive.settings import Settings
+from samples.unit_authority import unit_root
 from standards.finding import Status
+from tests.earchive.units import PASSPHRASE, certify_units, send
 from transfer import REWORK, TRANSFERRED, Outcome, OutcomeLedger, TransferLedger, TransferPolicy
 from transfer.findings import transfer_finding
 
@@ -39,8 +41,9 @@ class Ticking:
 
 
 def _open(home: Path, start: datetime) -> Archive:
-    archive = Archive(Settings(home=home), clock=Ticking(start))
+    archive = Archive(Settings(home=home, key_passphrase=PASSPHRASE), clock=Ticking(start))
     archive.init()
+    archive.trust([unit_root(home.parent / "ca")])  # the CA that certifies the sender's units
     return archive
 
 
@@ -48,9 +51,11 @@ def _open(home: Path, start: datetime) -> Archive:
 def rework_sender(tmp_path: Path) -> Iterator[Archive]:
     from samples import SMALL_PROFILE, generate
 
-    generate(3, tmp_path / "cases", seed=7, size_profile=SMALL_PROFILE)  # D10, D30, Y (2023)
+    # 2022: Y and D30 of one 立档单位, D10 of another
+    generate(3, tmp_path / "cases", seed=35, size_profile=SMALL_PROFILE)
     archive = _open(tmp_path / "sender", datetime(2028, 3, 1, 9, tzinfo=UTC))
     assert [r.status for r in archive.ingest([tmp_path / "cases"])] == ["accepted"] * 3
+    certify_units(archive, tmp_path / "ca")
     yield archive
     archive.engine.dispose()
 
@@ -73,11 +78,11 @@ def test_tampered_item_reaches_rework_and_leaves_it_when_resent(
     policy = TransferPolicy.load()
     ids = sorted(e.archive_id for e in plan(sender) if e.outcome == "transfer")
     assert len(ids) == 2  # the 永久 and the 30-year case; the 10-year one is not transferred
-    sent = run_transfer(sender, tmp_path / "first", ids)
+    sent = send(sender, tmp_path / "first", ids)
     victim = sent.package.items[1]
     tamper_inline(Path(sent.delivery.target) / victim.eep_path)
 
-    receipt, path = receive_package(bureau, Path(sent.delivery.target), _pub(sender))
+    receipt, path = receive_package(bureau, Path(sent.delivery.target))
     assert receipt.code == "digest_failed"
     back = accept_receipt(sender, path, _pub(bureau))
     assert back.code == "digest_failed"
@@ -113,9 +118,9 @@ def test_tampered_item_reaches_rework_and_leaves_it_when_resent(
     _api_views(sender, victim.archive_id, other, entries[other].kept_until)
 
     # the fix: the next default run sends the rework item again, rebuilt from storage
-    again = run_transfer(sender, tmp_path / "second")
+    again = send(sender, tmp_path / "second")
     assert [i.archive_id for i in again.package.items] == [victim.archive_id]
-    receipt2, path2 = receive_package(bureau, Path(again.delivery.target), _pub(sender))
+    receipt2, path2 = receive_package(bureau, Path(again.delivery.target))
     assert receipt2.code == "accepted"
     assert [i.archive_id for i in receipt2.items] == [victim.archive_id]
     accept_receipt(sender, path2, _pub(bureau))
@@ -147,9 +152,9 @@ def test_a_package_the_bureau_cannot_unpack_sends_every_item_to_rework(
 ) -> None:
     sender, bureau = rework_sender, rework_bureau
     ids = sorted(e.archive_id for e in plan(sender) if e.outcome == "transfer")
-    sent = run_transfer(sender, tmp_path / "x", ids)
+    sent = send(sender, tmp_path / "x", ids)
     (Path(sent.delivery.target) / "文件目录.XML").unlink()
-    receipt, path = receive_package(bureau, Path(sent.delivery.target), _pub(sender))
+    receipt, path = receive_package(bureau, Path(sent.delivery.target))
     assert receipt.code == "unpack_failed" and receipt.items == ()
     accept_receipt(sender, path, _pub(bureau))
     waiting = rework_queue(sender)

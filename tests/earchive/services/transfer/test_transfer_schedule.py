@@ -16,7 +16,9 @@ import pytest
 from earchive.core.archive import Archive
 from earchive.jobs.celery_app import create_celery, transfer_beat
 from earchive.services.transfer.schedule import last_runs, run_scheduled
+from earchive.services.transfer.signoff import sign_off
 from preservation.events import EventLog
+from tests.earchive.units import PASSPHRASE
 from transfer import PolicyError, TransferLedger, TransferPolicy
 from transfer.endpoints import due_endpoints, parse_endpoints
 from transfer.schedule import CronSchedule
@@ -142,21 +144,29 @@ def test_scheduled_run_on_the_sender(sender: Archive, tmp_path: Path) -> None:
             ]
         ),
     )
-    monday = datetime(2030, 1, 7, 2, 0, tzinfo=SH)  # 2023/2024 cases are overdue by then
+    monday = datetime(2030, 1, 7, 2, 0, tzinfo=SH)  # 2022 cases are overdue by then
     runs = {r.endpoint: r for r in run_scheduled(sender, now=monday, policy=policy)}
     assert runs["nobody"].status == "nothing_due"
-    city = runs["city"]
-    assert city.status == "sent" and city.archives >= 1, city
+    waiting = runs["city"]  # review items nobody confirmed yet: nothing leaves
+    assert waiting.status == "signoff_needed" and waiting.archives >= 1, waiting
+    assert "earchive transfer signoff --batch" in waiting.error
+    assert not (tmp_path / "exchange").exists()
+    assert last_runs(sender) == {"city": monday, "nobody": monday}
+    assert run_scheduled(sender, now=monday.replace(minute=30), policy=policy) == []  # done
+    sign_off(sender, "王档案员", "扫描与签章已人工核验", batch_id=waiting.batch_id)
+
+    next_week = datetime(2030, 1, 14, 2, 5, tzinfo=SH)
+    (city,) = run_scheduled(sender, now=next_week, policy=policy, only="city")
+    assert city.status == "sent" and city.archives == waiting.archives, city
     delivered = tmp_path / "exchange" / city.batch_id
     assert (delivered / "manifest.txt").is_file()
     assert "载体类型：离线" in (delivered / "说明文件.TXT").read_text(encoding="utf-8")
-    assert "离线" in (delivered / "登记表.xml").read_text(encoding="utf-8")
+    form = (delivered / "其他/登记表.xml").read_text(encoding="utf-8")
+    assert "离线" in form and "王档案员" in form  # the 审核人 signed the review items off
     sent = {r.batch_id: r for r in TransferLedger(sender.writer).batches()}[city.batch_id]
     assert sent.status == "delivered" and sent.items == city.archives
-    assert last_runs(sender) == {"city": monday, "nobody": monday}
-    assert run_scheduled(sender, now=monday.replace(minute=30), policy=policy) == []  # done
-    next_week = datetime(2030, 1, 14, 2, 5, tzinfo=SH)
-    again = run_scheduled(sender, now=next_week, policy=policy, only="city")
+    week_after = datetime(2030, 1, 21, 2, 5, tzinfo=SH)
+    again = run_scheduled(sender, now=week_after, policy=policy, only="city")
     assert [(r.endpoint, r.status) for r in again] == [("city", "nothing_due")]  # in flight
     outcomes = [
         (e.object, e.outcome)
@@ -164,8 +174,9 @@ def test_scheduled_run_on_the_sender(sender: Archive, tmp_path: Path) -> None:
         if e.action == "transfer_schedule"
     ]
     assert outcomes == [
-        ("endpoint:city", "sent"),
+        ("endpoint:city", "signoff_needed"),
         ("endpoint:nobody", "nothing_due"),
+        ("endpoint:city", "sent"),
         ("endpoint:city", "nothing_due"),
     ]
 
@@ -194,6 +205,7 @@ def test_beat_fires_the_same_cron(sender: Archive) -> None:
 def test_cli_scheduled_with_the_shipped_policy(sender: Archive) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
     env["EARCHIVE_HOME"] = str(sender.home)
+    env["EARCHIVE_KEY_PASSPHRASE"] = PASSPHRASE
     ran = subprocess.run(
         [sys.executable, "-m", "earchive", "transfer", "run", "--scheduled", "--json"],
         capture_output=True,
