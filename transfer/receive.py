@@ -3,14 +3,17 @@
 Checks, all collected: the parts exist and parse (else ``unpack_failed``); the sender's
 signature over ``manifest.txt`` by the trusted sender key, every listed file's SM3 + SHA-256,
 missing and unlisted files, the 登记表 digest sheet against each EEP (``digest_failed``); each
-EEP with ``verify_eep`` (signatures, embedded and external digests) and 文件目录 against the
-contents (``four_properties_failed``). Digest problems outrank 四性 ones. Reads the package;
-writes nothing (the caller stores ``receipt_json``). Never raises for a bad package.
+EEP with ``verify_eep`` (schema, signatures, certificates against ``eep_trust_roots``, every
+embedded document's digests; an EEP of earchive's previous form only with ``legacy_eep``) and
+文件目录 against the contents (``four_properties_failed``). Digest problems outrank 四性
+ones. Reads the package; writes nothing (the caller stores ``receipt_json``). Never raises for
+a bad package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -44,10 +47,18 @@ _DIGEST_CODES = frozenset(
         "SHEET_DIGEST_MISMATCH",
         "EEP_CONTENT_DIGEST_MISMATCH",
         "EEP_CONTENT_UNDECODABLE",
+        "EEP_CONTENT_SIZE_MISMATCH",
+        "EEP_MANIFEST_MISMATCH",
         "EEP_EXTERNAL_MISSING",
     }
 )
 _REQUIRED = (NOTES_NAME, CATALOGUE_NAME, REGISTRATION_NAME, MANIFEST_NAME, SIGNATURE_NAME)
+
+
+@dataclass(frozen=True)
+class _EepOptions:
+    trust_roots: tuple[bytes, ...]
+    legacy: bool
 
 
 def _code(findings: Sequence[Finding]) -> str:
@@ -107,6 +118,7 @@ def _items(
     package_findings: list[Finding],
     sender_key: str,
     measured: dict[str, Digests],
+    eep_options: _EepOptions,
 ) -> list[ReceiptItem]:
     digests = {e.path: e for e in sheet}
     items = []
@@ -131,7 +143,12 @@ def _items(
                         found=f"SM3:{found.sm3} {found.size}",
                     )
                 )
-            own += verify_eep(path, sender_key)
+            own += verify_eep(
+                path,
+                sender_key,
+                trust_roots=eep_options.trust_roots,
+                legacy=eep_options.legacy,
+            )
         items.append(ReceiptItem(entry.archival_code, entry.name, _code(own), tuple(own)))
     listed_names = {e.name for e in entries}
     for extra in sorted(set(digests) - listed_names):
@@ -153,10 +170,17 @@ def _items(
 
 
 def receive(
-    package_dir: Path, trusted_sender_key_pem: str, *, receiver: str, clock: Callable[[], datetime]
+    package_dir: Path,
+    trusted_sender_key_pem: str,
+    *,
+    receiver: str,
+    clock: Callable[[], datetime],
+    eep_trust_roots: Sequence[bytes] = (),
+    legacy_eep: bool = False,
 ) -> Receipt:
     """Verify the package at ``package_dir``; return the (unsigned) receipt — sign it with
-    ``receipt_json``."""
+    ``receipt_json``. ``eep_trust_roots``: certificates (DER or PEM) the EEP signers' chains
+    must reach; ``legacy_eep``: also accept EEPs of earchive's previous form."""
     now = clock()
     findings: list[Finding] = []
     for name in _REQUIRED:
@@ -174,7 +198,10 @@ def receive(
             transfer_finding("PKG_PART_MALFORMED", path=package_dir.name, error=str(exc))
         )
         return Receipt("", UNPACK_FAILED, now, receiver, (), tuple(findings))
-    items = _items(package_dir, entries, sheet, findings, trusted_sender_key_pem, measured)
+    eep_options = _EepOptions(tuple(eep_trust_roots), legacy_eep)
+    items = _items(
+        package_dir, entries, sheet, findings, trusted_sender_key_pem, measured, eep_options
+    )
     package_level = [f for f in findings if not any(_belongs(f, i.eep_path) for i in items)]
     every = package_level + [f for i in items for f in i.findings]
     return Receipt(batch_id, _code(every), now, receiver, tuple(items), tuple(package_level))
