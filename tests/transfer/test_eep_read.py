@@ -112,3 +112,20 @@ def test_a_previous_form_signature_without_certificate_is_review_not_failure(
         (f.code, f.path) for f in verify_eep(copy / "legacy.eep.xml", legacy=True) if f.failed
     ]
     assert failed == [("EEP_CONTENT_DIGEST_MISMATCH", "original/A/application.pdf")] * 2
+
+
+def test_a_previous_form_external_file_changed_or_missing_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "legacy-eep"
+    shutil.copytree(FIXTURE, copy)
+    external = copy / "legacy.files" / "0002-application.pdf"
+    data = bytearray(external.read_bytes())
+    data[100] ^= 0xFF
+    external.write_bytes(bytes(data))
+    contents = read_eep(copy / "legacy.eep.xml", legacy=True)
+    with pytest.raises(EepError, match="digest differs"):
+        extract_documents(contents, tmp_path / "a", "original/")
+    external.unlink()
+    with pytest.raises(EepError, match="external file missing"):
+        extract_documents(contents, tmp_path / "b", "original/")
+    failed = [f.code for f in verify_eep(copy / "legacy.eep.xml", legacy=True) if f.failed]
+    assert failed == ["EEP_EXTERNAL_MISSING"]
