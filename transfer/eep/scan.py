@@ -36,8 +36,9 @@ from .common import EEP_NAMESPACE
 __all__ = ["Coding", "ElementBytes", "Scan", "scan_eep"]
 
 _BLOCK = 1 << 20
-_TEXT_LIMIT = 64 << 20  # text outside 编码数据 (the metadata) held in the skeleton
-_KEEP_LIMIT = 1 << 20  # signed elements and captured documents held in memory
+_TEXT_LIMIT = 16 << 20  # characters of text outside 编码数据 (the metadata) in the skeleton
+_KEEP_LIMIT = 1 << 20  # bytes of a signed element kept beside its digests
+_CAPTURE_LIMIT = 16 << 20  # bytes of a captured document (the 文档清单)
 _WHITESPACE = b" \t\r\n"
 _NS = "{" + EEP_NAMESPACE + "}"
 _XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
@@ -125,8 +126,8 @@ class _Decoder:
             self._sm3.update(decoded)
             self._sha256.update(decoded)
         if self._kept is not None:
-            if len(self._kept) + len(decoded) > _KEEP_LIMIT:
-                self.error = f"larger than {_KEEP_LIMIT} bytes, not read into memory"
+            if len(self._kept) + len(decoded) > _CAPTURE_LIMIT:
+                self.error = f"larger than {_CAPTURE_LIMIT} bytes, not read into memory"
                 return
             self._kept += decoded
         if self._target is not None:
@@ -358,6 +359,6 @@ def scan_eep(
     targets: Mapping[str, Path] | None = None,
 ) -> Scan:
     """Scan the EEP read from ``fp``: ``measure`` hashes every document; ``capture`` keeps the
-    decoded bytes of those 文档标识符 (at most 1 MiB each); ``targets`` writes the decoded bytes
+    decoded bytes of those 文档标识符 (at most 16 MiB each); ``targets`` writes the decoded bytes
     of those 文档标识符 to new files (digests measured while writing)."""
     return _Scanner(measure, capture, targets or {}).run(fp)
