@@ -7,6 +7,11 @@ the named curve 1.2.156.10197.1.301 (sm2p256v1) and embed the public point, the 
 other's keys. Signatures are DER ``SEQUENCE {r, s}``; SM2 signs SM3(Z ‖ message) with the default
 signer ID ``1234567812345678`` (OpenSSL: ``-pkeyopt distid:1234567812345678``).
 
+Streaming: a message too large to hold is hashed piece by piece with ``message_hasher`` (SM2:
+``Sm3Z``, which starts from Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A); ECDSA: SHA-256) and
+its digest signed with ``Signer.sign_digest`` and checked with ``verify_digest``: the same
+signatures ``sign`` and ``verify`` make and check over the whole message.
+
 ``key_id`` is the hex SM3 (SM2) or SHA-256 (ECDSA) of the public key's DER SubjectPublicKeyInfo.
 
 Reads/writes: key files (``generate_key``, ``load_signer``). Raises: ``KeyFormatError``,
@@ -27,6 +32,7 @@ from asn1crypto import core, pem
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
 from package.errors import KeyExistsError, KeyFormatError, SignatureError
 
@@ -35,13 +41,18 @@ __all__ = [
     "ECDSA_P256_SHA256",
     "SM2_SIGNER_ID",
     "SM2_WITH_SM3",
+    "MessageHasher",
     "Signer",
+    "Sm3Z",
     "generate_key",
     "key_id_from_pem",
     "load_signer",
+    "message_hasher",
     "public_key_id",
     "signer_from_pem",
+    "sm2_z",
     "verify",
+    "verify_digest",
 ]
 
 SM2_WITH_SM3 = "SM2-with-SM3"
@@ -57,6 +68,14 @@ _KEY_FILES = {
     ECDSA_P256_SHA256: ("archive-ecdsa-p256.key", "archive-ecdsa-p256.pub.pem"),
 }
 _SELF_TEST = b"earchive signing key self-test"
+# The SM2 curve's a, b and base point G (GB/T 32918.5-2017), the constants of Z.
+_SM2_CURVE_ZA = bytes.fromhex(
+    "FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC"
+    "28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93"
+    "32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7"
+    "BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0"
+)
+_DIGEST_BYTES = 32
 
 
 # -- minimal ASN.1 shapes (kept local: asn1crypto's own EC classes need a global curve registry) --
@@ -114,6 +133,61 @@ class Signer(Protocol):
 
     def sign(self, data: bytes) -> bytes: ...
 
+    def sign_digest(self, digest: bytes) -> bytes:
+        """Sign a message already hashed with ``message_hasher(algorithm, public_key_pem)``."""
+        ...
+
+
+class MessageHasher(Protocol):
+    """What ``message_hasher`` returns: fed the message in pieces, gives the digest to sign."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+    def digest(self) -> bytes: ...
+
+
+def sm2_z(point: bytes, signer_id: bytes = SM2_SIGNER_ID) -> bytes:
+    """Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A) of a 64-byte public point x_A ‖ y_A
+    (GB/T 32918.2-2016 §5.5); ENTL is the signer ID's length in bits, two bytes big-endian."""
+    if len(point) != 64:
+        raise KeyFormatError(f"SM2 public point must be 64 bytes, found {len(point)}")
+    if len(signer_id) >= 1 << 13:
+        raise KeyFormatError("SM2 signer ID longer than 8191 bytes")
+    entl = (len(signer_id) * 8).to_bytes(2, "big")
+    return hashlib.new("sm3", entl + signer_id + _SM2_CURVE_ZA + point).digest()
+
+
+class Sm3Z:
+    """SM3(Z ‖ M) fed M piece by piece: ``digest()`` is the e an SM2 signature signs, for the
+    public key given (PEM, or the 64-byte point) and the default signer ID."""
+
+    def __init__(self, public_key: str | bytes, signer_id: bytes = SM2_SIGNER_ID) -> None:
+        if isinstance(public_key, str):
+            curve, _der, encoded = _spki_from_pem(public_key)
+            if curve != _OID_SM2_CURVE:
+                raise KeyFormatError(f"SM3(Z ‖ M) needs an SM2 key, found curve {curve}")
+            point = _sm2_point(encoded)
+        else:
+            point = public_key if len(public_key) == 64 else _sm2_point(public_key)
+        self._hash = hashlib.new("sm3", sm2_z(point, signer_id))
+
+    def update(self, data: bytes, /) -> None:
+        self._hash.update(data)
+
+    def digest(self) -> bytes:
+        return self._hash.digest()
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def message_hasher(algorithm: str, public_key_pem: str) -> MessageHasher:
+    """A fresh hasher of the message for ``algorithm`` and the signer's public key: ``Sm3Z``
+    (SM2) or SHA-256 (ECDSA). Raises ``KeyFormatError`` for an unknown algorithm or a key of
+    another curve."""
+    key = _verifying_key(algorithm, public_key_pem)
+    return Sm3Z(key) if isinstance(key, bytes) else hashlib.sha256()
+
 
 def _ec_algorithm(curve_oid: str) -> _AlgorithmIdentifier:
     return _AlgorithmIdentifier(
@@ -163,6 +237,15 @@ class _Sm2Signer:
         except gmssl_pyx.GmsslInnerError as exc:
             raise SignatureError(f"SM2 signing failed: {exc}") from exc
 
+    def sign_digest(self, digest: bytes) -> bytes:
+        """SM2 signature (DER r, s) over e = SM3(Z ‖ message), computed by ``Sm3Z``."""
+        if len(digest) != _DIGEST_BYTES:
+            raise SignatureError(f"SM3 digest must be 32 bytes, found {len(digest)}")
+        try:
+            return bytes(gmssl_pyx.sm2_sign_sm3_digest(self._private, digest))
+        except gmssl_pyx.GmsslInnerError as exc:
+            raise SignatureError(f"SM2 signing failed: {exc}") from exc
+
 
 @dataclass(frozen=True)
 class _EcdsaSigner:
@@ -188,6 +271,12 @@ class _EcdsaSigner:
     def sign(self, data: bytes) -> bytes:
         """ECDSA P-256 signature (DER r, s) over SHA-256(data)."""
         return self._key.sign(data, ec.ECDSA(hashes.SHA256()))
+
+    def sign_digest(self, digest: bytes) -> bytes:
+        """ECDSA P-256 signature (DER r, s) over a SHA-256 digest computed beforehand."""
+        if len(digest) != _DIGEST_BYTES:
+            raise SignatureError(f"SHA-256 digest must be 32 bytes, found {len(digest)}")
+        return self._key.sign(digest, ec.ECDSA(Prehashed(hashes.SHA256())))
 
 
 def _write_new(path: Path, data: bytes, mode: int) -> None:
@@ -337,21 +426,13 @@ def key_id_from_pem(algorithm: str, public_key_pem: str) -> str:
     return public_key_id(algorithm, der)
 
 
-def verify(algorithm: str, public_key_pem: str, data: bytes, signature: bytes) -> bool:
-    """True if ``signature`` is a valid ``algorithm`` signature of ``data`` by the key.
-
-    False for any bad or malformed signature. Raises ``KeyFormatError`` only when the public key
-    is malformed, of an unknown algorithm, or of a curve that does not match ``algorithm``.
-    """
+def _verifying_key(algorithm: str, public_key_pem: str) -> bytes | ec.EllipticCurvePublicKey:
+    """The SM2 point (64 bytes) or the P-256 key object that checks ``algorithm`` signatures."""
     curve, der, point = _spki_from_pem(public_key_pem)
     if algorithm == SM2_WITH_SM3:
         if curve != _OID_SM2_CURVE:
             raise KeyFormatError(f"{algorithm} needs an SM2 key, found curve {curve}")
-        xy = _sm2_point(point)
-        try:
-            return bool(gmssl_pyx.sm2_verify(xy, data, signature, SM2_SIGNER_ID))
-        except (gmssl_pyx.GmsslInnerError, ValueError):
-            return False
+        return _sm2_point(point)
     if algorithm == ECDSA_P256_SHA256:
         if curve != _OID_P256_CURVE:
             raise KeyFormatError(f"{algorithm} needs a P-256 key, found curve {curve}")
@@ -361,9 +442,46 @@ def verify(algorithm: str, public_key_pem: str, data: bytes, signature: bytes) -
             raise KeyFormatError(f"malformed P-256 public key: {exc}") from exc
         if not isinstance(key, ec.EllipticCurvePublicKey):
             raise KeyFormatError("not an EC public key")
-        try:
-            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
-        except InvalidSignature:
-            return False
-        return True
+        return key
     raise KeyFormatError(f"unknown signature algorithm: {algorithm!r}")
+
+
+def verify(algorithm: str, public_key_pem: str, data: bytes, signature: bytes) -> bool:
+    """True if ``signature`` is a valid ``algorithm`` signature of ``data`` by the key.
+
+    False for any bad or malformed signature. Raises ``KeyFormatError`` only when the public key
+    is malformed, of an unknown algorithm, or of a curve that does not match ``algorithm``.
+    """
+    key = _verifying_key(algorithm, public_key_pem)
+    if isinstance(key, bytes):
+        try:
+            return bool(gmssl_pyx.sm2_verify(key, data, signature, SM2_SIGNER_ID))
+        except (gmssl_pyx.GmsslInnerError, ValueError):
+            return False
+    try:
+        key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def verify_digest(algorithm: str, public_key_pem: str, digest: bytes, signature: bytes) -> bool:
+    """``verify`` for a message hashed beforehand with ``message_hasher``: True if
+    ``signature`` signs ``digest`` (SM2: e = SM3(Z ‖ M); ECDSA: SHA-256(M)) with the key.
+
+    False for any bad or malformed signature or a digest of the wrong length. Raises
+    ``KeyFormatError`` as ``verify`` does.
+    """
+    key = _verifying_key(algorithm, public_key_pem)
+    if len(digest) != _DIGEST_BYTES:
+        return False
+    if isinstance(key, bytes):
+        try:
+            return bool(gmssl_pyx.sm2_verify_sm3_digest(key, digest, signature))
+        except (gmssl_pyx.GmsslInnerError, ValueError):
+            return False
+    try:
+        key.verify(signature, digest, ec.ECDSA(Prehashed(hashes.SHA256())))
+    except InvalidSignature:
+        return False
+    return True

@@ -128,7 +128,6 @@ class TransferRequest:
     receiver: str  # 接收单位
     created: datetime  # aware
     agent: str  # software name and version, for 说明文件
-    inline_limit: int = 1 << 20
     font: Path | None = None  # CJK TrueType font for 登记表.pdf; None = no PDF
     font_index: int = 0
     carrier: str = "在线"  # 载体类型: 在线 (network, bucket) or 离线 (removable media)
@@ -146,7 +145,7 @@ class PackagedItem:
     eep_path: str  # relative to the package root
     eep: Digests
     documents: int
-    data_bytes: int  # EEP plus its external files
+    data_bytes: int  # the EEP's size: every file is inside it
 
 
 @dataclass(frozen=True)
@@ -206,7 +205,7 @@ def _notes(
         f"数据量：{form.gigabytes} GB（{form.data_bytes} 字节）",
         f"未移交件数（移交前检测不通过或含加密）：{len(form.refused)}",
         "封装格式：DA/T 48-2009 电子文件封装包（XML，原始型），元数据 DA/T 46-2009；"
-        "大于阈值的计算机文件以外部文件引用（<档号>.files/）",
+        "全部计算机文件以 Base64 封装在包内",
         "摘要算法：SM3（GB/T 32905），并附 SHA-256；签名算法：SM2（GB/T 32918）with SM3",
         "读取所需软件：任一 XML 阅读器；PDF 与 OFD 阅读器；验证封装包签名需支持 SM2/SM3 的工具"
         f"（如 {request.agent} 的 earchive receive）",
@@ -242,7 +241,13 @@ def _build(
     request: TransferRequest,
     identity: SigningIdentity,
 ) -> tuple[list[PackagedItem], list[Finding], RegistrationForm]:
-    options = EepOptions(request.sender, request.created, request.agent, request.inline_limit)
+    options = EepOptions(
+        request.sender,
+        request.created,
+        identity.name or request.sender,
+        identity.certificates,
+        (request.carrier_numbers or "离线") if request.carrier == "离线" else "在线",
+    )
     items: list[PackagedItem] = []
     refused: list[Finding] = []
     refused_ids: list[str] = []
@@ -259,7 +264,7 @@ def _build(
         m = source.metadata
         name = _eep_name(m)
         built = build_eep(source, identity.signer, work / name, options)
-        size = built.digests.size + sum(x.digests.size for x in built.external)
+        size = built.digests.size
         items.append(
             PackagedItem(
                 archive_id, str(m["archival_code"]), name, built.digests, built.documents, size

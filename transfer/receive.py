@@ -3,14 +3,15 @@
 Checks, all collected: the parts exist and parse (说明文件.TXT, 文件目录.XML, 其他/登记表.xml and
 its signature, manifest.txt and its signature; else ``unpack_failed``); the signatures over the
 manifest and the 登记表 — valid, and by whom: a certificate chained to one of the receiver's trust
-roots that names the 移交单位 of the 登记表 (``SenderTrust.roots``), or a key agreed with the
-sender out of band (``SenderTrust.key_pem``); every listed file's SM3 + SHA-256, missing and
-unlisted files, the 登记表's digest sheet and totals (件数, 数据量) against what arrived
-(``digest_failed``); each EEP with ``verify_eep`` (signatures, embedded and external digests)
-and 文件目录 against the contents (``four_properties_failed``). Digest problems outrank 四性
-ones. Packages of the layout before 档发〔2012〕7号 (登记表 at the top, unsigned; ``<条目>``)
-are read only with ``legacy=True``. Reads the package; writes nothing (the caller stores
-``receipt_json``). Never raises for a bad package.
+roots that names the 移交单位 of the 登记表 (``SenderTrust.roots``), or a key agreed with the sender
+out of band (``SenderTrust.key_pem``); every listed file's SM3 + SHA-256, missing and unlisted
+files, the 登记表's digest sheet and totals (件数, 数据量) against what arrived (``digest_failed``);
+each EEP with ``verify_eep`` (schema, signatures, the signer's certificate against the same trust
+roots, every embedded document's digests) and 文件目录 against the contents
+(``four_properties_failed``). Digest problems outrank 四性 ones. Packages of the layout before
+档发〔2012〕7号 (登记表 at the top, unsigned; ``<条目>``; EEPs of earchive's previous form) are read
+only with ``legacy=True``. Reads the package; writes nothing (the caller stores ``receipt_json``).
+Never raises for a bad package.
 """
 
 from __future__ import annotations
@@ -72,10 +73,12 @@ _DIGEST_CODES = frozenset(
         "SHEET_DIGEST_MISMATCH",
         "EEP_CONTENT_DIGEST_MISMATCH",
         "EEP_CONTENT_UNDECODABLE",
+        "EEP_CONTENT_SIZE_MISMATCH",
+        "EEP_MANIFEST_MISMATCH",
         "EEP_EXTERNAL_MISSING",
     }
 )
-_REQUIRED = (
+_REQUIRED: tuple[str, ...] = (
     NOTES_NAME,
     CATALOGUE_NAME,
     REGISTRATION_NAME,
@@ -99,6 +102,11 @@ def _code(findings: Sequence[Finding]) -> str:
     return FOUR_PROPERTIES_FAILED if failed else ACCEPTED
 
 
+def _same_unit(holder: str, sender: str) -> bool:
+    """A certificate's holder and the 移交单位 are the same name (white space aside)."""
+    return " ".join(holder.split()) == " ".join(sender.split())
+
+
 def _signer_findings(
     check: SignatureCheck, which: str, sender: str, trust: SenderTrust
 ) -> list[Finding]:
@@ -111,7 +119,7 @@ def _signer_findings(
     if identity is not None and identity.trusted is False:
         return [transfer_finding("PKG_SIGNER_UNTRUSTED", path=which, reason=identity.reason)]
     if identity is not None and identity.trusted:
-        if sender and " ".join(holder.split()) != " ".join(sender.split()):
+        if sender and not _same_unit(holder, sender):
             return [
                 transfer_finding("PKG_SIGNER_NOT_UNIT", path=which, holder=holder, sender=sender)
             ]
@@ -205,6 +213,16 @@ def _belongs(finding: Finding, eep_path: str) -> bool:
     return finding.path == eep_path or finding.path.startswith(stem + ".files/")
 
 
+def _eep_signer_findings(checked: Sequence[Finding], eep_path: str, sender: str) -> list[Finding]:
+    """An EEP signed under a trusted certificate that names someone other than the 移交单位."""
+    names = {f.found for f in checked if f.code == "EEP_CERTIFICATE_TRUSTED"}
+    return [
+        transfer_finding("PKG_SIGNER_NOT_UNIT", path=eep_path, holder=holder, sender=sender)
+        for holder in sorted(names)
+        if sender and not _same_unit(holder, sender)
+    ]
+
+
 def _items(
     root: Path,
     entries: Sequence[CatalogueEntry],
@@ -212,6 +230,8 @@ def _items(
     package_findings: list[Finding],
     trust: SenderTrust,
     measured: dict[str, Digests],
+    legacy: bool,
+    sender: str,
 ) -> list[ReceiptItem]:
     digests = {e.path: e for e in sheet}
     items = []
@@ -236,7 +256,8 @@ def _items(
                         found=f"SM3:{found.sm3} {found.size}",
                     )
                 )
-            own += verify_eep(path, trust.key_pem)
+            checked = verify_eep(path, trust.key_pem, trust_roots=trust.roots, legacy=legacy)
+            own += checked + _eep_signer_findings(checked, entry.name, sender)
         items.append(ReceiptItem(entry.archival_code, entry.name, _code(own), tuple(own)))
     listed_names = {e.name for e in entries}
     for extra in sorted(set(digests) - listed_names):
@@ -308,7 +329,7 @@ def receive(
             transfer_finding("PKG_PART_MALFORMED", path=package_dir.name, error=str(exc))
         )
         return Receipt("", UNPACK_FAILED, now, receiver, (), tuple(findings))
-    items = _items(package_dir, entries, sheet, findings, trust, measured)
+    items = _items(package_dir, entries, sheet, findings, trust, measured, legacy, sender)
     package_level = [f for f in findings if not any(_belongs(f, i.eep_path) for i in items)]
     every = package_level + [f for i in items for f in i.findings]
     return Receipt(batch_id, _code(every), now, receiver, tuple(items), tuple(package_level))

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from earchive.cli.support import Commands, out
+from earchive.cli.support import Commands, open_archive, out
 from standards.finding import Status
 
 log_app = Commands(help="The event log (audit trail): seal it into storage, verify it.")
@@ -18,9 +18,7 @@ log_app = Commands(help="The event log (audit trail): seal it into storage, veri
 @log_app.command("seal")
 def seal() -> None:
     """Seal the events not yet in storage into a new signed version of the log object."""
-    from earchive.cli.app import _archive
-
-    archive = _archive()
+    archive = open_archive()
     archive.init()
     result = archive.seal_event_log()
     if result is None:
@@ -40,9 +38,7 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Check the hash chain, the seals' signatures, and that every sealed event is unchanged."""
-    from earchive.cli.app import _archive
-
-    archive = _archive()
+    archive = open_archive()
     archive.init()
     key = trusted_key.read_text() if trusted_key else None
     findings = archive.verify_event_log(key)

@@ -96,7 +96,6 @@ def run_cmd(
         typer.Option("--ids", help="Archive ids (repeatable); default: all due or overdue."),
     ] = None,
     receiver: Annotated[str, typer.Option(help="接收单位.")] = "综合档案馆",
-    inline_limit: Annotated[int, typer.Option(help="Embed files up to this many bytes.")] = 1 << 20,
     endpoint: Annotated[
         str, typer.Option(help="A transfer-policy endpoint: its target, receiver and selection.")
     ] = "",
@@ -129,7 +128,6 @@ def run_cmd(
                 to,
                 chosen,
                 receiver=receiver,
-                inline_limit=inline_limit,
                 endpoint=endpoint,
                 preparer=getpass.getuser(),
             )
@@ -223,7 +221,8 @@ def signoff_cmd(
         if as_json:
             emit(row)
         else:
-            out.print(f"signed off {s.archive_id} v{s.version}: {', '.join(row['items'])}")
+            listed = ", ".join(f"{i.item} {i.code}" for i in s.items)
+            out.print(f"signed off {s.archive_id} v{s.version}: {listed}")
 
 
 @transfer_app.command("signoffs")

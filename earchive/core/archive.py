@@ -141,7 +141,7 @@ class Archive:
             raise ConfigurationError(str(exc)) from exc
         self.store, self.storage, self.replica = wiring.store, wiring.storage, wiring.replica
         self.locks = wiring.locks
-        self._identity: SigningIdentity | None = None
+        self._identity: tuple[int, SigningIdentity] | None = None  # (keyring stamp, identity)
         self._identities: IdentityKeyer | None = None
         self._annotations: AnnotationFiles | None = None
 
@@ -244,11 +244,14 @@ class Archive:
     @property
     def identity(self) -> SigningIdentity:
         """Who the archive signs as: its imported identity (key and certificates), else its
-        generated key alone (a signature that names nobody)."""
-        if self._identity is None:
-            imported = self.keyring.identity(ARCHIVE)
-            self._identity = imported or SigningIdentity(load_signer(self.key_path()))
-        return self._identity
+        generated key alone (a signature that names nobody). Kept open until an administrator
+        imports another (``earchive keys import archive``), in this process or any other."""
+        keyring = self.keyring
+        stamp = keyring.stamp(ARCHIVE)
+        if self._identity is None or self._identity[0] != stamp:
+            imported = keyring.identity(ARCHIVE)
+            self._identity = (stamp, imported or SigningIdentity(load_signer(self.key_path())))
+        return self._identity[1]
 
     def unit_identity(self, fonds: str) -> SigningIdentity | None:
         """The imported identity of the 立档单位 of ``fonds`` (None when none was imported)."""

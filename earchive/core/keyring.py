@@ -180,6 +180,13 @@ class Keyring:
         chain = self.certificates(owner)
         return self._info(owner, chain, None) if chain else None
 
+    def stamp(self, owner: str) -> int:
+        """Changes whenever ``owner``'s identity is imported again (0: none): a cache key."""
+        try:
+            return (self._dir(owner) / "key.json").stat().st_mtime_ns
+        except OSError:
+            return 0
+
     def identity(self, owner: str) -> SigningIdentity | None:
         """The identity of ``owner`` with its key opened, or None when none was imported."""
         chain = self.certificates(owner)

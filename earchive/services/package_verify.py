@@ -41,7 +41,7 @@ def verify_any(
     if path.is_file() and path.name.endswith(EEP_SUFFIX):
         from transfer import verify_eep
 
-        return tuple(verify_eep(path, trusted_key_pem))
+        return tuple(verify_eep(path, trusted_key_pem, trust_roots=trust_roots, legacy=legacy))
     if _is_transfer_package(path):
         if trusted_key_pem is None and not trust_roots:
             raise NeedsKeyError(

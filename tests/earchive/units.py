@@ -22,8 +22,15 @@ from samples.unit_authority import issue_unit, unit_root
 PASSPHRASE = "a test passphrase for the keyring"
 
 
+ARCHIVE_NAME = "测试数字档案室"
+
+
 def certify_units(archive: Archive, trust_dir: Path) -> Path:
-    """Import a certificate for each 立档单位 the archive holds; trust the CA; return its root."""
+    """Import a certificate for the archive and each 立档单位 it holds; trust the CA; return its
+    root."""
+    if not archive.identity.certificates:
+        issued = issue_unit(trust_dir, ARCHIVE_NAME, archive.clock())
+        import_identity(archive, "archive", issued.chain_pem, issued.key_pem, "tester")
     for fonds, name in unit_names(archive).items():
         if archive.unit_identity(fonds) is None:
             issued = issue_unit(trust_dir, name, archive.clock())

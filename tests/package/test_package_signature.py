@@ -1,25 +1,31 @@
-"""Signing keys: round trips, tamper detection, key files, OpenSSL interoperability."""
+"""Signing keys: round trips, tamper detection, key files, OpenSSL interoperability, and signing
+a message hashed as a stream (SM3(Z ‖ M) / SHA-256) equal to signing it whole."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import stat
 import subprocess
 from pathlib import Path
 
+import gmssl_pyx
 import pytest
+from asn1crypto import keys, pem
 
 from package import (
     ECDSA_P256_SHA256,
     SM2_WITH_SM3,
     KeyExistsError,
     KeyFormatError,
+    SignatureError,
     Signer,
     generate_key,
     key_id_from_pem,
     load_signer,
 )
 from package import verify_signature as verify
+from package.signature import Sm3Z, message_hasher, sm2_z, verify_digest
 
 MESSAGE = "清单 manifest bytes\n".encode()
 
@@ -106,6 +112,65 @@ def test_signer_repr_hides_private_key(sm2_signer: Signer) -> None:
     assert "_private" not in repr(sm2_signer)
 
 
+def _streamed(signer: Signer, message: bytes, piece: int = 7) -> bytes:
+    hasher = message_hasher(signer.algorithm, signer.public_key_pem)
+    for start in range(0, len(message), piece):
+        hasher.update(message[start : start + piece])
+    return hasher.digest()
+
+
+def test_a_streamed_digest_signs_like_the_whole_message(fresh: tuple[Path, Signer]) -> None:
+    _, signer = fresh
+    digest = _streamed(signer, MESSAGE * 50)
+    streamed = signer.sign_digest(digest)
+    # the ordinary verifier accepts it, and the digest verifier accepts an ordinary signature
+    assert verify(signer.algorithm, signer.public_key_pem, MESSAGE * 50, streamed)
+    assert verify_digest(signer.algorithm, signer.public_key_pem, digest, streamed)
+    whole = signer.sign(MESSAGE * 50)
+    assert verify_digest(signer.algorithm, signer.public_key_pem, digest, whole)
+    assert not verify_digest(signer.algorithm, signer.public_key_pem, digest[::-1], whole)
+    assert not verify_digest(signer.algorithm, signer.public_key_pem, digest[:31], whole)
+    assert not verify(signer.algorithm, signer.public_key_pem, MESSAGE * 49, streamed)
+
+
+def test_sm3z_starts_from_the_z_value_of_the_key(sm2_signer: Signer) -> None:
+    hasher = Sm3Z(sm2_signer.public_key_pem)
+    hasher.update(MESSAGE)
+    pem_der = sm2_signer.public_key_pem
+    point = bytes(gmssl_pyx.normalize_sm2_public_key(_point_of(pem_der)))
+    z = sm2_z(point)
+    assert hasher.digest() == hashlib.new("sm3", z + MESSAGE).digest()
+    # gmssl computes Z itself: its signature over M verifies against our SM3(Z ‖ M)
+    assert verify_digest(SM2_WITH_SM3, pem_der, hasher.digest(), sm2_signer.sign(MESSAGE))
+    assert Sm3Z(point).hexdigest() == Sm3Z(b"\x04" + point).hexdigest()
+    with pytest.raises(KeyFormatError):
+        sm2_z(point[:63])
+
+
+def test_hasher_and_digest_check_refuse_a_key_of_another_curve(
+    sm2_signer: Signer, ecdsa_signer: Signer
+) -> None:
+    with pytest.raises(KeyFormatError):
+        message_hasher(SM2_WITH_SM3, ecdsa_signer.public_key_pem)
+    with pytest.raises(KeyFormatError):
+        Sm3Z(ecdsa_signer.public_key_pem)
+    with pytest.raises(KeyFormatError):
+        verify_digest(ECDSA_P256_SHA256, sm2_signer.public_key_pem, bytes(32), b"")
+    with pytest.raises(KeyFormatError):
+        message_hasher("RSA-MD5", sm2_signer.public_key_pem)
+
+
+def test_sign_digest_refuses_a_digest_of_the_wrong_length(fresh: tuple[Path, Signer]) -> None:
+    _, signer = fresh
+    with pytest.raises(SignatureError):
+        signer.sign_digest(b"short")
+
+
+def _point_of(public_key_pem: str) -> bytes:
+    der = pem.unarmor(public_key_pem.encode("ascii"))[2]
+    return bytes(keys.PublicKeyInfo.load(der)["public_key"].native)
+
+
 def _openssl_sm2() -> bool:
     if shutil.which("openssl") is None:
         return False
@@ -142,6 +207,19 @@ def test_openssl_verifies_our_sm2_signature(sm2_signer: Signer, tmp_path: Path) 
     (tmp_path / "data").write_bytes(MESSAGE + b"x")
     bad = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert bad.returncode != 0
+
+
+@pytest.mark.skipif(not _openssl_sm2(), reason="openssl CLI with SM2 support not available")
+def test_openssl_verifies_a_streamed_sm2_signature(sm2_signer: Signer, tmp_path: Path) -> None:
+    message = MESSAGE * 1000
+    (tmp_path / "data").write_bytes(message)
+    (tmp_path / "sig").write_bytes(sm2_signer.sign_digest(_streamed(sm2_signer, message, 4096)))
+    (tmp_path / "pub.pem").write_text(sm2_signer.public_key_pem)
+    command = ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin"]
+    command += ["-digest", "sm3", "-pkeyopt", "distid:1234567812345678"]
+    command += ["-in", "data", "-sigfile", "sig"]
+    ok = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
 
 
 @pytest.mark.skipif(not _openssl_sm2(), reason="openssl CLI with SM2 support not available")

@@ -1,22 +1,19 @@
-"""Read the computer files back out of a DA/T 48 EEP: the bureau's first step of ingest.
+"""Take the computer files back out of a DA/T 48 EEP: the bureau's first step of ingest.
 
-``read_eep`` parses an EEP (``<档号>.eep.xml``) and returns who it is (电子文件号, 档号) and its
-documents (文档标识符, embedded Base64 or an external file of the directory form, declared SM3 /
-SHA-256 / size). ``extract_documents`` writes the documents whose identifier starts with a
-prefix (``original/`` for the submitted case package) under a folder, decoding Base64 or copying
-the external file, measuring both digests while writing and refusing any byte that differs
-from the declared digests. It does not check signatures (``verify_eep`` does, before).
-Reads: the EEP and its ``.files`` folder. Writes: only under ``dest``. Raises ``EepError``.
+``read_eep`` scans the package once (``scan``, nothing held whole) and returns who it is
+(电子文件号, 档号 from its 附注, the creating unit) and its documents as the signed 文档清单
+lists them (文档标识符, logical path, size, SM3, SHA-256). ``extract_documents`` scans it again
+and decodes the documents whose logical path starts with a prefix (``original/``: the submitted
+case package) straight into files under a folder, measuring both digests while writing, and
+refuses any document that differs from the 文档清单. Neither checks signatures (``verify_eep``
+does, before). An EEP of earchive's previous form (external files, ``摘要`` inside ``编码``) is
+refused unless ``legacy=True``. Reads: the EEP (and, in the previous form, its ``.files``
+folder). Writes: only under ``dest``. Raises ``EepError``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-from dataclasses import dataclass
 from pathlib import Path
-
-from lxml import etree
 
 from package.digest import Digests, digest_bytes
 from package.errors import UnsafePathError
@@ -24,121 +21,127 @@ from package.paths import safe_logical_path
 from package.streamcopy import copy_and_digest
 
 from ..errors import EepError
-from .common import q, safe_parse
+from .common import MANIFEST_ID, q
+from .contents import EepContents, EepEntry
+from .entity import ARCHIVAL_CODE_NOTE, NOTE_SEPARATOR
+from .legacy import legacy_reason, read_legacy
+from .manifest import parse_manifest
+from .scan import scan_eep
 
-__all__ = ["EepContents", "EepEntry", "extract_documents", "read_eep"]
+__all__ = ["extract_documents", "read_eep"]
 
-
-@dataclass(frozen=True)
-class EepEntry:
-    """One 文档 of an EEP: its identifier (the logical path in the sender's AIP) and data."""
-
-    identifier: str
-    declared: Digests  # the SM3 / SHA-256 / size the signed object states
-    embedded: bytes | None  # decoded Base64, or None for an external file
-    external: str  # path relative to the EEP's folder ("" when embedded)
+_ENTITY = f"{q('被签名对象')}/{q('封装内容')}/{q('文件实体块')}/{q('文件实体')}"
 
 
-@dataclass(frozen=True)
-class EepContents:
-    path: Path
-    electronic_record_code: str  # 电子文件号
-    archival_code: str  # 档号全文 as the sender assigned it
-    unit: str  # 封装包创建单位: the sender
-    entries: tuple[EepEntry, ...]
+def _refuse_legacy(path: Path, reason: str) -> EepError:
+    return EepError(
+        f"{path.name} is an EEP of earchive's previous form ({reason}): DA/T 48-2009 defines no "
+        "such element and keeps every computer file inside the package as Base64 (编码数据); "
+        "read it with legacy=True"
+    )
 
 
-def _text(node: etree._Element, path: str) -> str:
-    return (node.findtext(path) or "").strip()
-
-
-def _entry(doc: etree._Element) -> EepEntry:
-    identifier = _text(doc, q("文档标识符"))
-    coding = doc.find(f"{q('文档数据')}/{q('编码')}")
-    if not identifier or coding is None:
-        raise EepError(f"文档 without 文档标识符 or 编码: {identifier!r}")
-    digests = {n.get("算法", ""): (n.text or "").strip() for n in coding.findall(q("摘要"))}
+def read_eep(path: Path, *, legacy: bool = False) -> EepContents:
+    """The identity and documents of the EEP at ``path`` (one streaming pass)."""
     try:
-        size = int(_text(coding, f"{q('电子属性')}/{q('计算机文件大小')}"))
-    except ValueError as exc:
-        raise EepError(f"{identifier}: 计算机文件大小 is not a number") from exc
-    if not digests.get("SM3") or not digests.get("SHA-256"):
-        raise EepError(f"{identifier}: SM3 and SHA-256 摘要 are both required")
-    declared = Digests(sm3=digests["SM3"], sha256=digests["SHA-256"], size=size)
-    data = coding.find(q("编码数据"))
-    if data is not None:
-        try:
-            raw = base64.b64decode(data.text or "", validate=True)
-        except binascii.Error as exc:
-            raise EepError(f"{identifier}: 编码数据 is not valid Base64") from exc
-        return EepEntry(identifier, declared, raw, "")
-    ref = _text(coding, q("外部文件引用"))
-    if not ref:
-        raise EepError(f"{identifier}: neither 编码数据 nor 外部文件引用")
-    return EepEntry(identifier, declared, None, ref)
-
-
-def read_eep(path: Path) -> EepContents:
-    """The identity and documents of the EEP at ``path`` (embedded data decoded in memory)."""
-    try:
-        root = safe_parse(path.read_bytes())
-    except (OSError, etree.XMLSyntaxError) as exc:
+        with open(path, "rb") as fp:
+            scan = scan_eep(fp, capture=frozenset({MANIFEST_ID}))
+    except OSError as exc:
         raise EepError(f"cannot read {path.name}: {exc}") from exc
-    entity = root.find(f"{q('被签名对象')}/{q('封装内容')}/{q('文件实体块')}/{q('文件实体')}")
+    reason = legacy_reason(scan.root)
+    if reason:
+        if not legacy:
+            raise _refuse_legacy(path, reason)
+        return read_legacy(path)
+    entity = scan.root.find(_ENTITY)
     if entity is None:
         raise EepError(f"{path.name}: no 文件实体")
-    entries = tuple(_entry(doc) for doc in entity.findall(q("文档")))
+    manifest = [c for c in scan.codings if c.document == MANIFEST_ID]
+    if len(manifest) != 1 or manifest[0].data is None:
+        raise EepError(f"{path.name}: no readable 文档清单 ({MANIFEST_ID})")
+    names = {c.document: c.name for c in scan.codings}
+    entries = tuple(
+        EepEntry(row.identifier, row.path, row.digests, names.get(row.identifier, ""))
+        for row in parse_manifest(manifest[0].data)
+    )
+    mark = ARCHIVAL_CODE_NOTE + NOTE_SEPARATOR
+    notes = [(n.text or "").strip() for n in entity.findall(q("附注"))]
+    archival_code = next((n[len(mark) :] for n in notes if n.startswith(mark)), "")
     return EepContents(
         path,
-        _text(entity, q("电子文件号")),
-        _text(entity, f"{q('档号')}/{q('档号全文')}"),
-        _text(root, f"{q('被签名对象')}/{q('封装包创建单位')}"),
+        (entity.findtext(q("电子文件号")) or "").strip(),
+        archival_code,
+        (scan.root.findtext(f"{q('被签名对象')}/{q('封装包创建单位')}") or "").strip(),
         entries,
     )
 
 
-def _write(entry: EepEntry, base: Path, target: Path) -> Digests:
-    if entry.embedded is not None:
-        target.write_bytes(entry.embedded)
-        return digest_bytes(entry.embedded)
+def _target(dest: Path, relative: str, identifier: str) -> Path:
     try:
-        safe_logical_path(entry.external)
+        safe_logical_path(relative)
     except UnsafePathError as exc:
-        raise EepError(f"{entry.identifier}: unsafe 外部文件引用 {entry.external!r}") from exc
-    source = base / entry.external
-    if not source.is_file():
-        raise EepError(f"{entry.identifier}: external file missing: {entry.external}")
-    return copy_and_digest(source, target)
+        raise EepError(f"unsafe path {relative!r} of {identifier}: {exc}") from exc
+    return dest / relative
+
+
+def _differs(entry: EepEntry, found: Digests) -> EepError:
+    return EepError(
+        f"{entry.path}: digest differs from the EEP's 文档清单 (expected SM3 "
+        f"{entry.declared.sm3} {entry.declared.size} bytes, found SM3 {found.sm3} "
+        f"{found.size} bytes)"
+    )
+
+
+def _extract_legacy(contents: EepContents, selected: dict[Path, EepEntry]) -> None:
+    for target, entry in selected.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if entry.embedded is not None:
+            target.write_bytes(entry.embedded)
+            found = digest_bytes(entry.embedded)
+        else:
+            try:
+                safe_logical_path(entry.external)
+            except UnsafePathError as exc:
+                raise EepError(
+                    f"{entry.identifier}: unsafe 外部文件引用 {entry.external!r}"
+                ) from exc
+            source = contents.path.parent / entry.external
+            if not source.is_file():
+                raise EepError(f"{entry.identifier}: external file missing: {entry.external}")
+            found = copy_and_digest(source, target)
+        if found != entry.declared:
+            raise _differs(entry, found)
 
 
 def extract_documents(contents: EepContents, dest: Path, prefix: str) -> dict[str, Digests]:
-    """Write every document under ``prefix`` to ``dest/<identifier without prefix>``.
-
-    Returns {relative path: digests measured while writing}. Raises ``EepError`` when no document
-    matches, a path is unsafe, an external file is missing, or a digest or size differs.
-    """
-    written: dict[str, Digests] = {}
-    for entry in contents.entries:
-        if not entry.identifier.startswith(prefix):
-            continue
-        relative = entry.identifier[len(prefix) :]
-        try:
-            safe_logical_path(relative)
-        except UnsafePathError as exc:
-            raise EepError(f"unsafe 文档标识符 {entry.identifier!r}: {exc}") from exc
-        target = dest / relative
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            found = _write(entry, contents.path.parent, target)
-        except OSError as exc:
-            raise EepError(f"cannot write {relative}: {exc}") from exc
-        if found != entry.declared:
-            raise EepError(
-                f"{entry.identifier}: digest differs from the EEP "
-                f"(expected SM3 {entry.declared.sm3} {entry.declared.size} bytes, "
-                f"found SM3 {found.sm3} {found.size} bytes)"
-            )
-        written[relative] = found
-    if not written:
+    """Write every document whose logical path starts with ``prefix`` to
+    ``dest/<path without prefix>`` (new files only); return {relative path: digests measured
+    while writing}. Raises ``EepError`` when no document matches, a path is unsafe, a document
+    is missing or not valid Base64, or its size or a digest differs from the 文档清单."""
+    chosen = [e for e in contents.entries if e.path.startswith(prefix)]
+    if not chosen:
         raise EepError(f"{contents.path.name}: no document under {prefix!r}")
+    selected = {_target(dest, e.path[len(prefix) :], e.identifier): e for e in chosen}
+    written = {e.path[len(prefix) :]: e.declared for e in chosen}
+    if contents.legacy:
+        try:
+            _extract_legacy(contents, selected)
+        except OSError as exc:
+            raise EepError(f"cannot write under {dest.name}: {exc}") from exc
+        return written
+    targets = {entry.identifier: target for target, entry in selected.items()}
+    try:
+        with open(contents.path, "rb") as fp:
+            scan = scan_eep(fp, targets=targets)
+    except OSError as exc:
+        raise EepError(f"cannot read {contents.path.name}: {exc}") from exc
+    found = {c.document: c for c in scan.codings if c.document in targets}
+    for entry in chosen:
+        coding = found.get(entry.identifier)
+        if coding is None:
+            raise EepError(f"{entry.path}: {entry.identifier} is not in the package")
+        if coding.error or coding.digests is None:
+            raise EepError(f"{entry.path}: 编码数据 is not valid Base64: {coding.error}")
+        if coding.digests != entry.declared:
+            raise _differs(entry, coding.digests)
     return written

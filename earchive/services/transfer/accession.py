@@ -87,12 +87,13 @@ def _one(
     item: ReceiptItem,
     detail: dict[str, str],
     options: CheckOptions,
+    legacy: bool,
 ) -> ReceiptItem:
     eep = package_dir / item.eep_path
     scratch = ctx.work_dir / f"accession-{uuid.uuid4().hex}"
     try:
         with workarea.held(scratch):  # a concurrent ingest's sweep leaves a held folder alone
-            return _ingest_item(archive, ctx, eep, scratch, item, detail, options)
+            return _ingest_item(archive, ctx, eep, scratch, item, detail, options, legacy)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -105,9 +106,10 @@ def _ingest_item(
     item: ReceiptItem,
     detail: dict[str, str],
     options: CheckOptions,
+    legacy: bool,
 ) -> ReceiptItem:
     try:
-        contents = read_eep(eep)
+        contents = read_eep(eep, legacy=legacy)
         erc = contents.electronic_record_code
         if not erc or "/" in erc or erc.startswith("."):
             raise EepError(f"电子文件号 cannot name a case package: {erc!r}")
@@ -153,17 +155,22 @@ def _ingest_item(
     )
 
 
-def accession(archive: Archive, package_dir: Path, receipt: Receipt) -> Receipt:
+def accession(
+    archive: Archive, package_dir: Path, receipt: Receipt, *, legacy: bool = False
+) -> Receipt:
     """Ingest every accepted item of ``receipt`` (for the package at ``package_dir``) into
     ``archive``; return the receipt with items naming this archive's ids and the overall code
-    recomputed. Items the package checks refused are left as they are."""
+    recomputed. Items the package checks refused are left as they are. ``legacy`` also reads
+    EEPs of earchive's previous form."""
     if not any(i.code == ACCEPTED for i in receipt.items):
         return receipt
     ctx = archive.context()
     options = CheckOptions(antivirus=antivirus_from_settings(archive))
     detail = {"batch": receipt.batch_id, **_signer(package_dir)}
     items = tuple(
-        _one(archive, ctx, package_dir, item, detail, options) if item.code == ACCEPTED else item
+        _one(archive, ctx, package_dir, item, detail, options, legacy)
+        if item.code == ACCEPTED
+        else item
         for item in receipt.items
     )
     received = [

@@ -127,7 +127,7 @@ def receive_package(
     if ingest:
         from earchive.services.transfer.accession import accession
 
-        receipt = accession(archive, package_dir, receipt)
+        receipt = accession(archive, package_dir, receipt, legacy=legacy)
     data = receipt_json(receipt, archive.signer)
     path = package_dir.with_name(package_dir.name + RECEIPT_SUFFIX)
     path.write_bytes(data)

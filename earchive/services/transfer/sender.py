@@ -94,10 +94,17 @@ def eep_source(archive: Archive, archive_id: str) -> EepSource:
     return EepSource(_metadata(archive, archive_id), docs)
 
 
-def export_eep(archive: Archive, archive_id: str, dest: Path, inline_limit: int = 1 << 20) -> Path:
+def export_eep(archive: Archive, archive_id: str, dest: Path) -> Path:
     """Write the current version of an archive as one signed DA/T 48 EEP, ``dest/<档号>.eep.xml``
-    (documents over ``inline_limit`` bytes beside it in ``<档号>.files/``); return its path.
-    Raises ``NotFoundError`` and ``transfer.EepError`` (also when the EEP exists already)."""
+    (every file inside it), signed as the archive with its certificate; return its path.
+    Raises ``NotFoundError``, ``ConfigurationError`` (no certificate names the archive: an EEP
+    carries the signer's certificate) and ``transfer.EepError`` (also when the EEP exists)."""
+    identity = archive.identity
+    if not identity.certificates:
+        raise ConfigurationError(
+            "an EEP carries its signer's certificate and the archive has none: an administrator "
+            "imports it with earchive keys import archive --cert … --key … (or --p12 …)"
+        )
     if archive.catalog.get(archive_id) is None:
         raise NotFoundError(archive_id)
     source = eep_source(archive, archive_id)
@@ -105,10 +112,10 @@ def export_eep(archive: Archive, archive_id: str, dest: Path, inline_limit: int 
     options = EepOptions(
         unit=str(source.metadata["fonds_name"]),
         created=archive.clock(),
-        signer_name=archive.settings.agent,
-        inline_limit=inline_limit,
+        signer_name=identity.name or archive.settings.agent,
+        certificates=identity.certificates,
     )
-    built = build_eep(source, archive.signer, dest / f"{code}.eep.xml", options)
+    built = build_eep(source, identity.signer, dest / f"{code}.eep.xml", options)
     archive.events.record(
         Event(
             archive.settings.agent,
@@ -225,7 +232,6 @@ def run_transfer(
     ids: Sequence[str] | None = None,
     *,
     receiver: str = "综合档案馆",
-    inline_limit: int = 1 << 20,
     endpoint: str = "",
     progress: Progress | None = None,
     retry: RetryPolicy | None = None,
@@ -279,7 +285,6 @@ def run_transfer(
         receiver=receiver,
         created=now,
         agent=archive.settings.agent,
-        inline_limit=inline_limit,
         font=font,
         font_index=index,
         carrier="离线" if form == "offline" else "在线",
@@ -314,15 +319,15 @@ def run_transfer(
     )
     delivered = outcome.result
     agent = archive.settings.agent
-    for item in built.items:
+    for packed in built.items:
         archive.events.record(
             Event(
                 agent,
                 "transfer",
-                item.archive_id,
+                packed.archive_id,
                 "sent",
                 now,
-                {"batch": batch_id, "eep": item.eep_path, "sm3": item.eep.sm3},
+                {"batch": batch_id, "eep": packed.eep_path, "sm3": packed.eep.sm3},
             )
         )
     for archive_id in built.registration.refused:

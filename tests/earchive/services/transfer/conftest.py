@@ -73,10 +73,16 @@ def earchive_cli(home: Path, *args: str, **env: str) -> subprocess.CompletedProc
     )
 
 
-def tamper_inline(eep: Path) -> None:
-    """Change one character inside an EEP's first 编码数据 (Base64 text: the XML stays
+def tampered(eep: bytes) -> bytes:
+    """``eep`` with one character changed inside its first 编码数据 (Base64 text: the XML stays
     well-formed, the document's digest no longer matches)."""
-    data = bytearray(eep.read_bytes())
-    at = data.index("<编码数据>".encode()) + 40
+    data = bytearray(eep)
+    start = data.index("<编码数据 ".encode())  # it carries its 编码数据ID attribute
+    at = data.index(b">", start) + 1 + 40  # past the tag and the line break, into the Base64
     data[at] = ord("A") if data[at] != ord("A") else ord("B")
-    eep.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def tamper_inline(eep: Path) -> None:
+    """``tampered`` in place."""
+    eep.write_bytes(tampered(eep.read_bytes()))

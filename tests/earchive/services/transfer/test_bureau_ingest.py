@@ -45,10 +45,9 @@ def test_accepted_items_become_the_bureaus_own_archives(
     sender: Archive, bureau: Archive, tmp_path: Path
 ) -> None:
     ids = unit_ids(sender, 2)
-    # a small inline limit: some documents travel embedded, the larger ones as external files
-    sent = send(sender, tmp_path / "exchange", ids, inline_limit=4_000)
+    sent = send(sender, tmp_path / "exchange", ids)
     pkg = Path(sent.delivery.target)
-    assert list(pkg.rglob("*.files/*")), "the directory form (external files) is exercised"
+    assert not list(pkg.rglob("*.files/*"))  # every file travels inside its EEP
     assert archive_ids(bureau) == []
 
     receipt, receipt_path = receive_package(bureau, pkg)

@@ -44,7 +44,7 @@ def test_plan_follows_the_policy(sender: Archive) -> None:
 
 def test_sender_to_bureau_and_back(sender: Archive, bureau: Archive, tmp_path: Path) -> None:
     ids = unit_ids(sender, 2)
-    sent = send(sender, tmp_path / "exchange", ids, inline_limit=40_000)
+    sent = send(sender, tmp_path / "exchange", ids)
     pkg = Path(sent.delivery.target)
     assert not sent.package.refused and len(sent.package.items) == 2
     for name in (

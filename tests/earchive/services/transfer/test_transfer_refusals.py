@@ -40,7 +40,7 @@ def test_encrypted_and_compressed_items_are_refused(sender: Archive, tmp_path: P
         [(i, lambda i=i: eep_source(sender, i)) for i in (plain, encrypted, compressed)],
         check,
         request,
-        sender.identity,
+        sender.identity,  # the test's archive holds a certificate (certify_units)
     )
     assert [i.archive_id for i in built.items] == [plain]
     codes = {f.code: f for f in built.refused}
