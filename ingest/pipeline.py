@@ -36,6 +36,7 @@ from package.ocfl import inventory_bytes, new_inventory, next_inventory, stored_
 from package.signature import Signer
 from preservation.events import Event, EventLog
 from preservation.ocfl_root import OcflRoot
+from preservation.signature_facts import signature_facts
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
 from search.identities import IdentityKeyer, IdentityTable
 from search.index import SearchIndex
@@ -412,6 +413,7 @@ def _build(
         package_sha256=entry.package_sha256,
     )
     originals = {p: Digests(sm3=m.sm3, sha256=m.sha256, size=m.size) for p, m in measured.items()}
+    found = {f.path: signature_facts(work / "package" / f.path, f.format) for f in case.files}
     built = build_version(
         aip_dir,
         work / "package",
@@ -422,6 +424,7 @@ def _build(
         originals,
         report,
         ctx.certificates,
+        {path: facts for path, facts in found.items() if facts},
     )
     (work / COMPLETE_MARKER).write_text("ok")
     with ctx.engine.begin() as conn:

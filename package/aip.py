@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from package.certificates import holder_name
 from package.digest import Digests, digest_bytes
 from package.errors import BuildError, PackageError
 from package.fixity import OpenFile, read_manifest_and_verify
@@ -33,9 +34,9 @@ from package.manifest import (
     sign_manifest,
     signature_json,
 )
-from package.metadata import ArchivalInfo, archival_metadata_xml, file_facts
+from package.metadata import ArchivalInfo, SignatureFacts, archival_metadata_xml, file_facts
 from package.paths import safe_logical_path
-from package.signature import Signer
+from package.signature import ALGORITHM_OIDS, ECDSA_P256_SHA256, SM2_WITH_SM3, Signer
 from package.streamcopy import copy_and_digest
 from standards.case import CaseRecord
 from standards.finding import Finding
@@ -48,6 +49,7 @@ __all__ = [
     "OpenFile",
     "build_version",
     "ingest_report_json",
+    "package_signature_facts",
     "read_manifest_and_verify",
 ]
 
@@ -143,6 +145,34 @@ def _relative_paths(case: CaseRecord) -> list[str]:
     return paths
 
 
+_RULES = {
+    SM2_WITH_SM3: "SM2 签名（GB/T 32918，杂凑 SM3）",
+    ECDSA_P256_SHA256: "ECDSA P-256 签名（杂凑 SHA-256）",
+}
+
+
+def package_signature_facts(
+    signer: Signer, info: ArchivalInfo, certificates: Sequence[bytes] = ()
+) -> SignatureFacts:
+    """The DA/T 46 电子签名 group of the archive's signature over a version's manifest: its
+    value and certificate chain are in ``metadata/manifest.sig.json`` (it cannot be inside the
+    files it signs)."""
+    rule = (
+        f"{_RULES.get(signer.algorithm, signer.algorithm)}，对象为 {MANIFEST_PATH} 的原始字节"
+        f"（本版本每个文件的 SM3 与 SHA-256 摘要）；签名结果与证书链见 {SIGNATURE_PATH}"
+    )
+    holder = holder_name(certificates[0]) if certificates else ""
+    return SignatureFacts(
+        rule=rule,
+        signed_at=info.ingested_at,
+        signer=holder,
+        value=b"",
+        certificate=certificates[0] if certificates else b"",
+        reference=SIGNATURE_PATH if certificates else f"{SIGNATURE_PATH}（密钥 {signer.key_id}）",
+        algorithm=ALGORITHM_OIDS.get(signer.algorithm, signer.algorithm),
+    )
+
+
 def build_version(
     dest: Path,
     source_root: Path,
@@ -153,6 +183,7 @@ def build_version(
     measured: Mapping[str, Digests] | None = None,
     report: Mapping[str, object] | None = None,
     certificates: Sequence[bytes] = (),
+    signatures: Mapping[str, Sequence[SignatureFacts]] | None = None,
 ) -> BuiltVersion:
     """Write one complete AIP version (the logical layout above) into ``dest``.
 
@@ -161,6 +192,8 @@ def build_version(
     generated files are hashed from their bytes. ``report`` adds fields to ingest-report.json
     (see ``ingest_report_json``). The manifest is signed at ``info.ingested_at``; the signature
     carries ``certificates`` (DER, the signer's first) naming the key's holder when given.
+    ``signatures`` (keyed like ``measured``) are the signatures and seals found in the files,
+    recorded as DA/T 46 电子签名 groups.
     ``dest`` must be absent or empty. Writes no completion marker: the caller marks completion.
     Raises ``BuildError`` (unsafe or duplicate path, missing source file, I/O error, bad metadata).
     """
@@ -170,8 +203,10 @@ def build_version(
             rel: _copy_original(source_root, dest, rel, measured) for rel in _relative_paths(case)
         }
         files: dict[str, Digests] = {"original/" + rel: d for rel, d in originals.items()}
-        facts = file_facts(case, originals)
-        files[ARCHIVAL_PATH] = _write(dest, ARCHIVAL_PATH, archival_metadata_xml(case, info, facts))
+        facts = file_facts(case, originals, signatures)
+        own = package_signature_facts(signer, info, certificates)
+        metadata = archival_metadata_xml(case, info, facts, own)
+        files[ARCHIVAL_PATH] = _write(dest, ARCHIVAL_PATH, metadata)
         files[REPORT_PATH] = _write(dest, REPORT_PATH, ingest_report_json(info, findings, report))
         manifest = manifest_bytes(files)
         record = sign_manifest(manifest, signer, info.ingested_at, certificates)

@@ -119,6 +119,19 @@ def _unarmor(data: bytes) -> tuple[bytes, list[str]]:
     return data, []
 
 
+def _attribute_text(atv: x509.NameTypeAndValue) -> tuple[str, bool]:
+    """An attribute's text, and whether it was read in its declared string type (some producers
+    write UTF-8 into a PrintableString or IA5String: then the raw bytes are read as UTF-8)."""
+    try:
+        return str(atv["value"].native), True
+    except _PARSE_ERRORS:
+        try:
+            raw = bytes(core.Sequence.load(bytes(atv.dump()))[1].contents or b"")
+        except _PARSE_ERRORS:
+            raw = b""
+        return raw.decode("utf-8", errors="replace"), False
+
+
 def _name(name: x509.Name, notes: list[str], role: str) -> str:
     try:
         return str(name.human_friendly)
@@ -131,14 +144,8 @@ def _name(name: x509.Name, notes: list[str], role: str) -> str:
                 label = str(atv["type"].human_friendly)
             except _PARSE_ERRORS:
                 label = "?"
-            try:
-                text = str(atv["value"].native)
-            except _PARSE_ERRORS:
-                try:
-                    raw = bytes(core.Sequence.load(bytes(atv.dump()))[1].contents or b"")
-                except _PARSE_ERRORS:
-                    raw = b""
-                text = raw.decode("utf-8", errors="replace")
+            text, declared = _attribute_text(atv)
+            if not declared:
                 notes.append(f"{role} {label} is not valid in its declared string type")
             parts.append(f"{label}: {text}")
     return ", ".join(parts)
@@ -398,17 +405,24 @@ def certificates_in(data: bytes) -> tuple[bytes, ...]:
 
 def holder_name(der: bytes) -> str:
     """The name a certificate gives its holder: the organisation (O), else the common name (CN),
-    else its whole subject; "" when it cannot be read."""
+    else its whole subject; "" when it cannot be read. Each attribute is read on its own, so
+    one badly encoded attribute (e.g. UTF-8 in an emailAddress) does not hide the others."""
     try:
-        subject = x509.Certificate.load(der)["tbs_certificate"]["subject"].native
+        rdns = list(x509.Certificate.load(der)["tbs_certificate"]["subject"].chosen)
     except _PARSE_ERRORS:
         return ""
+    found: dict[str, str] = {}
+    for rdn in rdns:
+        for atv in rdn:
+            try:
+                kind = atv["type"].native
+            except _PARSE_ERRORS:
+                continue
+            if kind in ("organization_name", "common_name") and kind not in found:
+                found[kind] = _attribute_text(atv)[0].strip()
     for field in ("organization_name", "common_name"):
-        value = subject.get(field) if isinstance(subject, dict) else None
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        if found.get(field):
+            return found[field]
     try:
         return load_certificate(der).subject
     except CertificateError:

@@ -2,7 +2,12 @@
 
 Namespace ``urn:earchive:aip:1``; schema ``package/schemas/aip-metadata.xsd``. Every element that
 has a DA/T 46 element carries its M-number in the ``dat46`` attribute (table:
-``package/schemas/dat46-elements.tsv``). Per-file digests are the *measured* ones.
+``package/schemas/dat46-elements.tsv``). Per-file digests are the *measured* ones. Every
+signature or seal found in a file is a DA/T 46 电子签名 group (M57: 签名规则 M58, 签名时间 M59,
+签名人 M60, 签名结果 M61, 证书 M62, 证书引证 M63, 签名算法标识 M64), and so is the archive's own
+signature over the version's manifest (``packageSignature``: its value lives in
+``metadata/manifest.sig.json``, which cannot be inside what it signs). Schema version 2 adds
+these groups; version 1 files (a ``signed`` flag only) are still read.
 
 Reads: the package's own data files. Writes: nothing (returns bytes). ``read_archival_metadata``
 parses the file back for ``earchive rebuild``. Raises: ``MetadataError``.
@@ -10,9 +15,10 @@ parses the file back for ``earchive rebuild``. Raises: ``MetadataError``.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 
@@ -27,6 +33,7 @@ __all__ = [
     "AIP_NAMESPACE",
     "ArchivalInfo",
     "FileFacts",
+    "SignatureFacts",
     "archival_metadata_xml",
     "dat46_numbers",
     "file_facts",
@@ -34,7 +41,7 @@ __all__ = [
 ]
 
 AIP_NAMESPACE = "urn:earchive:aip:1"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 ORIGINAL_PREFIX = "original/"
 _NS = "{" + AIP_NAMESPACE + "}"
 
@@ -62,6 +69,19 @@ class ArchivalInfo:
 
 
 @dataclass(frozen=True)
+class SignatureFacts:
+    """One signature or seal as DA/T 46 M57 describes it (read, not judged)."""
+
+    rule: str  # M58 签名规则: the kind of signature and what it covers
+    signed_at: datetime | None  # M59 签名时间, as the signature states it
+    signer: str  # M60 签名人: the certificate's holder ("" when none is named)
+    value: bytes  # M61 签名结果
+    certificate: bytes  # M62 证书 (DER; b"" when the signature carries none)
+    reference: str  # M63 证书引证: issuer and serial, or where the certificate is found
+    algorithm: str  # M64 签名算法标识 (OID)
+
+
+@dataclass(frozen=True)
 class FileFacts:
     """One original file as archived: declared descriptive facts plus measured digests."""
 
@@ -73,8 +93,9 @@ class FileFacts:
     sm3: str
     sha256: str
     created: datetime
-    signed: bool = False
+    signed: bool = False  # as the case declares it
     licence: Certificate | None = None
+    signatures: tuple[SignatureFacts, ...] = ()  # as found in the file
 
 
 @cache
@@ -89,11 +110,17 @@ def dat46_numbers() -> Mapping[str, str]:
     return table
 
 
-def file_facts(case: CaseRecord, measured: Mapping[str, Digests]) -> tuple[FileFacts, ...]:
-    """Facts of each case file, digests and size taken from ``measured`` (keyed "A/x.pdf").
+def file_facts(
+    case: CaseRecord,
+    measured: Mapping[str, Digests],
+    signatures: Mapping[str, Sequence[SignatureFacts]] | None = None,
+) -> tuple[FileFacts, ...]:
+    """Facts of each case file, digests and size taken from ``measured`` (keyed "A/x.pdf"),
+    with the signatures found in it (``signatures``, same keys).
 
     Raises ``MetadataError`` if a case file has no measurement.
     """
+    found = signatures or {}
     facts = []
     for entry in case.files:
         digests = measured.get(entry.path)
@@ -111,6 +138,7 @@ def file_facts(case: CaseRecord, measured: Mapping[str, Digests]) -> tuple[FileF
                 created=entry.created,
                 signed=entry.signed,
                 licence=entry.licence,
+                signatures=tuple(found.get(entry.path, ())),
             )
         )
     return tuple(facts)
@@ -231,12 +259,39 @@ def _files(root: etree._Element, files: Sequence[FileFacts]) -> None:
         _add(item, "created", _iso(facts.created, f"created of {facts.path}"))
         _add(item, "signed", "true" if facts.signed else "false")
         _certificate(item, "licence", facts.licence)
+        if facts.signatures:
+            group = _add(item, "signatures", None)
+            for found in facts.signatures:
+                _signature(group, "signature", found)
+
+
+def _signature(parent: etree._Element, name: str, facts: SignatureFacts) -> None:
+    """One DA/T 46 电子签名 group (M57) with its M58–M64 members."""
+    node = _add(parent, name, None)
+    node.set("dat46", "M57")
+    _add(node, "signatureRule", facts.rule)
+    if facts.signed_at is not None:
+        when = facts.signed_at if facts.signed_at.tzinfo else facts.signed_at.replace(tzinfo=UTC)
+        _add(node, "signatureTime", when.isoformat())
+    if facts.signer:
+        _add(node, "signer", facts.signer)
+    if facts.value:
+        _add(node, "signatureValue", base64.b64encode(facts.value).decode("ascii"))
+    if facts.certificate:
+        _add(node, "certificate", base64.b64encode(facts.certificate).decode("ascii"))
+    if facts.reference:
+        _add(node, "certificateReference", facts.reference)
+    _add(node, "signatureAlgorithm", facts.algorithm or "unknown")
 
 
 def archival_metadata_xml(
-    case: CaseRecord, info: ArchivalInfo, files: Sequence[FileFacts]
+    case: CaseRecord,
+    info: ArchivalInfo,
+    files: Sequence[FileFacts],
+    package_signature: SignatureFacts | None = None,
 ) -> bytes:
-    """The bytes of ``metadata/archival.xml`` (UTF-8, with XML declaration, pretty-printed).
+    """The bytes of ``metadata/archival.xml`` (UTF-8, with XML declaration, pretty-printed);
+    ``package_signature`` describes the archive's signature over this version's manifest.
 
     Raises ``MetadataError`` for a naive datetime or text that XML cannot hold.
     """
@@ -244,6 +299,8 @@ def archival_metadata_xml(
     root.set("schemaVersion", SCHEMA_VERSION)
     try:
         _archive(root, case, info, len(files))
+        if package_signature is not None:
+            _signature(root.find(_NS + "archive"), "packageSignature", package_signature)
         _service_case(root, case)
         _process(root, case)
         _files(root, files)
@@ -374,7 +431,9 @@ def read_archival_metadata(data: bytes) -> dict[str, object]:
 
     Keys: the archive-level fields (``archive_id``, ``archival_code``, ``retention_period``, …,
     ``ingested_at`` as datetime), the service-case fields, ``process`` (list of dicts) and
-    ``files`` (list of dicts with ``path``, ``sm3``, ``sha256``, ``size`` as int, …).
+    ``files`` (list of dicts with ``path``, ``sm3``, ``sha256``, ``size`` as int, ``signatures``
+    as a list of dicts of their M58–M64 members, …), ``package_signature`` (a dict, or None in
+    files of schema version 1).
     Raises ``MetadataError`` when the document is malformed or a required element is missing.
     """
     root = _safe_parse(data)
@@ -383,6 +442,8 @@ def read_archival_metadata(data: bytes) -> dict[str, object]:
     if archive is None or case is None:
         raise MetadataError("archival.xml lacks archive or serviceCase")
     out = _archive_fields(archive)
+    signature = archive.find(_NS + "packageSignature")
+    out["package_signature"] = None if signature is None else _children(signature)
     out.update(_case_fields(case))
     process = root.find(_NS + "process")
     out["process"] = [] if process is None else [_children(s) for s in process]
@@ -393,6 +454,8 @@ def read_archival_metadata(data: bytes) -> dict[str, object]:
         entry["size"] = _int(node, "size")
         entry["signed"] = _text(node, "signed") == "true"
         entry["licence"] = _cert(node, "licence")
+        group = node.find(_NS + "signatures")
+        entry["signatures"] = [] if group is None else [_children(g) for g in group]
         files.append(entry)
     out["files"] = files
     return out

@@ -38,6 +38,7 @@ from package.errors import KeyExistsError, KeyFormatError, SignatureError
 
 __all__ = [
     "ALGORITHMS",
+    "ALGORITHM_OIDS",
     "ECDSA_P256_SHA256",
     "SM2_SIGNER_ID",
     "SM2_WITH_SM3",
@@ -58,6 +59,8 @@ __all__ = [
 SM2_WITH_SM3 = "SM2-with-SM3"
 ECDSA_P256_SHA256 = "ECDSA-P256-SHA256"
 ALGORITHMS = (SM2_WITH_SM3, ECDSA_P256_SHA256)
+#: each algorithm's OID (DA/T 46 M64 and DA/T 48 签名算法标识)
+ALGORITHM_OIDS = {SM2_WITH_SM3: "1.2.156.10197.1.501", ECDSA_P256_SHA256: "1.2.840.10045.4.3.2"}
 SM2_SIGNER_ID = b"1234567812345678"
 
 _OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 
 import pytest
@@ -18,7 +18,7 @@ from package import (
     file_facts,
     read_archival_metadata,
 )
-from package.metadata import dat46_numbers
+from package.metadata import SignatureFacts, dat46_numbers
 from standards.case import CaseRecord
 
 NS = {"a": AIP_NAMESPACE}
@@ -144,3 +144,46 @@ def test_missing_measurement_refused(case: CaseRecord) -> None:
 def test_read_refuses_malformed(data: bytes) -> None:
     with pytest.raises(MetadataError):
         read_archival_metadata(data)
+
+
+def test_signatures_are_dat46_m57_groups(
+    case: CaseRecord, info: ArchivalInfo, measured: dict[str, Digests]
+) -> None:
+    """Each signature found in a file, and the archive's own package signature, is an 电子签名
+    group (M57) with its members M58–M64, valid against the XSD and read back."""
+    found = SignatureFacts(
+        rule="PDF 数字签名（adbe.pkcs7.detached），签名域 Sig1",
+        signed_at=datetime(2024, 5, 8, 10, 0, tzinfo=UTC),
+        signer="某市市场监督管理局",
+        value=b"\x30\x45signature",
+        certificate=b"\x30\x82certificate",
+        reference="CN=Test CA; serial 7",
+        algorithm="1.2.156.10197.1.501",
+    )
+    path = "C/准予许可决定书.pdf"
+    own = replace(found, rule="SM2 签名，对象为 metadata/manifest.txt", value=b"")
+    xml = archival_metadata_xml(case, info, file_facts(case, measured, {path: [found]}), own)
+    doc = etree.fromstring(xml)
+    assert schema().validate(doc), schema().error_log
+    groups = doc.findall(".//a:file/a:signatures/a:signature", NS)
+    assert len(groups) == 1 and groups[0].get("dat46") == "M57"
+    numbers = {etree.QName(c).localname: c.get("dat46") for c in groups[0]}
+    assert numbers == {
+        "signatureRule": "M58",
+        "signatureTime": "M59",
+        "signer": "M60",
+        "signatureValue": "M61",
+        "certificate": "M62",
+        "certificateReference": "M63",
+        "signatureAlgorithm": "M64",
+    }
+    package = doc.find("a:archive/a:packageSignature", NS)
+    assert package is not None and package.get("dat46") == "M57"
+    assert package.find("a:signatureValue", NS) is None  # its value is in manifest.sig.json
+    signed_flag = doc.find(".//a:file/a:signed", NS)
+    assert signed_flag is not None and signed_flag.get("dat46") is None  # declared, not M57
+    data = read_archival_metadata(xml)
+    files = {str(f["path"]): f for f in data["files"]}  # type: ignore[union-attr]
+    (read,) = files["original/" + path]["signatures"]  # type: ignore[misc]
+    assert read["signer"] == "某市市场监督管理局" and read["signatureAlgorithm"].endswith("501")
+    assert data["package_signature"]["signer"] == "某市市场监督管理局"  # type: ignore[index]

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from package.signature import ECDSA_P256_SHA256, SM2_SIGNER_ID, SM2_WITH_SM3
+from package.signature import ALGORITHM_OIDS, ECDSA_P256_SHA256, SM2_SIGNER_ID, SM2_WITH_SM3
 from standards.errors import DataFileError
 from standards.schemas import schema_path
 
@@ -49,10 +49,6 @@ SIGNATURE_ID = "修改0-签名1"
 #: size and digests (the last 文档 of 文件数据)
 MANIFEST_ID = "MANIFEST"
 MANIFEST_FILE_NAME = "eep-manifest.tsv"
-ALGORITHM_OIDS = {
-    SM2_WITH_SM3: "1.2.156.10197.1.501",  # SM2 签名算法 with SM3
-    ECDSA_P256_SHA256: "1.2.840.10045.4.3.2",  # ecdsa-with-SHA256
-}
 OID_ALGORITHMS = {oid: name for name, oid in ALGORITHM_OIDS.items()}
 _XS = "{http://www.w3.org/2001/XMLSchema}"
 _ORIGINAL_MARK = "原始封装"
