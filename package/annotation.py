@@ -26,6 +26,7 @@ from typing import Any
 
 from package.errors import KeyFormatError, SignatureError
 from package.signature import Signer, verify
+from package.trusted_keys import is_trusted
 
 __all__ = ["AnnotationCheck", "annotation_canonical", "sign_annotation", "verify_annotation"]
 
@@ -117,7 +118,7 @@ def verify_annotation(data: bytes, trusted_key_pem: str | None = None) -> Annota
         return AnnotationCheck(valid=False, reason="signature does not verify", key_id=key_id)
     trusted = None
     if trusted_key_pem is not None:
-        trusted = signature["public_key_pem"].strip() == trusted_key_pem.strip()
+        trusted = is_trusted(signature["public_key_pem"], trusted_key_pem)
     return AnnotationCheck(
         valid=True, trusted=trusted, key_id=key_id, annotation=document["annotation"]
     )

@@ -25,6 +25,7 @@ from package.digest import Digests, digest_bytes
 from package.errors import KeyFormatError, ManifestError, SignatureError, UnsafePathError
 from package.paths import safe_logical_path
 from package.signature import ALGORITHMS, Signer, key_id_from_pem, verify
+from package.trusted_keys import is_trusted
 
 __all__ = [
     "MANIFEST_PATH",
@@ -286,11 +287,8 @@ def check_signature(
     elif not problem and own_id != record.key_id:
         problem = f"key_id {record.key_id} is not the id of the public key ({own_id})"
     trusted: bool | None = None
-    if trusted_key_pem is not None:
-        try:
-            trusted = own_id == key_id_from_pem(record.algorithm, trusted_key_pem)
-        except KeyFormatError:
-            trusted = False
+    if trusted_key_pem is not None:  # one key, or several (``package.trusted_keys``)
+        trusted = is_trusted(record.public_key_pem, trusted_key_pem)
         if valid and not trusted and not problem:
             problem = "signed by a key other than the trusted key"
     identity = check_identity(

@@ -23,6 +23,7 @@ from typing import Any
 from package import verify_signature
 from package.ocfl import inventory_bytes, new_inventory, next_inventory, stored_paths
 from package.signature import Signer
+from package.trusted_keys import is_trusted
 from standards.finding import Finding, Status
 
 from .events import Event, EventLog, event_hash, verify_chain
@@ -154,7 +155,7 @@ def verify_sealed(
         findings.append(
             _finding("EVENT_LOG_SEAL_INVALID", Status.FAIL, "the seal's signature fails")
         )
-    elif trusted_key_pem is not None and seal["public_key_pem"].strip() != trusted_key_pem.strip():
+    elif trusted_key_pem is not None and not is_trusted(seal["public_key_pem"], trusted_key_pem):
         findings.append(
             _finding("EVENT_LOG_SEAL_UNTRUSTED", Status.MANUAL_REVIEW, "sealed by another key")
         )

@@ -87,7 +87,7 @@ class Administration(Access):
     def verify_event_log_seals(self) -> list[Finding]:
         """The chain, the seals' signatures and every sealed event against storage."""
         self.require(Permission.EVENTS)
-        return self.archive.verify_event_log(None)
+        return self.archive.verify_event_log(self.archive.trusted_key_pem)
 
     # -- users and tokens ----------------------------------------------------------------------
     def _store(self) -> UserStore:

@@ -33,14 +33,15 @@ def seal() -> None:
 @log_app.command("verify")
 def verify(
     trusted_key: Annotated[
-        Path | None, typer.Option(help="PEM public key the seals must come from.")
+        Path | None,
+        typer.Option(help="PEM public key the seals must come from (default: the archive's)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Check the hash chain, the seals' signatures, and that every sealed event is unchanged."""
     archive = open_archive()
     archive.init()
-    key = trusted_key.read_text() if trusted_key else None
+    key = trusted_key.read_text() if trusted_key else archive.trusted_key_pem
     findings = archive.verify_event_log(key)
     for f in findings:
         if as_json:

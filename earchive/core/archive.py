@@ -41,9 +41,10 @@ from ingest.pipeline import (
     resume_pending,
 )
 from ingest.quarantine import QuarantinePolicy
-from package.certificates import SigningIdentity, certificates_in
+from package.certificates import SigningIdentity, certificates_in, load_certificate
 from package.errors import CertificateError
 from package.signature import Signer, generate_key, load_signer
+from package.trusted_keys import key_bundle
 from preservation.annotation_files import AnnotationFiles
 from preservation.eventlog_seal import SealResult
 from preservation.events import EventLog
@@ -252,6 +253,22 @@ class Archive:
             imported = keyring.identity(ARCHIVE)
             self._identity = (stamp, imported or SigningIdentity(load_signer(self.key_path())))
         return self._identity[1]
+
+    @property
+    def trusted_key_pem(self) -> str:
+        """Every public key this archive has signed with, as one PEM text: its identity's, the
+        key it generated at ``init`` and those of identities it replaced. Signatures are judged
+        against this set, so an imported certificate does not orphan what was signed before."""
+        keys = []  # public parts only: judging a signature never needs the passphrase
+        chain = self.keyring.certificates(ARCHIVE)
+        if chain:
+            keys.append(load_certificate(chain[0]).public_key_pem)
+        for path in sorted(self.settings.key_dir.glob("archive-*.key")):
+            keys.append(load_signer(path).public_key_pem)
+        if self.settings.signing_key is not None:
+            keys.append(load_signer(self.settings.signing_key).public_key_pem)
+        keys += self.keyring.retired_keys(ARCHIVE)
+        return key_bundle(keys)
 
     def unit_identity(self, fonds: str) -> SigningIdentity | None:
         """The imported identity of the 立档单位 of ``fonds`` (None when none was imported)."""

@@ -11,6 +11,8 @@ Layout under ``<home>/keys/``::
 
     identities/<owner>/certificates.pem   the chain, the holder's certificate first
     identities/<owner>/key.json           the encrypted PKCS#8 private key (mode 0600)
+    identities/<owner>/retired/NNNN.pem   certificates of keys replaced by a later import (what
+                                          they signed before stays the owner's)
 
 ``<owner>`` is ``archive`` for the archive itself or the 全宗号 of a 立档单位. Without an imported
 identity the archive signs with its generated key (``Archive.signer``) and names nobody.
@@ -146,6 +148,7 @@ class Keyring:
             )
         target = self._dir(owner)
         target.mkdir(parents=True, exist_ok=True)
+        self._retire(target, cert)
         key_file = target / "key.json"
         tmp = target / ".key.json.tmp"
         tmp.unlink(missing_ok=True)
@@ -156,6 +159,30 @@ class Keyring:
         (target / "certificates.pem").write_bytes(armored)
         os.replace(tmp, key_file)
         return self._info(owner, chain, signer)
+
+    @staticmethod
+    def _retire(target: Path, new: Certificate) -> None:
+        """Keep the certificates of a key being replaced (``retired/``): what it signed before
+        still verifies as the owner's."""
+        current = target / "certificates.pem"
+        chain = _chain(current.read_bytes()) if current.is_file() else ()
+        if not chain or load_certificate(chain[0]).public_key_pem == new.public_key_pem:
+            return
+        retired = target / "retired"
+        retired.mkdir(exist_ok=True)
+        (retired / f"{len(list(retired.glob('*.pem'))) + 1:04d}.pem").write_bytes(
+            current.read_bytes()
+        )
+
+    def retired_keys(self, owner: str) -> tuple[str, ...]:
+        """The public keys (PEM) ``owner`` signed with before its current one, oldest first."""
+        folder = self._dir(owner) / "retired"
+        keys = []
+        for path in sorted(folder.glob("*.pem")) if folder.is_dir() else ():
+            chain = _chain(path.read_bytes())
+            if chain:
+                keys.append(load_certificate(chain[0]).public_key_pem)
+        return tuple(keys)
 
     def _info(self, owner: str, chain: tuple[bytes, ...], signer: Signer | None) -> IdentityInfo:
         cert: Certificate = load_certificate(chain[0])

@@ -108,7 +108,7 @@ def _location(archive: Archive, name: str) -> OcflRoot:
 
 def _trusted_key(archive: Archive) -> str | None:
     try:
-        return archive.signer.public_key_pem
+        return archive.trusted_key_pem
     except (ConfigurationError, OSError):
         return None
 

@@ -119,7 +119,7 @@ def _context(
         registration=store.entry(archive_id, version),
         events=list(archive.events.iter_events()),
         trust_dir=options.trust_dir or archive.settings.trust_path,
-        archive_key_pem=archive.signer.public_key_pem,
+        archive_key_pem=archive.trusted_key_pem,
         antivirus=options.antivirus,
         restore_drill=_drill(archive, record.object_id),
     )

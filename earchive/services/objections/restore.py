@@ -98,7 +98,7 @@ class _Restorer:
     def __init__(self, archive: Archive, previous: Mapping[str, str]) -> None:
         self.archive = archive
         self.files: AnnotationFiles = archive.annotations
-        self.key_pem = archive.signer.public_key_pem
+        self.key_pem = archive.trusted_key_pem
         self.keyer = archive.identities
         self.previous = previous
         self.applicants: dict[tuple[str, int], str] = {}

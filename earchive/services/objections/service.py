@@ -352,7 +352,7 @@ def annotation_files(archive: Archive, archive_id: str) -> dict[str, bytes]:
 def verify_objection(archive: Archive, objection: Objection) -> list[tuple[str, AnnotationCheck]]:
     """Each stored annotation of ``objection`` checked against the archive's key and its row."""
     files = archive.annotations
-    key = archive.signer.public_key_pem
+    key = archive.trusted_key_pem
     out = []
     for name, sm3 in ((ENTRY, objection.entry_sm3), (DECISION, objection.decision_sm3)):
         if not sm3:
