@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 from asn1crypto import core, keys, pem, x509
 
@@ -31,12 +32,14 @@ from package.errors import CertificateError, KeyFormatError
 from package.signature import SM2_WITH_SM3, Signer, verify
 
 __all__ = [
+    "CERTIFICATE_SUFFIXES",
     "OID_SM2_WITH_SM3",
     "Certificate",
     "ChainResult",
     "IdentityCheck",
     "SigningIdentity",
     "certificates_in",
+    "certificates_in_folder",
     "chain_to_roots",
     "check_identity",
     "holder_name",
@@ -401,6 +404,24 @@ def certificates_in(data: bytes) -> tuple[bytes, ...]:
             raise CertificateError(f"malformed PEM: {exc}") from exc
         return tuple(bytes(der) for kind, _, der in blocks if kind == "CERTIFICATE")
     return (data,)
+
+
+#: the file names a folder of trust roots holds certificates under
+CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def certificates_in_folder(folder: Path) -> tuple[bytes, ...]:
+    """The certificates (DER) of every ``CERTIFICATE_SUFFIXES`` file in ``folder``, by name;
+    keys and unreadable files are skipped; empty when the folder is absent."""
+    found: list[bytes] = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if path.suffix.lower() not in CERTIFICATE_SUFFIXES or not path.is_file():
+            continue
+        try:
+            found += certificates_in(path.read_bytes())
+        except (OSError, CertificateError):
+            continue
+    return tuple(found)
 
 
 def holder_name(der: bytes) -> str:

@@ -33,7 +33,7 @@ from earchive.core.errors import (
     UserError,
 )
 from earchive.settings import Settings
-from package.certificates import certificates_in
+from package.certificates import CERTIFICATE_SUFFIXES, certificates_in
 from package.errors import CertificateError, PackageError
 from search.catalog import CatalogError
 from search.index import SearchIndexError
@@ -53,7 +53,6 @@ __all__ = [
     "read_roots",
 ]
 
-_CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
 err = Console(stderr=True)
 out = Console()
 
@@ -146,7 +145,7 @@ def read_roots(paths: Sequence[Path]) -> tuple[bytes, ...]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix.lower() in _CERT_SUFFIXES)
+            files += sorted(p for p in path.iterdir() if p.suffix.lower() in CERTIFICATE_SUFFIXES)
         else:
             files.append(path)
     roots: list[bytes] = []

@@ -41,8 +41,7 @@ from ingest.pipeline import (
     resume_pending,
 )
 from ingest.quarantine import QuarantinePolicy
-from package.certificates import SigningIdentity, certificates_in, load_certificate
-from package.errors import CertificateError
+from package.certificates import SigningIdentity, certificates_in_folder, load_certificate
 from package.signature import Signer, generate_key, load_signer
 from package.trusted_keys import key_bundle
 from preservation.annotation_files import AnnotationFiles
@@ -215,16 +214,7 @@ class Archive:
 
     def trust_roots(self) -> tuple[bytes, ...]:
         """The certificates (DER) of the trust store; an unreadable file is skipped."""
-        roots: list[bytes] = []
-        folder = self.settings.trust_path
-        for path in sorted(folder.glob("*")) if folder.is_dir() else ():
-            if path.suffix.lower() not in (".pem", ".crt", ".cer", ".der"):
-                continue
-            try:
-                roots += certificates_in(path.read_bytes())
-            except (OSError, CertificateError):
-                continue
-        return tuple(roots)
+        return certificates_in_folder(self.settings.trust_path)
 
     def key_path(self, create: bool = False) -> Path:
         if self.settings.signing_key is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from package.certificates import certificates_in_folder
 from package.fixity import read_manifest_and_verify
 from standards.finding import Finding, Status
 from standards.findings import make
@@ -39,7 +40,12 @@ def fixity_findings(ctx: CheckContext) -> tuple[Finding, ...]:
     """Manifest signature, every file's SM3/SHA-256 and extra files (``package.fixity``)."""
     return ctx.memo(
         "fixity",
-        lambda: read_manifest_and_verify(ctx.open_file, ctx.paths, ctx.archive_key_pem),
+        lambda: read_manifest_and_verify(
+            ctx.open_file,
+            ctx.paths,
+            ctx.archive_key_pem,
+            certificates_in_folder(ctx.trust_dir) if ctx.trust_dir is not None else (),
+        ),
     )
 
 

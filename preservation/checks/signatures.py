@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
 
+from package.certificates import certificates_in_folder
 from preservation.seals import verifier_error, verify_ofd
 from standards.finding import Finding, Status
 from standards.findings import make
@@ -29,28 +29,16 @@ from .pdf_signature import TOOL, PdfSignatures, SignatureReport, read_signatures
 
 __all__ = ["CHECKS", "SignatureReport", "load_trust_roots"]
 
-_CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
 
 
 def load_trust_roots(trust_dir: Path | None) -> list[asn1_x509.Certificate]:
     """Every certificate file in ``trust_dir`` (PEM bundles or DER); private keys are skipped."""
     roots: list[asn1_x509.Certificate] = []
-    if trust_dir is None or not trust_dir.is_dir():
-        return roots
-    for path in sorted(trust_dir.iterdir()):
-        if path.suffix.lower() not in _CERT_SUFFIXES or not path.is_file():
+    for der in certificates_in_folder(trust_dir) if trust_dir is not None else ():
+        try:
+            roots.append(asn1_x509.Certificate.load(der))
+        except ValueError:
             continue
-        data = path.read_bytes()
-        blobs = (
-            [der for kind, _, der in pem.unarmor(data, multiple=True) if kind == "CERTIFICATE"]
-            if pem.detect(data)
-            else [data]
-        )
-        for der in blobs:
-            try:
-                roots.append(asn1_x509.Certificate.load(der))
-            except ValueError:
-                continue
     return roots
 
 

@@ -11,7 +11,7 @@ from earchive.services.checks.service import CheckOptions, check_archive
 from earchive.services.keys import import_identity
 from earchive.settings import Settings
 from package.trusted_keys import is_trusted, spki_set
-from samples.unit_authority import issue_unit
+from samples.unit_authority import issue_unit, unit_root
 from standards.finding import Status
 from tests.earchive.units import PASSPHRASE
 
@@ -45,6 +45,10 @@ def test_signatures_made_before_a_new_identity_still_verify(
         codes = _codes(archive, result.id)
         assert codes.get("AIP_SIGNATURE_VALID") is Status.PASS
         assert "AIP_SIGNATURE_UNTRUSTED" not in codes
+        assert "AIP_CERTIFICATE_TRUSTED" not in codes  # no trust root yet: the key alone
+        archive.trust([unit_root(tmp_path / "ca")])
+        named = _codes(archive, result.id)  # the certificate names the archive, via its CA
+        assert named.get("AIP_CERTIFICATE_TRUSTED") is Status.PASS
         seals = archive.verify_event_log(archive.trusted_key_pem)
         assert seals and not [f for f in seals if f.status is Status.FAIL]
 
