@@ -367,6 +367,7 @@ def demo(
             soft_wrap=True,
         )
     _demo_checks(archive)
+    _demo_transfer(archive)
     from earchive.cli.users import print_demo_users
 
     print_demo_users(archive, out)
@@ -385,6 +386,27 @@ def _demo_identity(archive: Archive, trust_dir: Path, owner: str, name: str) -> 
     issued = issue_unit(trust_dir, name, archive.clock())
     import_identity(archive, owner, issued.chain_pem, issued.key_pem, archive.settings.agent)
     archive.trust([unit_root(trust_dir)])
+
+
+def _demo_transfer(archive: Archive) -> None:
+    """A transfer package of one unit, with the sign-off it needs, verified as the bureau would."""
+    from earchive.services.transfer.demo import DEMO_REASON, demo_transfer
+
+    done = demo_transfer(archive, archive.home / "demo-exchange")
+    if done is None:
+        return
+    pkg = done.sent.package
+    out.print(
+        f"移交 transfer {pkg.batch_id} ({pkg.registration.sender}): {len(pkg.items)} archives "
+        f"packed (DA/T 48 EEPs, 文件目录, 其他/登记表 signed by the unit's certificate) into "
+        f"{done.sent.delivery.target}"
+    )
+    for archive_id, items in done.signed_off:
+        listed = ", ".join(f"{i.item} {i.code}" for i in items)
+        out.print(f"  signed off {archive_id}: {listed}", markup=False)
+    if done.signed_off:
+        out.print(f"  reason: {DEMO_REASON}", markup=False)
+    out.print(f"  the bureau's check of that package: {done.verified.code}")
 
 
 def _demo_checks(archive: Archive) -> None:
