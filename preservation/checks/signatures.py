@@ -30,7 +30,6 @@ from .pdf_signature import TOOL, PdfSignatures, SignatureReport, read_signatures
 __all__ = ["CHECKS", "SignatureReport", "load_trust_roots"]
 
 
-
 def load_trust_roots(trust_dir: Path | None) -> list[asn1_x509.Certificate]:
     """Every certificate file in ``trust_dir`` (PEM bundles or DER); private keys are skipped."""
     roots: list[asn1_x509.Certificate] = []
