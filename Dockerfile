@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      poppler-utils qpdf fonts-wqy-zenhei libmagic1 clamav clamav-daemon \
+      poppler-utils qpdf fonts-wqy-zenhei libmagic1 clamav clamav-daemon openssl \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

@@ -6,6 +6,7 @@ algorithm and time; a broken file yields what can be read and never raises."""
 from __future__ import annotations
 
 import csv
+import random
 import os
 from pathlib import Path
 
@@ -68,3 +69,23 @@ def test_a_broken_or_unsigned_file_gives_nothing_and_never_raises(tmp_path: Path
     fake.write_bytes(b"PK\x03\x04 not a zip")
     assert signature_facts(fake, "OFD") == ()
     assert signature_facts(tmp_path / "absent.pdf", "PDF") == ()
+
+
+def test_damage_around_the_signature_dictionary_never_raises(tmp_path: Path) -> None:
+    """Bytes changed in and around /ByteRange, /Contents and /M of a real signed PDF: whatever
+    is read, nothing raises."""
+    rows = [r for r in ROWS if r["kind"] == "pdf" and r["expected"] == "OK"]
+    data = (SAMPLES / rows[0]["file"]).read_bytes()
+    at = data.index(b"/ByteRange")
+    rng = random.Random(7)
+    target = tmp_path / "x.pdf"
+    for _ in range(300):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            spot = rng.randint(max(0, at - 3000), min(len(data) - 1, at + 400))
+            damaged[spot] = rng.randrange(256)
+        if rng.random() < 0.3:
+            damaged = damaged[: rng.randint(at - 100, at + 200)]  # truncated in the dictionary
+        target.write_bytes(bytes(damaged))
+        for facts in signature_facts(target, "PDF"):
+            assert facts.rule.startswith("PDF 数字签名")
