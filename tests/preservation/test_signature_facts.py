@@ -6,8 +6,8 @@ algorithm and time; a broken file yields what can be read and never raises."""
 from __future__ import annotations
 
 import csv
-import random
 import os
+import random
 from pathlib import Path
 
 import pytest
