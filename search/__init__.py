@@ -3,6 +3,7 @@
 from .catalog import Catalog, CatalogConflictError, CatalogError
 from .index import (
     FACETS,
+    SORTS,
     IndexDocument,
     IndexedFile,
     InvalidQueryError,
@@ -19,6 +20,7 @@ from .tables import configure_sqlite, writer_engine
 
 __all__ = [
     "FACETS",
+    "SORTS",
     "ArchiveRecord",
     "Catalog",
     "CatalogConflictError",

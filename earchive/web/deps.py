@@ -9,6 +9,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from earchive.access.access import Access
 from earchive.access.administration import Administration
+from earchive.access.listings import Listings
 from earchive.access.operations import Operations
 from earchive.auth import COOKIE, Permission, Principal, UserStore
 from earchive.core.archive import Archive
@@ -23,6 +24,7 @@ __all__ = [
     "ArchiveDep",
     "JobsDep",
     "LangDep",
+    "ListingsDep",
     "LoginLimiterDep",
     "OperationsDep",
     "OptionalPrincipalDep",
@@ -86,6 +88,11 @@ def get_operations(request: Request, archive: ArchiveDep, principal: PrincipalDe
     return Operations(archive, principal, via)
 
 
+def get_listings(request: Request, archive: ArchiveDep, principal: PrincipalDep) -> Listings:
+    via = "api" if request.url.path.startswith("/api/") else "ui"
+    return Listings(archive, principal, via)
+
+
 def get_administration(
     request: Request, archive: ArchiveDep, principal: PrincipalDep
 ) -> Administration:
@@ -116,6 +123,7 @@ def require(*permissions: Permission) -> Any:
 
 
 OperationsDep = Annotated[Operations, Depends(get_operations)]
+ListingsDep = Annotated[Listings, Depends(get_listings)]
 AdministrationDep = Annotated[Administration, Depends(get_administration)]
 JobsDep = Annotated[JobBoard, Depends(get_jobs)]
 LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]

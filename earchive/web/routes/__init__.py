@@ -15,6 +15,7 @@ __all__ = [
     "api_transfers",
     "files",
     "responses",
+    "table_response",
     "ui_applicants",
     "ui_auth",
     "ui_checks",

@@ -109,3 +109,24 @@ def client_for(app: FastAPI) -> Iterator[ClientFactory]:
     yield make
     for c in clients:
         c.close()
+
+
+@pytest.fixture(scope="session")
+def work_web(tmp_path_factory: pytest.TempPathFactory) -> Web:
+    """A larger archive for the lists, batches and statistics: 24 generated cases (seed 19,
+    small files), one user per role as in ``web``."""
+    from samples import SMALL_PROFILE, generate
+
+    root = tmp_path_factory.mktemp("work-web")
+    samples = root / "samples"
+    generate(24, samples, seed=19, size_profile=SMALL_PROFILE)
+    archive = Archive(Settings(home=root / "home"))
+    archive.init()
+    results = list(archive.ingest([samples]))
+    assert {r.status for r in results} == {"accepted"}, [r.as_dict() for r in results]
+    store = UserStore(archive.engine, archive.clock)
+    for name, (role, fonds, clearance) in USERS.items():
+        store.add_user(name, role, fonds=fonds, clearance=clearance, password=password(name))
+    web = Web(home=root / "home", archive=archive, samples=samples)
+    web.records = sorted(archive.catalog.iter_archives(), key=lambda r: r.id)
+    return web
