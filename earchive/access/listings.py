@@ -93,6 +93,16 @@ class Listings(Operations):
             )
         return rows
 
+    def printable(self, ids: Sequence[str]) -> list[HitRow]:
+        """The chosen archives as a printed list shows them (each must be visible); logged."""
+        found = []
+        for archive_id in dict.fromkeys(ids):
+            r = self._visible(archive_id).record
+            title = mask_text(r.project_name) if self.masks_personal_data else r.project_name
+            found.append(SearchHit(r.id, r.electronic_record_code, r.archival_code, title, 0, ""))
+        self._log("access", "list:print", "success", mode="print", rows=len(found))
+        return self.hit_rows(SearchResult(total=len(found), hits=tuple(found)))
+
     def search_table(self, query: SearchQuery, fmt: str, headers: Sequence[str]) -> TableFile:
         """Every hit of ``query`` (up to ``EXPORT_CAP``) as a table in ``headers``' order:
         档号, 电子文件号, 题名, 事项, 年度, 受理部门, 办理结果, 保管期限, 密级, 申请人."""

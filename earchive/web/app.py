@@ -41,6 +41,7 @@ from earchive.web.routes import (
     api_transfers,
     ui_applicants,
     ui_auth,
+    ui_batches,
     ui_checks,
     ui_objections,
     ui_pages,
@@ -149,6 +150,7 @@ def create_app(archive: Archive) -> FastAPI:
         api_admin,
         ui_checks,
         ui_transfers,
+        ui_batches,
     ):
         app.include_router(module.router)
     return app

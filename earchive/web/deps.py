@@ -9,6 +9,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from earchive.access.access import Access
 from earchive.access.administration import Administration
+from earchive.access.batches import Batches
 from earchive.access.listings import Listings
 from earchive.access.operations import Operations
 from earchive.auth import COOKIE, Permission, Principal, UserStore
@@ -22,6 +23,7 @@ __all__ = [
     "AccessDep",
     "AdministrationDep",
     "ArchiveDep",
+    "BatchesDep",
     "JobsDep",
     "LangDep",
     "ListingsDep",
@@ -93,6 +95,11 @@ def get_listings(request: Request, archive: ArchiveDep, principal: PrincipalDep)
     return Listings(archive, principal, via)
 
 
+def get_batches(request: Request, archive: ArchiveDep, principal: PrincipalDep) -> Batches:
+    via = "api" if request.url.path.startswith("/api/") else "ui"
+    return Batches(archive, principal, via)
+
+
 def get_administration(
     request: Request, archive: ArchiveDep, principal: PrincipalDep
 ) -> Administration:
@@ -123,6 +130,7 @@ def require(*permissions: Permission) -> Any:
 
 
 OperationsDep = Annotated[Operations, Depends(get_operations)]
+BatchesDep = Annotated[Batches, Depends(get_batches)]
 ListingsDep = Annotated[Listings, Depends(get_listings)]
 AdministrationDep = Annotated[Administration, Depends(get_administration)]
 JobsDep = Annotated[JobBoard, Depends(get_jobs)]

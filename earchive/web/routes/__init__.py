@@ -18,6 +18,7 @@ __all__ = [
     "table_response",
     "ui_applicants",
     "ui_auth",
+    "ui_batches",
     "ui_checks",
     "ui_objections",
     "ui_pages",

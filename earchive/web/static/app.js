@@ -96,7 +96,31 @@ function setupPurpose() {
   });
 }
 
+function setupMenu() {
+  const button = document.querySelector(".menu-toggle");
+  if (!button) return;
+  const bar = button.closest(".topbar");
+  button.addEventListener("click", () => {
+    const open = !bar.classList.contains("open");
+    bar.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", String(open));
+  });
+}
+
+function setupSelection() {
+  // "select this page" ticks every row's box; the print button prints the page
+  document.querySelectorAll("[data-select-all]").forEach((all) => {
+    const boxes = () => document.querySelectorAll(`input.${all.dataset.selectAll}`);
+    all.addEventListener("change", () => boxes().forEach((b) => { b.checked = all.checked; }));
+  });
+  document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));
+}
+
+document.documentElement.classList.add("js");
+
 document.addEventListener("DOMContentLoaded", () => {
+  setupMenu();
+  setupSelection();
   setupPreview();
   setupUpload();
   setupPurpose();

@@ -130,3 +130,27 @@ def work_web(tmp_path_factory: pytest.TempPathFactory) -> Web:
     web = Web(home=root / "home", archive=archive, samples=samples)
     web.records = sorted(archive.catalog.iter_archives(), key=lambda r: r.id)
     return web
+
+
+@pytest.fixture(scope="module")
+def work_client(work_web: Web) -> Iterator[ClientFactory]:
+    """``work_client(user)``: a TestClient on ``work_web``'s archive logged in as ``user``."""
+    app = work_web.app()
+    clients: list[TestClient] = []
+
+    def make(user: str | None = None) -> TestClient:
+        client = TestClient(app, base_url="http://testserver")
+        clients.append(client)
+        if user is not None:
+            answer = client.post(
+                "/login", data={"username": user, "password": password(user)},
+                follow_redirects=False,
+            )  # fmt: skip
+            assert answer.status_code == 303, answer.text
+        return client
+
+    yield make
+    for c in clients:
+        c.close()
+    app.state.jobs.close()
+    app.state.login_guard.limiter.clear()

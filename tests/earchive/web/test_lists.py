@@ -7,32 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 
-import pytest
-from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from tests.earchive.web.conftest import ClientFactory, Web, password
-
-
-@pytest.fixture(scope="module")
-def work_client(work_web: Web) -> Iterator[ClientFactory]:
-    app = work_web.app()
-    clients: list[TestClient] = []
-
-    def make(user: str) -> TestClient:
-        client = TestClient(app, base_url="http://testserver")
-        clients.append(client)
-        answer = client.post("/login", data={"username": user, "password": password(user)},
-                             follow_redirects=False)  # fmt: skip
-        assert answer.status_code == 303
-        return client
-
-    yield make
-    for c in clients:
-        c.close()
-    app.state.jobs.close()
+from tests.earchive.web.conftest import ClientFactory, Web
 
 
 def _codes(page: str) -> list[str]:
