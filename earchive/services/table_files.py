@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from earchive.core.errors import InvalidRequestError
 
-__all__ = ["FORMATS", "TableFile", "table_bytes"]
+__all__ = ["FORMATS", "TableFile", "table_bytes", "workbook_bytes"]
 
 #: Format → media type of the file.
 FORMATS = {
@@ -42,23 +42,30 @@ def _csv(table: TableFile) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _xlsx(table: TableFile) -> bytes:
+def workbook_bytes(tables: Sequence[TableFile]) -> bytes:
+    """An XLSX workbook with one sheet per table (named by its title, at most 31 characters)."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook always has its first sheet
-    sheet.title = table.title[:31] or "Sheet1"  # Excel's limit on a sheet name
-    sheet.append(list(table.headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append(list(row))
-    widths = _widths(table.headers, table.rows)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    first = book.active
+    for n, table in enumerate(tables):
+        sheet = first if n == 0 and first is not None else book.create_sheet()
+        for bad in "[]:*?/\\":
+            table = TableFile(table.title.replace(bad, " "), table.headers, table.rows)
+        sheet.title = table.title[:31] or f"Sheet{n + 1}"  # Excel's limit on a sheet name
+        sheet.append(list(table.headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(list(row))
+        for index, width in enumerate(_widths(table.headers, table.rows), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _xlsx(table: TableFile) -> bytes:
+    return workbook_bytes([table])
 
 
 def _widths(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> list[float]:

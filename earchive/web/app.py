@@ -46,6 +46,7 @@ from earchive.web.routes import (
     ui_objections,
     ui_pages,
     ui_staff,
+    ui_statistics,
     ui_transfers,
 )
 from earchive.web.security_headers import SecurityHeadersMiddleware
@@ -151,6 +152,7 @@ def create_app(archive: Archive) -> FastAPI:
         ui_checks,
         ui_transfers,
         ui_batches,
+        ui_statistics,
     ):
         app.include_router(module.router)
     return app

@@ -12,6 +12,7 @@ from earchive.access.administration import Administration
 from earchive.access.batches import Batches
 from earchive.access.listings import Listings
 from earchive.access.operations import Operations
+from earchive.access.reports import Reports
 from earchive.auth import COOKIE, Permission, Principal, UserStore
 from earchive.core.archive import Archive
 from earchive.core.errors import AuthenticationRequiredError, PermissionDeniedError
@@ -31,6 +32,7 @@ __all__ = [
     "OperationsDep",
     "OptionalPrincipalDep",
     "PrincipalDep",
+    "ReportsDep",
     "UsersDep",
     "require",
 ]
@@ -100,6 +102,11 @@ def get_batches(request: Request, archive: ArchiveDep, principal: PrincipalDep) 
     return Batches(archive, principal, via)
 
 
+def get_reports(request: Request, archive: ArchiveDep, principal: PrincipalDep) -> Reports:
+    via = "api" if request.url.path.startswith("/api/") else "ui"
+    return Reports(archive, principal, via)
+
+
 def get_administration(
     request: Request, archive: ArchiveDep, principal: PrincipalDep
 ) -> Administration:
@@ -130,6 +137,7 @@ def require(*permissions: Permission) -> Any:
 
 
 OperationsDep = Annotated[Operations, Depends(get_operations)]
+ReportsDep = Annotated[Reports, Depends(get_reports)]
 BatchesDep = Annotated[Batches, Depends(get_batches)]
 ListingsDep = Annotated[Listings, Depends(get_listings)]
 AdministrationDep = Annotated[Administration, Depends(get_administration)]

@@ -23,5 +23,6 @@ __all__ = [
     "ui_objections",
     "ui_pages",
     "ui_staff",
+    "ui_statistics",
     "ui_transfers",
 ]
