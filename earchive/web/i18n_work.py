@@ -179,6 +179,29 @@ WORK_MESSAGES: dict[str, tuple[str, str]] = {
     "annual_xlsx": ("年度统计报表 (Excel)", "Annual summary (Excel)"),
     "purpose_unstated": ("未填写目的", "no purpose given"),
     # errors
+    "applicant_error_id_check": (
+        "证件号码：身份证号码的校验位不符，请核对最后一位（X 为大写或小写均可）",
+        "ID number: the resident ID number's check digit does not match; check the last character",
+    ),
+    "applicant_error_uscc_check": (
+        "证件号码：统一社会信用代码的校验位不符，请核对后重新输入",
+        "ID number: the unified social credit code's check character does not match",
+    ),
+    "applicant_error_length": (
+        "证件号码：请输入 18 位身份证号码或统一社会信用代码",
+        "ID number: give an 18-character resident ID number or unified social credit code",
+    ),
+    "applicant_error_purpose": (
+        "查档目的：必填，请写明本次利用的目的",
+        "Purpose of access: required; state the purpose of this use",
+    ),
+    "outcome_fail": ("不通过", "failed"),
+    "outcome_warn": ("警告", "warning"),
+    "outcome_manual_review": ("需人工检测", "manual review"),
+    "kind_transfer": ("移交", "transfer"),
+    "kind_audit": ("固定性审计", "fixity audit"),
+    "kind_batch_transfer_add": ("加入待移交批次", "add to the transfer batch"),
+    "kind_batch_transfer_remove": ("移出待移交批次", "remove from the transfer batch"),
     "error_fix": ("请修改后重试：", "Correct it and try again:"),
     "error_field": ("字段", "Field"),
     "error_400": ("请求有误", "Invalid request"),
