@@ -110,21 +110,25 @@ def screenshot_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Pa
     return folder
 
 
-def full_screenshot(driver: Any, path: Path) -> None:
-    """The whole page, not only the window (the window grows to the page's height first)."""
-    height = driver.execute_script("return document.scrollingElement.scrollHeight")
-    width = driver.execute_script("return window.innerWidth")
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {
-            "width": width,
-            "height": min(int(height), 6000),
-            "deviceScaleFactor": 1,
-            "mobile": width < 500,
-        },
-    )
+def full_screenshot(driver: Any, path: Path, *, phone: bool = False) -> None:
+    """The whole page, not only the window: the viewport grows to the page's height for the
+    shot, then returns to the phone's or the desktop window's size."""
+    height = int(driver.execute_script("return document.scrollingElement.scrollHeight"))
+    width = int(driver.execute_script("return window.innerWidth"))
+    metrics = {"width": width, "height": min(height, 6000), "mobile": phone}
+    scale = PHONE["deviceMetrics"]["pixelRatio"] if phone else 1  # type: ignore[index]
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {**metrics, "deviceScaleFactor": 1 if not phone else 1})  # fmt: skip
     driver.save_screenshot(str(path))
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    if phone:
+        device = PHONE["deviceMetrics"]
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": device["width"], "height": device["height"],  # type: ignore[index]
+             "deviceScaleFactor": scale, "mobile": True},
+        )  # fmt: skip
+    else:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 _RUN_AXE = """
