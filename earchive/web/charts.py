@@ -12,9 +12,9 @@ from markupsafe import Markup, escape
 
 __all__ = ["bar_chart"]
 
-_W = 640
-_ROW = 34
-_TOP = 6
+_W = 320  # about the width of a card on a phone and in the desktop grid: text stays readable
+_ROW = 32
+_TOP = 4
 _LABEL = 14
 _ids = itertools.count(1)  # unique element ids on one page (titles referenced by aria)
 
@@ -42,7 +42,7 @@ def bar_chart(
         parts.append(f'<text x="4" y="{_TOP + 18}" class="label">{escape(desc)}</text></svg>')
         return Markup("".join(parts))
     top = max(v for _, v in rows) or 1.0
-    room = _W - 90
+    room = _W - 40
     for i, (label, value) in enumerate(rows):
         y = _TOP + i * _ROW
         width = max(value / top * room, 1.0 if value else 0.0)
@@ -51,8 +51,8 @@ def bar_chart(
             f'<g class="row" data-label="{escape(label)}" data-value="{value:g}">'
             f'<text x="0" y="{y + 11}" class="label">{escape(label)}</text>'
             f'<rect class="bar{" bad" if bad else ""}" x="0" y="{y + _LABEL}" width="{width:.1f}"'
-            f' height="14" rx="2"><title>{escape(label)}: {escape(text)}</title></rect>'
-            f'<text x="{width + 6:.1f}" y="{y + _LABEL + 11}" class="value">{escape(text)}</text>'
+            f' height="12" rx="2"><title>{escape(label)}: {escape(text)}</title></rect>'
+            f'<text x="{width + 4:.1f}" y="{y + _LABEL + 10}" class="value">{escape(text)}</text>'
             "</g>"
         )
     parts.append("</svg>")

@@ -107,6 +107,12 @@ function setupMenu() {
   });
 }
 
+function setupNarrow() {
+  // on a phone the search filters start folded, so the results come first
+  if (!window.matchMedia("(max-width: 720px)").matches) return;
+  document.querySelectorAll("details[data-collapse-narrow]").forEach((d) => { d.open = false; });
+}
+
 function setupSelection() {
   // "select this page" ticks every row's box; the print button prints the page
   document.querySelectorAll("[data-select-all]").forEach((all) => {
@@ -120,6 +126,7 @@ document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", () => {
   setupMenu();
+  setupNarrow();
   setupSelection();
   setupPreview();
   setupUpload();
