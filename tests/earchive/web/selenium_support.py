@@ -117,8 +117,10 @@ def full_screenshot(driver: Any, path: Path, *, phone: bool = False) -> None:
     width = int(driver.execute_script("return window.innerWidth"))
     metrics = {"width": width, "height": min(height, 6000), "mobile": phone}
     scale = PHONE["deviceMetrics"]["pixelRatio"] if phone else 1  # type: ignore[index]
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {**metrics, "deviceScaleFactor": 1 if not phone else 1})  # fmt: skip
+    # one CSS pixel per image pixel, so a 390 px page is a 390 px wide picture
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {**metrics, "deviceScaleFactor": 1}
+    )
     driver.save_screenshot(str(path))
     if phone:
         device = PHONE["deviceMetrics"]
