@@ -163,6 +163,28 @@ class SearchIndexContract:
         with pytest.raises(InvalidQueryError):
             index.search(SearchQuery(offset=-1))
 
+    def test_sort_orders(self, index: SearchIndex) -> None:
+        """``sort``: 档号 and 年度 either way (ties by 档号), over words or a browse, paged."""
+        every = sorted(make_doc(n).archival_code for n in range(40))
+
+        def codes(**query: object) -> list[str]:
+            found = index.search(SearchQuery(limit=1000, **query))  # type: ignore[arg-type]
+            return [h.archival_code for h in found.hits]
+
+        assert codes(sort="code") == every
+        assert codes(sort="-code") == every[::-1]
+        assert codes(text="许可", sort="code") == every
+        by_year = [c for _, c in sorted((make_doc(n).year, make_doc(n).archival_code)
+                                        for n in range(40))]  # fmt: skip
+        assert codes(sort="year") == by_year
+        down = codes(sort="-year")
+        years = [int(c.split("·")[1][:4]) for c in down]
+        assert years == sorted(years, reverse=True) and sorted(down) == every
+        page = index.search(SearchQuery(sort="-code", limit=10, offset=10)).hits
+        assert [h.archival_code for h in page] == every[::-1][10:20]
+        with pytest.raises(InvalidQueryError):
+            index.search(SearchQuery(sort="title"))
+
     def test_reindex_replaces_and_delete_removes(self, index: SearchIndex) -> None:
         doc = make_doc(3)
         index.index_many(

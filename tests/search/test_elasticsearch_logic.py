@@ -426,3 +426,16 @@ def test_errors_become_search_index_errors() -> None:
         _index(StubClient()).search(SearchQuery(limit=0))
     with pytest.raises(ValueError):
         ElasticsearchIndex(StubClient(), alias="Has Upper")  # type: ignore[arg-type]
+
+
+def test_the_sort_a_query_asks_for() -> None:
+    from search.es_query import build_query
+
+    words = ["许可"]
+    assert build_query(SearchQuery(text="许可"), words)["sort"][0] == "_score"
+    assert build_query(SearchQuery(text="许可", sort="-year"), words)["sort"][:2] == [
+        {"year": "desc"},
+        {"archival_code": "asc"},
+    ]
+    assert build_query(SearchQuery(sort="-code"), [])["sort"][0] == {"archival_code": "desc"}
+    assert build_query(SearchQuery(), [])["sort"][0] == {"archival_code": "asc"}
