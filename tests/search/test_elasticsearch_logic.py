@@ -429,8 +429,6 @@ def test_errors_become_search_index_errors() -> None:
 
 
 def test_the_sort_a_query_asks_for() -> None:
-    from search.es_query import build_query
-
     words = ["许可"]
     assert build_query(SearchQuery(text="许可"), words)["sort"][0] == "_score"
     assert build_query(SearchQuery(text="许可", sort="-year"), words)["sort"][:2] == [
