@@ -183,6 +183,29 @@ class Listings(Operations):
         descending = order.startswith("-") or not order
         return sorted(entries, key=lambda e: (key(e), e.name), reverse=descending)
 
+    def quarantine_table(
+        self,
+        order: str,
+        fmt: str,
+        headers: Sequence[str],
+        reason: Callable[[dict[str, object]], str],
+    ) -> TableFile:
+        """The quarantine (in ``order``) as a table: 拒收时间, 办件包, 电子文件号, every reason in
+        words (``reason`` of each finding), the codes."""
+        rows = []
+        for e in self.quarantine_sorted(order):
+            fails = [f for f in e.findings if f.get("status") == "FAIL"] or list(e.findings)
+            rows.append(
+                (
+                    e.refused_at,
+                    e.source_name or e.name,
+                    e.electronic_record_code,
+                    "；".join(reason(f) for f in fails),
+                    " ".join(str(f.get("code", "")) for f in fails),
+                )
+            )
+        return self._exported("quarantine", fmt, headers, rows)
+
     # -- transfer plan -------------------------------------------------------------------------
     def plan_filtered(
         self, *, status: str = "", fonds: str = "", text: str = "", order: str = "",

@@ -55,6 +55,16 @@ WORK_MESSAGES: dict[str, tuple[str, str]] = {
     "kind_batch_eep": ("批量导出 EEP", "batch EEP export"),
     # quarantine
     "quarantine_delete": ("删除", "Delete"),
+    "quarantine_export_name": ("隔离区", "quarantine"),
+    "code": ("代码", "Code"),
+    "error_403_help": (
+        "您的角色无权执行此操作，或无权查看该档案。如需办理，请联系档案员或管理员。",
+        "Your role may not do this or see this archive; ask an archivist or an administrator.",
+    ),
+    "error_404_help": (
+        "没有找到该页面或档案（或您无权查看）。",
+        "No such page or archive (or not yours to see).",
+    ),
     "quarantine_delete_reason": ("删除理由", "Why delete"),
     "quarantine_resubmit": ("重新提交", "Submit again"),
     "quarantine_report": ("拒收报告", "Refusal report"),

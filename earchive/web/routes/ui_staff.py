@@ -70,6 +70,29 @@ def console(
     )
 
 
+@router.get("/console/quarantine.{fmt}")
+def quarantine_export(
+    request: Request,
+    fmt: str,
+    access: ListingsDep,
+    sort: Annotated[str, Query(max_length=20, pattern=r"^-?[a-z_]*$")] = "-refused_at",
+) -> Response:
+    """The quarantine as CSV or XLSX, each reason in words; recorded."""
+    if fmt not in FORMATS:
+        raise HTTPException(status_code=404)
+    lang = _lang(request)
+    t = translator(lang)
+
+    def reason(f: dict[str, object]) -> str:
+        detail = f.get("detail")
+        zh = detail.get("zh") if isinstance(detail, dict) else None
+        return str(zh if zh and lang != "en" else f.get("message", ""))
+
+    headers = [t(k) for k in ("refused_at", "detail_package", "erc", "reasons", "code")]
+    table = access.quarantine_table(sort, fmt, headers, reason)
+    return table_response(table, fmt, f"{t('quarantine_export_name')}.{fmt}")
+
+
 @router.post("/console/quarantine/{name}/delete")
 def quarantine_delete(
     name: Annotated[str, Path(max_length=300)],
