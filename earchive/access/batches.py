@@ -60,7 +60,12 @@ class Batches(Listings):
             raise InvalidRequestError(f"ids: 一次最多 {MAX_BATCH} 件 (at most {MAX_BATCH})")
         for archive_id in chosen:
             self._visible(archive_id)
-        step, close = self._work(action)
+        work, close = self._work(action)
+        codes = {i: self.archive.show(i).record.archival_code for i in chosen}
+
+        def step(archive_id: str) -> dict[str, object]:
+            return {"archival_code": codes[archive_id], **work(archive_id)}
+
         job = submit_batch(
             board, f"batch_{action}", self.principal.agent, permission, chosen, step, close
         )

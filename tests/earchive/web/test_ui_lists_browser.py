@@ -18,7 +18,15 @@ from openpyxl import load_workbook
 
 from tests.earchive.web.browser_support import serving
 from tests.earchive.web.conftest import Web
-from tests.earchive.web.selenium_support import NO_BROWSER, browser, downloaded, login, wait_for
+from tests.earchive.web.selenium_support import (
+    NO_BROWSER,
+    browser,
+    downloaded,
+    full_screenshot,
+    login,
+    screenshot_folder,
+    wait_for,
+)
 
 pytestmark = NO_BROWSER
 By = pytest.importorskip("selenium.webdriver.common.by").By
@@ -51,6 +59,11 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def driver(downloads: Path) -> Iterator[Any]:
     with browser(downloads) as d:
         yield d
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return screenshot_folder(tmp_path_factory, "list-shots")
 
 
 def _texts(driver: Any, css: str, attribute: str) -> list[str]:
@@ -139,7 +152,9 @@ def test_exports_download_what_the_user_sees(
     assert people and all(r[9] != mine[r[0]].applicant_name and r[9].endswith("*") for r in people)
 
 
-def test_batch_recheck_runs_as_a_job(driver: Any, base_url: str, work_web: Web) -> None:
+def test_batch_recheck_runs_as_a_job(
+    driver: Any, base_url: str, work_web: Web, shots: Path
+) -> None:
     login(driver, base_url, "archivist")
     driver.get(f"{base_url}/?sort=code&size=10")
     boxes = driver.find_elements(By.CSS_SELECTOR, "input.batch-ids")
@@ -162,5 +177,17 @@ def test_batch_recheck_runs_as_a_job(driver: Any, base_url: str, work_web: Web) 
     assert driver.find_element(By.CSS_SELECTOR, "[data-testid=job-count]").text == "已处理 3 / 3 件"
     progress = driver.find_element(By.CSS_SELECTOR, "[data-testid=job-progress]")
     assert progress.get_attribute("value") == progress.get_attribute("max") == "3"
-    linked = _texts(driver, "[data-testid=job-items] tbody a", "textContent")
+    linked = _texts(driver, "[data-testid=job-items] tbody a", "data-archive")
     assert sorted(linked) == sorted(chosen)
+    full_screenshot(driver, shots / "job-desktop.png")
+    # the same three as a printed list
+    driver.get(f"{base_url}/?sort=code&size=10")
+    for box in driver.find_elements(By.CSS_SELECTOR, "input.batch-ids")[:3]:
+        box.click()
+    select = driver.find_element(By.CSS_SELECTOR, "[data-testid=batch-action]")
+    select.find_element(By.CSS_SELECTOR, "option[value=print]").click()
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=batch-submit]").click()
+    wait_for(driver, "[data-testid=print-list]")
+    rows = driver.find_elements(By.CSS_SELECTOR, "[data-testid=print-list] tbody tr")
+    assert len(rows) == 3
+    full_screenshot(driver, shots / "print-list-desktop.png")
