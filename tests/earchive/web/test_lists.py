@@ -10,6 +10,7 @@ import re
 
 from openpyxl import load_workbook
 
+from ingest.casexml import parse_case
 from tests.earchive.web.conftest import ClientFactory, Web
 
 
@@ -69,3 +70,26 @@ def test_export_is_what_the_user_sees(client_for: ClientFactory, web: Web) -> No
     events = client_for("auditor").get("/api/events?action=access&limit=50").json()
     exports = [e for e in events if e["object"] == "list:search"]
     assert {e["detail"]["format"] for e in exports} >= {"csv", "xlsx"}
+
+
+def test_an_id_number_never_reaches_a_url(client_for: ClientFactory, web: Web) -> None:
+    """A search holding an ID number comes back as the sealed token: the sort, pager and
+    export links carry ``qt``, never the number, and the export opens the same search."""
+    with web.archive.open_file(web.one("G002").id, "original/case.xml") as fh:
+        case, _ = parse_case(fh.read())
+    assert case is not None
+    number = case.applicant.id_number
+    archivist = client_for("archivist")
+    moved = archivist.post("/search", data={"q": number}, follow_redirects=False)
+    assert moved.status_code == 303 and number not in moved.headers["location"]
+    page = archivist.get(moved.headers["location"] + "&size=10").text
+    hrefs = re.findall(r'href="([^"]+)"', page)
+    assert hrefs and not [h for h in hrefs if number in h or number[:14] in h]
+    exports = [h for h in hrefs if h.startswith("/search/export.")]
+    assert exports and all("qt=" in h for h in exports)
+    answer = archivist.get(exports[0].replace("&amp;", "&"))
+    assert answer.status_code == 200
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == [web.one("G002").archival_code]
+    clear = archivist.get(f"/search/export.csv?q={number}")
+    assert clear.status_code == 400 and "检索框" in clear.text
