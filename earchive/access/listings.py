@@ -15,6 +15,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from earchive.access.operations import Operations
 from earchive.auth import Permission
@@ -175,7 +176,7 @@ class Listings(Operations):
         """The quarantine in ``order``: ``refused_at`` (default newest first), ``source``,
         ``erc`` or ``reasons`` (the number of findings), ``-`` for descending."""
         entries = self.quarantine()
-        key: Callable[[QuarantineEntry], object] = {
+        key: Callable[[QuarantineEntry], Any] = {
             "source": lambda e: e.source_name or e.name,
             "erc": lambda e: e.electronic_record_code,
             "reasons": lambda e: len(e.findings),
@@ -226,7 +227,7 @@ class Listings(Operations):
             and (not text or text in r.entry.archival_code or text in r.title)
         ]
         rank = {s: i for i, s in enumerate(PLAN_STATUSES)}
-        key: Callable[[PlanRow], object] | None = {
+        key: Callable[[PlanRow], Any] | None = {
             "deadline": lambda r: (r.entry.deadline, r.entry.archival_code),
             "code": lambda r: r.entry.archival_code,
             "status": lambda r: (rank.get(r.entry.status, 99), r.entry.deadline),

@@ -105,5 +105,5 @@ def report_pdf(
             story.append(Paragraph(escape(section.note), text))
             story.append(Spacer(1, 2 * mm))
         story.append(_table(section, font, width, empty))
-    doc.build(story)  # type: ignore[arg-type]
+    doc.build(story)
     return out.getvalue()

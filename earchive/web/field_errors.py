@@ -35,7 +35,8 @@ def field_errors(lang: str, errors: Sequence[Mapping[str, object]]) -> str:
     t = translator(lang)
     lines = []
     for error in errors:
-        loc = [str(p) for p in error.get("loc", ()) or ()]  # type: ignore[union-attr]
+        where = error.get("loc", ())
+        loc = [str(p) for p in where] if isinstance(where, list | tuple) else []
         name = loc[-1] if loc else ""
         key = f"field_{name}"
         shown = f"{t(key)} ({name})" if key in MESSAGES else name

@@ -25,7 +25,6 @@ from standards.personal_data import has_personal_number
 
 router = APIRouter(include_in_schema=False)
 
-PAGE = 20
 Text = Annotated[str, Query(max_length=500)]
 
 
@@ -71,7 +70,7 @@ def search_page(
     params: Annotated[SearchParams, Query()],
     qt: Annotated[str, Query(max_length=4000)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    size: Annotated[PageSize, Query()] = PAGE,
+    size: Annotated[PageSize, Query()] = 20,
 ) -> HTMLResponse:
     """The search page. Words holding an ID or phone number come as ``qt`` (sealed by
     ``POST /search``), never in clear in the URL. ``page``, ``size`` and ``sort`` (档号 or 年度,

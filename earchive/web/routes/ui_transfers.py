@@ -144,7 +144,7 @@ def transfer_chosen(
     if what == "draft":
         job = ops.start_batch(jobs, "transfer_add", ids)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
-    return _plan_list(request, ops, what, PlanQuery(), "", ids)
+    return _plan_list(request, ops, what, PlanQuery(status="", fonds="", text=""), "", ids)
 
 
 @router.post("/transfers/run")
