@@ -31,7 +31,10 @@ def audit_report_pdf(
     headers = ("seq", "time", "agent", "action", "object", "outcome", "detail")
 
     def cells(e: Event) -> tuple[str | int | None, ...]:
-        detail = "；".join(f"{label(t, 'detail', k)}：{v}" for k, v in e.detail.items())
+        detail = "；".join(
+            f"{label(t, 'detail', k)}：{label(t, 'mode', str(v)) if k == 'mode' else v}"
+            for k, v in e.detail.items()
+        )
         return (
             e.seq,
             local_time(e.at, "%Y-%m-%d %H:%M:%S"),

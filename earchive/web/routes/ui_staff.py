@@ -152,7 +152,10 @@ class EventQuery(BaseModel):
 
 def _event_cells(t: Callable[[str], str]) -> Callable[[Event], tuple[str | int | None, ...]]:
     def cells(e: Event) -> tuple[str | int | None, ...]:
-        detail = "；".join(f"{label(t, 'detail', k)}：{v}" for k, v in e.detail.items())
+        detail = "；".join(
+            f"{label(t, 'detail', k)}：{label(t, 'mode', str(v)) if k == 'mode' else v}"
+            for k, v in e.detail.items()
+        )
         return (
             e.seq,
             local_time(e.at, "%Y-%m-%d %H:%M:%S"),
