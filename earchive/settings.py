@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # queue: ingest records what to index and an indexer commits it in batches; inline: at once
     indexing: Literal["queue", "inline"] = "queue"
     index_batch: int = 500  # the indexer commits every this many documents …
-    index_interval: float = 1.0  # … or after this many seconds, whichever comes first
+    index_interval: float = 2.0  # … or after this many seconds, whichever comes first
     es_url: str = ""
     # background work (earchive.jobs.tasks): empty broker = run tasks in-process
     broker_url: str = ""  # Celery broker: redis://… or amqp://…
