@@ -11,16 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ingest.indexing import STORED_DOCUMENT_ERRORS, payload_document, stored_document
 from ingest.work_queue import WorkItem
-from search.index import IndexDocument, SearchIndexError
+from preservation.ocfl_root import OcflRoot
+from search.catalog import Catalog
+from search.index import IndexDocument, SearchIndex, SearchIndexError
 
-if TYPE_CHECKING:
-    from earchive.core.archive import Archive
+__all__ = ["BatchOutcome", "IndexSite", "index_jobs"]
 
-__all__ = ["BatchOutcome", "index_jobs"]
+
+class IndexSite(Protocol):
+    """What the index job needs of an archive (``earchive.core.archive.Archive`` has it)."""
+
+    catalog: Catalog
+    storage: OcflRoot
+    index: SearchIndex
 
 
 @dataclass
@@ -32,7 +39,7 @@ class BatchOutcome:
     stop: bool = False  # the backend is unreachable: leave the rest of the queue for later
 
 
-def _document(archive: Archive, item: WorkItem) -> IndexDocument | None:
+def _document(archive: IndexSite, item: WorkItem) -> IndexDocument | None:
     if item.payload is not None:
         try:
             return payload_document(item.payload)
@@ -44,7 +51,7 @@ def _document(archive: Archive, item: WorkItem) -> IndexDocument | None:
     return stored_document(archive.storage, record)
 
 
-def index_jobs(archive: Archive, items: Sequence[WorkItem]) -> BatchOutcome:
+def index_jobs(archive: IndexSite, items: Sequence[WorkItem]) -> BatchOutcome:
     """Index the archives of ``items`` in one commit (the newest job of an archive wins)."""
     outcome = BatchOutcome()
     latest: dict[str, IndexDocument] = {}

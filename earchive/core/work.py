@@ -14,16 +14,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ingest import work_queue
 from ingest.indexing import INDEX_JOB
 from ingest.work_queue import WorkItem
 
 from .index_jobs import BatchOutcome, index_jobs
-
-if TYPE_CHECKING:
-    from earchive.core.archive import Archive
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -35,8 +32,9 @@ __all__ = [
     "run_worker",
 ]
 
-#: Handles one batch of one kind's jobs; says which are done and which failed.
-Handler = Callable[["Archive", Sequence[WorkItem]], BatchOutcome]
+#: Handles one batch of one kind's jobs (given the opened ``Archive``); says which are done and
+#: which failed.
+Handler = Callable[[Any, Sequence[WorkItem]], BatchOutcome]
 MAX_ATTEMPTS = 5
 _log = logging.getLogger(__name__)
 _HANDLERS: dict[str, Handler] = {INDEX_JOB: index_jobs}
@@ -54,7 +52,7 @@ def handler_for(kind: str) -> Handler:
         raise KeyError(f"no handler for work of kind {kind!r}") from None
 
 
-def drain(archive: Archive, kind: str, batch: int = 500) -> int:
+def drain(archive: Any, kind: str, batch: int = 500) -> int:
     """Work off the jobs of ``kind`` now, ``batch`` per commit; return how many are done."""
     handler = handler_for(kind)
     engine = archive.writer
@@ -75,7 +73,7 @@ def drain(archive: Archive, kind: str, batch: int = 500) -> int:
 
 
 def run_worker(
-    archive: Archive,
+    archive: Any,
     stop: threading.Event,
     kinds: Sequence[str] = (INDEX_JOB,),
     batch: int = 500,
