@@ -4,6 +4,7 @@ loses nothing; ``EARCHIVE_INDEXING=inline`` indexes before the ingest returns.""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import signal
 import subprocess
@@ -12,12 +13,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from earchive.core.archive import Archive
 from earchive.settings import Settings
 from ingest.indexing import INDEX_JOB, document_payload, payload_document
 from ingest.pipeline import ingest_path
 from ingest.work_queue import enqueue, pending, pending_count
 from search import IndexDocument, IndexedFile, SearchQuery, TantivyIndex
+from search.tables import archives
 from tests.earchive.conftest import Cli
 
 
@@ -42,6 +46,35 @@ def test_ingest_queues_and_the_flush_makes_it_searchable(
     # Archive.ingest (the CLI's path) flushes itself before it is done
     [more] = list(archive.ingest(zips()[3:4]))
     assert archive.search(SearchQuery(text=more.archival_code)).total == 1
+
+
+def test_facets_equal_the_catalogs_counts(tmp_path: Path, zips: Callable[[], list[Path]]) -> None:
+    archive = Archive(Settings(home=tmp_path / "home"))
+    archive.init()
+    assert {r.status for r in archive.ingest(zips())} == {"accepted"}
+    columns = {
+        "task_name": archives.c.task_name,
+        "year": archives.c.year,
+        "department": archives.c.receive_department,
+        "result": archives.c.result,
+        "retention": archives.c.retention,
+        "security_classification": archives.c.security_classification,
+    }
+    year = next(archive.catalog.iter_archives()).year
+    for query in (SearchQuery(), SearchQuery(text="申请"), SearchQuery(year=year)):
+        found = archive.search(query)
+        assert found.total > 0, query
+        facets = found.facets
+        for name, column in columns.items():
+            counted = select(column, func.count()).group_by(column)
+            if query.year is not None:
+                counted = counted.where(archives.c.year == query.year)
+            if query.text:  # the catalog's side of the same matched set: the index's hits
+                hits = archive.search(dataclasses.replace(query, limit=1000)).hits
+                counted = counted.where(archives.c.id.in_([h.archive_id for h in hits]))
+            with archive.engine.connect() as conn:
+                expected = {str(value): n for value, n in conn.execute(counted)}
+            assert facets.get(name, {}) == expected, (name, query)
 
 
 def test_inline_indexing_needs_no_flush(tmp_path: Path, zips: Callable[[], list[Path]]) -> None:
