@@ -110,13 +110,14 @@ def build(engine: str, path: Path, n: int, seed: int) -> tuple[float, float]:
             rates.append(0.0)
             continue
         started = time.perf_counter()
-        step = min(batch, PLAIN_DOCS)
-        for at in range(start, stop, step):
-            index.index_many(corpus.documents(min(step, stop - at), seed, start=at))
-            if (at + step) % 50_000 < step or at + step >= stop:
+        at = start
+        while at < stop:
+            done = min(at + batch, stop)
+            index.index_many(corpus.documents(done - at, seed, start=at))
+            if done // 50_000 != at // 50_000 or done == stop:
                 elapsed = time.perf_counter() - started
-                print(f"  indexed {min(at + step, stop):,} documents ({elapsed:.0f} s)", flush=True)
-            step = batch
+                print(f"  indexed {done:,} documents ({elapsed:.0f} s)", flush=True)
+            at = done
         rates.append((stop - start) / (time.perf_counter() - started))
     return rates[0], rates[1]
 
