@@ -259,21 +259,23 @@ class TantivyIndex:
                 words = list(dict.fromkeys(self._segmenter.tokens(text)))
                 if not words:
                     return SearchResult(total=0, hits=(), facets={})
-                main = self._and([*map(self._word, words), *filters])
+                needed = self._needed(words)
+                main = self._and([*map(self._word, needed), *filters])
             else:
                 main = self._and(filters) if filters else tantivy.Query.all_query()
+            # the page alone (top-k pruning: no count); the total comes with the facets
             if text:
-                found = searcher.search(main, limit=query.limit, offset=query.offset)
+                found = searcher.search(main, limit=query.limit, offset=query.offset, count=False)
             else:  # browsing: by 档号
                 found = searcher.search(
                     main,
                     limit=query.limit,
                     offset=query.offset,
+                    count=False,
                     order_by_field="archival_code",
                     order=tantivy.Order.Asc,
                 )
-            total = int(found.count or 0)
-            facets = self._facets(searcher, main) if total else {}
+            total, facets = self._facets(searcher, main)
             hits = []
             for key, address in found.hits:
                 stored = searcher.doc(address)
@@ -335,9 +337,24 @@ class TantivyIndex:
             clauses.append(tantivy.Query.regex_query(self._schema, "archival_code", pattern))
         return [tantivy.Query.const_score_query(c, 0.0) for c in clauses]
 
+    def _needed(self, words: list[str]) -> list[str]:
+        """The query words a match must have, less those another word implies: a document with
+        the token ``营业执照`` always has ``营业`` and ``执照`` too (search mode emits a word's
+        dictionary parts with it), so requiring them again finds the same archives, slower."""
+        implied: set[str] = set()
+        for word in words:
+            if len(word) > 2:
+                parts = self._segmenter.tokens(word, memo=False)
+                if parts and parts[-1] == word:  # cut alone it is one word: its parts follow it
+                    implied.update(p for p in parts[:-1] if len(p) in (2, 3) and p in word)
+        return [w for w in words if w not in implied] or words
+
     @staticmethod
-    def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
-        """Exact counts of each facet's values among the matches (most first, then by value)."""
+    def _facets(
+        searcher: tantivy.Searcher, query: tantivy.Query
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        """The number of matches and the exact counts of each facet's values among them (most
+        first, then by value), from one aggregation pass (every document has one ``year``)."""
         spec = {name: {"terms": {"field": name, "size": _FACET_SIZE}} for name in FACETS}
         result = searcher.aggregate(query, spec)
         facets: dict[str, dict[str, int]] = {}
@@ -351,4 +368,5 @@ class TantivyIndex:
                 value = str(int(key)) if isinstance(key, float) else str(key)
                 counts[value] = counts.get(value, 0) + int(bucket["doc_count"])
             facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-        return facets
+        total = sum(facets["year"].values())
+        return total, (facets if total else {})
