@@ -17,6 +17,7 @@ from .records import ArchiveRecord, FileRow, VersionRow
 from .segment import Segmenter, segment, tokens
 from .sqlite_fts import SqliteFtsIndex
 from .tables import configure_sqlite, writer_engine
+from .tantivy_index import TantivyIndex
 
 __all__ = [
     "FACETS",
@@ -36,6 +37,7 @@ __all__ = [
     "SearchResult",
     "Segmenter",
     "SqliteFtsIndex",
+    "TantivyIndex",
     "VersionRow",
     "configure_sqlite",
     "segment",
