@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .document_text import body_text, identifier_text
+from .document_text import body_text, identifier_text, title_text
 from .index import (
     EXACT_MATCH_SCORE,
     FACETS,
@@ -99,7 +99,7 @@ def document_source(doc: IndexDocument, segmenter: Segmenter) -> dict[str, Any]:
         year=doc.year,
         title=doc.title,
         body=body,
-        title_tokens=segmenter.segment(doc.title, memo=False),
+        title_tokens=segmenter.segment(title_text(doc), memo=False),
         body_tokens=segmenter.segment(body),
         identifier_tokens=segmenter.segment(identifier_text(doc), memo=False),
     )

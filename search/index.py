@@ -69,6 +69,7 @@ class IndexDocument:
     applicant_name: str
     text: str = ""  # metadata and other text not tied to a file
     files: tuple[IndexedFile, ...] = ()
+    issued: str = ""  # the licences the case issued (结果证照 types), not those it only cited
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .document_text import body_text, identifier_text
+from .document_text import body_text, identifier_text, title_text
 from .index import (
     EXACT_MATCH_SCORE,
     FACETS,
@@ -176,7 +176,11 @@ class SqliteFtsIndex:
         row = tuple(getattr(doc, name) for name in _DOC_COLUMNS)
         identifiers = identifier_text(doc)
         segment = self._segmenter.segment
-        fts = (segment(doc.title, memo=False), segment(body), segment(identifiers, memo=False))
+        fts = (
+            segment(title_text(doc), memo=False),
+            segment(body),
+            segment(identifiers, memo=False),
+        )
         return row, snippet_source(body), fts
 
     def index_many(self, docs: Iterable[IndexDocument]) -> int:
