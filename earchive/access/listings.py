@@ -3,7 +3,8 @@ file — search hits with their catalog fields, the event log, the quarantine, t
 
 Everything shown goes through the same rules as the pages: fonds and clearance (``Access.search``,
 ``Operations.transfer_plan``), masking for roles without the personal-data permission (snippets,
-natural persons' names, the event details), and every export of a list is recorded in the event
+natural persons' names wherever a list shows them — applicant, title, snippet —, the event
+details), and every export of a list is recorded in the event
 log (``access`` with ``mode=export_list``, the list, the format and the number of rows).
 Raises what ``Access`` raises (``PermissionDeniedError`` for a role without the list's
 permission).
@@ -12,6 +13,7 @@ permission).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +46,7 @@ PLAN_STATUSES = (
     "received",
 )
 NATURAL_PERSON = "自然人"
+_MARK = "(?:</?mark>)*"  # highlight tags the index may put between a name's characters
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,21 @@ class Listings(Operations):
             return mask_name(record.applicant_name)
         return record.applicant_name
 
+    def _name_masked(self, hit: SearchHit, record: ArchiveRecord) -> SearchHit:
+        """``hit`` with a natural person's name masked in its title and snippet (highlight tags
+        inside the name dropped), for roles without the personal-data permission: a list shows
+        and exports ``张**``, never the name."""
+        if not self.masks_personal_data or record.applicant_type != NATURAL_PERSON:
+            return hit
+        name = record.applicant_name.strip()
+        if not name:
+            return hit
+        spelled = re.compile(_MARK.join(re.escape(ch) for ch in name))
+        masked = mask_name(name)
+        return dataclasses.replace(
+            hit, title=spelled.sub(masked, hit.title), snippet=spelled.sub(masked, hit.snippet)
+        )
+
     def hit_rows(self, found: SearchResult) -> list[HitRow]:
         """The hits of one search page with their catalog fields, as this principal sees them."""
         may_open = self.principal.can(Permission.DOWNLOAD)
@@ -81,7 +99,7 @@ class Listings(Operations):
                 continue
             rows.append(
                 HitRow(
-                    hit=hit,
+                    hit=self._name_masked(hit, record),
                     task_name=record.task_name,
                     year=record.year,
                     department=record.receive_department,

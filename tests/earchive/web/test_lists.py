@@ -67,6 +67,12 @@ def test_export_is_what_the_user_sees(client_for: ClientFactory, web: Web) -> No
     assert masked != g002.applicant_name and masked.startswith(g002.applicant_name[0])
     assert set(masked[1:]) == {"*"}
     assert f"{masked}</span>" in dept.get("/").text
+    # nowhere in the list: not in the title or the snippet either, on the page or in the file
+    assert g002.applicant_name not in str(sheet[1]) and masked in sheet[1][2]
+    assert g002.applicant_name not in dept.get("/").text
+    by_name = dept.get(f"/?q={g002.applicant_name}").text  # the words typed stay in the box
+    hits = re.findall(r'<article class="hit".*?</article>', by_name, re.S)
+    assert hits and not [h for h in hits if g002.applicant_name in h]
     events = client_for("auditor").get("/api/events?action=access&limit=50").json()
     exports = [e for e in events if e["object"] == "list:search"]
     assert {e["detail"]["format"] for e in exports} >= {"csv", "xlsx"}
