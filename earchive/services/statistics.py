@@ -11,7 +11,8 @@ database fails.
 How the use figures are counted: every ``access`` event on an archive (a view of the case, a
 file opened or downloaded, an export) is one 件次 (item used); the distinct (user, archive, day)
 make the 件次, the distinct (user, day) the 人次 (visits), both per stated purpose. 鉴定 counts
-the archives whose retention has ended and wait for appraisal (the plan's ``disposal_review``);
+the archives kept here (the plan's ``disposal_review``: not sent to the bureau) whose appraisal
+date (1 January after the retention ends) falls in the year or before;
 销毁 counts ``disposal`` events with outcome ``destroyed`` (this archive destroys nothing by
 itself, so the figure is 0 unless such events are recorded).
 """
@@ -31,6 +32,8 @@ from earchive.services.quarantine import read_quarantine
 from earchive.services.transfer.sender import plan
 from ingest.casexml import DEFAULT_TZ
 from search.records import ArchiveRecord
+from standards.errors import RetentionTableError
+from standards.retention import disposal_date, retention_years
 from transfer.ledger import batches as ledger_batches
 from transfer.ledger import items as ledger_items
 
@@ -211,6 +214,18 @@ def _use(
     return sorted(rows, key=lambda r: (-r[2], r[0]))
 
 
+def _appraisal_due(record: ArchiveRecord, status: str, year: int) -> bool:
+    """An archive kept here (not sent to the bureau) whose appraisal date — 1 January after its
+    retention ends — falls in ``year`` or before: it is due for appraisal (鉴定)."""
+    if status != "disposal_review":
+        return False
+    try:
+        ends = disposal_date(record.year, retention_years(record.retention))
+    except RetentionTableError:
+        return False
+    return ends is not None and ends.year <= year
+
+
 def annual_summary(archive: Archive, visible: Callable[[ArchiveRecord], bool], year: int,
                    *, storage_wide: bool) -> AnnualSummary:  # fmt: skip
     """The annual summary of ``year`` over the archives ``visible`` accepts (refusals and
@@ -241,7 +256,9 @@ def annual_summary(archive: Archive, visible: Callable[[ArchiveRecord], bool], y
                 sent_ids.add(row.archive_id)
     sent_bytes = sum(seen[i].total_bytes for i in sent_ids)
     appraisal = sum(
-        1 for e in plan(archive) if e.status == "disposal_review" and e.archive_id in seen
+        1
+        for e in plan(archive)
+        if e.archive_id in seen and _appraisal_due(seen[e.archive_id], e.status, year)
     )
     destroyed = sum(
         1

@@ -75,3 +75,14 @@ def test_stats_command(work_web: Web, tmp_path_factory) -> None:  # type: ignore
     body = json.loads(done.stdout)
     assert body["total"] == 24 and body["annual"]["year"] == 2026
     assert (out / "annual.xlsx").stat().st_size > 0
+
+
+def test_appraisal_counts_retention_ended_by_the_year(
+    work_client: ClientFactory, work_web: Web
+) -> None:
+    """鉴定: archives kept here whose retention ends by the end of the year (D10 of 2023: in 2034)."""
+    archivist = work_client("archivist")
+    kept = [r for r in work_web.records if r.retention == "D10"]
+    assert kept and {r.year for r in kept} == {2023}
+    assert archivist.get("/api/statistics?year=2033").json()["annual"]["appraisal_due"] == 0
+    assert archivist.get("/api/statistics?year=2034").json()["annual"]["appraisal_due"] == len(kept)
