@@ -80,7 +80,7 @@ def test_stats_command(work_web: Web, tmp_path_factory) -> None:  # type: ignore
 def test_appraisal_counts_retention_ended_by_the_year(
     work_client: ClientFactory, work_web: Web
 ) -> None:
-    """鉴定: archives kept here whose retention ends by the end of the year (D10 of 2023: in 2034)."""
+    """鉴定: archives kept here, counted from their appraisal date (D10 of 2023: 2034)."""
     archivist = work_client("archivist")
     kept = [r for r in work_web.records if r.retention == "D10"]
     assert kept and {r.year for r in kept} == {2023}
