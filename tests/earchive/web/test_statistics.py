@@ -86,3 +86,14 @@ def test_appraisal_counts_retention_ended_by_the_year(
     assert kept and {r.year for r in kept} == {2023}
     assert archivist.get("/api/statistics?year=2033").json()["annual"]["appraisal_due"] == 0
     assert archivist.get("/api/statistics?year=2034").json()["annual"]["appraisal_due"] == len(kept)
+
+
+def test_use_is_counted_by_purpose(work_client: ClientFactory, work_web: Web) -> None:
+    """利用: 件次 = distinct (user, archive, day), 人次 = distinct (user, day), per purpose."""
+    reader = work_client("auditor")
+    for record in work_web.records[:2]:
+        for _ in range(2):  # the same archive twice the same day is one 件次
+            assert reader.get(f"/archives/{record.id}?purpose=年度核查").status_code == 200
+    year = work_web.archive.clock().year
+    use = work_client("archivist").get(f"/api/statistics?year={year}").json()["annual"]
+    assert {"purpose": "年度核查", "visits": 1, "items": 2} in use["use_by_purpose"]
