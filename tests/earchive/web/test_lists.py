@@ -99,3 +99,14 @@ def test_an_id_number_never_reaches_a_url(client_for: ClientFactory, web: Web) -
     assert [r[0] for r in rows[1:]] == [web.one("G002").archival_code]
     clear = archivist.get(f"/search/export.csv?q={number}")
     assert clear.status_code == 400 and "检索框" in clear.text
+
+
+def test_no_empty_facet_box_and_errors_in_either_language(client_for: ClientFactory) -> None:
+    archivist = client_for("archivist")
+    nothing = archivist.get("/?q=不存在的词语组合").text
+    assert 'data-testid="total">0<' in nothing and 'class="facets"' not in nothing
+    assert 'class="facets"' in archivist.get("/").text
+    archivist.cookies.set("lang", "en")
+    english = archivist.get("/?page=0")
+    assert english.status_code == 422 and "page (page)" in english.text
+    assert "greater than or equal to 1" in english.text
