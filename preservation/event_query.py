@@ -17,7 +17,7 @@ from sqlalchemy.sql import ColumnElement
 
 from .events import Event, _row_event, events
 
-__all__ = ["EVENT_ORDERS", "EventFilter", "count_events", "event_actions", "page_events"]
+__all__ = ["EVENT_ORDERS", "EventFilter", "count_events", "page_events"]
 
 #: Orders a page may ask for: column key → column (``-`` in front: descending).
 EVENT_ORDERS = {
@@ -82,9 +82,3 @@ def page_events(
     with engine.connect() as conn:
         for row in conn.execution_options(stream_results=True, yield_per=1000).execute(stmt):
             yield _row_event(row)
-
-
-def event_actions(engine: Engine) -> list[str]:
-    """The actions the log holds, sorted (the audit page's choice list)."""
-    with engine.connect() as conn:
-        return sorted(str(a) for a in conn.execute(select(events.c.action).distinct()).scalars())

@@ -24,7 +24,7 @@ from earchive.auth import Permission
 from earchive.services.quarantine import QuarantineEntry
 from earchive.services.table_files import TableFile
 from earchive.services.transfer.console import PlanRow
-from preservation.event_query import EventFilter, count_events, event_actions, page_events
+from preservation.event_query import EventFilter, count_events, page_events
 from preservation.events import Event
 from search import SearchHit, SearchQuery, SearchResult
 from search.records import ArchiveRecord
@@ -170,10 +170,6 @@ class Listings(Operations):
         total = count_events(engine, chosen)
         page = list(page_events(engine, chosen, order=order, offset=offset, limit=limit))
         return total, self._masked_events(page)
-
-    def event_actions(self) -> list[str]:
-        self.require(Permission.EVENTS)
-        return event_actions(self.archive.engine)
 
     def events_table(
         self,

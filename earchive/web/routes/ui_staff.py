@@ -20,7 +20,7 @@ from earchive.services.checks.summaries import stage_totals
 from earchive.services.table_files import FORMATS
 from earchive.web.audit_report import audit_report_pdf
 from earchive.web.deps import JobsDep, ListingsDep, OperationsDep
-from earchive.web.i18n import label, translator
+from earchive.web.i18n import MESSAGES, label, translator
 from earchive.web.listing import ListParams, PageSize, listing
 from earchive.web.routes.table_response import table_response
 from earchive.web.ui import local_time, query_string, render
@@ -150,6 +150,13 @@ class EventQuery(BaseModel):
         return {k: "" if v is None else str(v) for k, v in self.model_dump().items()}
 
 
+def _action_choices(chosen: str) -> list[str]:
+    """The event types the filter offers: those the catalogue names (no scan of the log), and
+    the one asked for."""
+    known = [key.removeprefix("action_") for key in MESSAGES if key.startswith("action_")]
+    return sorted({*known, chosen} - {""})
+
+
 def _event_cells(t: Callable[[str], str]) -> Callable[[Event], tuple[str | int | None, ...]]:
     def cells(e: Event) -> tuple[str | int | None, ...]:
         detail = "；".join(
@@ -215,7 +222,7 @@ def audit(
         events=events,
         listing=lst,
         filters=filters.shown(),
-        actions=access.event_actions(),
+        actions=_action_choices(filters.action),
         export_query=query_string({**filters.shown(), "sort": lst.sort}),
         chain=access.verify_events(),
         runs=list(reversed(runs)),
