@@ -17,6 +17,7 @@ __all__ = [
     "responses",
     "table_response",
     "ui_applicants",
+    "ui_audit",
     "ui_auth",
     "ui_batches",
     "ui_checks",
