@@ -114,16 +114,19 @@ def client_for(app: FastAPI) -> Iterator[ClientFactory]:
 @pytest.fixture(scope="session")
 def work_web(tmp_path_factory: pytest.TempPathFactory) -> Web:
     """A larger archive for the lists, batches and statistics: 24 generated cases (seed 19,
-    small files), one user per role as in ``web``."""
+    small files), the archive and its units certified by the samples' test CA, one user per
+    role as in ``web``."""
     from samples import SMALL_PROFILE, generate
+    from tests.earchive.units import PASSPHRASE, certify_units
 
     root = tmp_path_factory.mktemp("work-web")
     samples = root / "samples"
     generate(24, samples, seed=19, size_profile=SMALL_PROFILE)
-    archive = Archive(Settings(home=root / "home"))
+    archive = Archive(Settings(home=root / "home", key_passphrase=PASSPHRASE))
     archive.init()
     results = list(archive.ingest([samples]))
     assert {r.status for r in results} == {"accepted"}, [r.as_dict() for r in results]
+    certify_units(archive, root / "ca")  # the archive's certificate: EEP exports carry it
     store = UserStore(archive.engine, archive.clock)
     for name, (role, fonds, clearance) in USERS.items():
         store.add_user(name, role, fonds=fonds, clearance=clearance, password=password(name))

@@ -70,6 +70,14 @@ def test_batch_export_and_print(work_client: ClientFactory, work_web: Web) -> No
     # someone else cannot fetch it
     other = work_client("admin")
     assert other.get(started.headers["location"] + "/download").status_code == 404
+    # the same two as EEP (DA/T 48) packages, signed with the archive's certificate
+    eep = archivist.post("/batch", data={"action": "eep", "ids": ids}, follow_redirects=False)
+    assert 'data-testid="job-download"' in _job_done(archivist, eep.headers["location"])
+    packed = zipfile.ZipFile(
+        io.BytesIO(archivist.get(eep.headers["location"] + "/download").content)
+    )
+    assert {n.split("/")[0] for n in packed.namelist()} == set(ids)
+    assert all(any(n.startswith(i) and n.endswith(".xml") for n in packed.namelist()) for i in ids)
     printed = archivist.post("/batch", data={"action": "print", "ids": ids})
     assert printed.status_code == 200 and 'data-testid="print-list"' in printed.text
     for r in work_web.records[3:5]:
