@@ -69,3 +69,9 @@ def test_scaling_bench_runs(tmp_path: Path, args: tuple[str, ...], expect: str) 
         (folder,) = (tmp_path / "cases").glob("clones-*")
         assert not list(folder.glob("*.zip"))
         assert (folder / "trust").is_dir()
+
+
+def test_ui_bench_times_every_page(tmp_path: Path) -> None:
+    out = _bench("ui.py", "--cases", "3", "--rounds", "1", "--out", str(tmp_path))
+    assert "3 archives, median of 1 requests" in out
+    assert "/statistics/annual.pdf" in out and "/audit/report.pdf" in out
