@@ -127,6 +127,22 @@ class Catalog:
         """The archive's current record, or ``None``."""
         return self._one(archives.c.id == archive_id)
 
+    def get_many(self, archive_ids: Sequence[str]) -> dict[str, ArchiveRecord]:
+        """The current records of ``archive_ids`` that exist, by id (one query per 500 ids)."""
+        found: dict[str, ArchiveRecord] = {}
+        ids = list(dict.fromkeys(archive_ids))
+        try:
+            with self.engine.connect() as conn:
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    rows = conn.execute(select(archives).where(archives.c.id.in_(chunk)))
+                    for row in rows.mappings():
+                        record = _record(row)
+                        found[record.id] = record
+        except SQLAlchemyError as exc:
+            raise CatalogError(f"catalog read failed: {exc}") from exc
+        return found
+
     def by_electronic_record_code(self, fonds: str, erc: str) -> ArchiveRecord | None:
         """Look up by fonds and electronic record code (unique per fonds)."""
         return self._one(

@@ -92,8 +92,9 @@ class Listings(Operations):
         """The hits of one search page with their catalog fields, as this principal sees them."""
         may_open = self.principal.can(Permission.DOWNLOAD)
         rows = []
+        records = self.archive.catalog.get_many([h.archive_id for h in found.hits])
         for hit in found.hits:
-            record = self.archive.catalog.get(hit.archive_id)
+            record = records.get(hit.archive_id)
             if record is None:  # the index is ahead of the catalog: show what the index has
                 rows.append(HitRow(hit, "", "", "", "", "", "", "", False))
                 continue

@@ -90,6 +90,15 @@ def test_record_and_look_up(catalog: Catalog) -> None:
     assert got.receive_time == record.receive_time  # the same instant, read back in UTC
 
 
+def test_many_records_at_once(catalog: Catalog) -> None:
+    records = [make_record(n) for n in range(1, 4)]
+    for n, record in enumerate(records, start=1):
+        catalog.record_version(record, make_files(f"v{n}"), make_version(1, package=str(n)))
+    asked = [records[2].id, "Z109-none", records[0].id, records[2].id]
+    assert catalog.get_many(asked) == {records[2].id: records[2], records[0].id: records[0]}
+    assert catalog.get_many([]) == {}
+
+
 def test_new_version_updates_current_row_and_keeps_history(catalog: Catalog) -> None:
     catalog.record_version(make_record(1), make_files("v1"), make_version(1, "a"))
     v2 = make_record(1, version=2, project_name="更正后的题名")
