@@ -113,4 +113,15 @@ def test_no_serious_accessibility_violation_and_statistics(
         shown = {r.get_attribute("data-label"): int(r.get_attribute("data-value")) for r in rows}
         assert shown == dict(tasks)
         assert driver.find_element(By.CSS_SELECTOR, "[data-testid=stats-total]").text == "24"
+        # printed: the header, the forms and the pager stay off the paper, the tables stay
+        driver.get(f"{base_url}/transfers")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        for css in (
+            "[data-testid=topbar]",
+            "[data-testid=plan-filters]",
+            "[data-testid=pager-plan]",
+        ):
+            assert not driver.find_element(By.CSS_SELECTOR, css).is_displayed(), css
+        assert driver.find_element(By.CSS_SELECTOR, "[data-testid=transfer-plan]").is_displayed()
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     assert {p: v for p, v in found.items() if v} == {}
