@@ -22,6 +22,7 @@ WORK_MESSAGES: dict[str, tuple[str, str]] = {
     "sort_asc": ("升序", "ascending"),
     "sort_desc": ("降序", "descending"),
     "export_list": ("导出列表：", "Export the list:"),
+    "colon": ("：", ": "),
     "search_export_name": ("检索结果", "search-results"),
     "select": ("选择", "Select"),
     "select_page": ("全选本页", "Select this page"),
