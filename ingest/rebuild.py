@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ingest.casexml import parse_case
 from ingest.counters import set_counter_at_least
 from ingest.identities import case_identities
-from ingest.indexing import build_document, index_batch
+from ingest.indexing import build_document, index_batch, indexed_path
 from package.aip import ARCHIVAL_PATH, CASE_XML_PATH, REPORT_PATH
 from package.digest import digest_stream
 from package.errors import PackageError
@@ -177,7 +177,7 @@ def _rebuild_object(
     with tempfile.TemporaryDirectory(prefix="earchive-rebuild-") as tmp:
         content = Path(tmp) / head
         head_state = storage.version_state(object_id, head)
-        for logical in sorted(p for p in head_state if p.startswith(ORIGINAL)):
+        for logical in sorted(p for p in head_state if indexed_path(p)):
             _extract(storage, object_id, head, logical, content)
         formats = _Formats(storage, object_id, Path(tmp), content, head_state)
         rows: list[tuple[ArchiveRecord, list[FileRow], VersionRow]] = []

@@ -442,6 +442,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "earchive.cli.identities",
     "earchive.cli.quarantine",
     "earchive.cli.keys",
+    "earchive.cli.preserve",
 )
 
 

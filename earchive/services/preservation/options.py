@@ -1,0 +1,44 @@
+"""Which preservation work a fonds gets after ingest (``EARCHIVE_NORMALISE_FONDS``,
+``EARCHIVE_OCR_FONDS``: comma-separated fonds identifiers or ``*``; empty = none), and the
+limits of one tool run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from earchive.settings import Settings
+from preservation.conversion import ConversionLimits
+
+__all__ = ["PreserveOptions", "fonds_options", "limits"]
+
+
+@dataclass(frozen=True)
+class PreserveOptions:
+    """``copies``: make preservation copies; ``ocr``: read scans; ``only_format``: limit the
+    copies to originals of one format (a migration)."""
+
+    copies: bool = True
+    ocr: bool = True
+    only_format: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return self.copies or self.ocr
+
+
+def _listed(value: str, fonds: str) -> bool:
+    names = {part.strip() for part in value.split(",") if part.strip()}
+    return "*" in names or fonds in names
+
+
+def fonds_options(settings: Settings, fonds: str) -> PreserveOptions:
+    """What the settings switch on for archives of ``fonds``."""
+    return PreserveOptions(
+        copies=_listed(settings.normalise_fonds, fonds), ocr=_listed(settings.ocr_fonds, fonds)
+    )
+
+
+def limits(settings: Settings) -> ConversionLimits:
+    return ConversionLimits(
+        seconds=settings.conversion_timeout, memory_bytes=settings.conversion_memory_mb << 20
+    )
