@@ -1,4 +1,4 @@
-"""``earchive normalise``: preservation copies and OCR text of stored archives, as the format
+"""``earchive normalise`` and ``earchive migrate``: preservation copies and OCR text of stored archives, as the format
 policy says (``docs/formats.md``); each archive that gets any is written as one new signed OCFL
 version. Exit codes: 0 done, 1 some file needs manual review (MANUAL_REVIEW), 2 usage or
 configuration error.
@@ -63,3 +63,32 @@ def normalise_command(
 def register(app: typer.Typer) -> None:
     """Add ``normalise`` to the ``earchive`` command line."""
     app.command("normalise")(normalise_command)
+    app.command("migrate")(migrate_command)
+
+
+def migrate_command(
+    source: Annotated[str, typer.Option("--from", help="Format of the originals, e.g. PDF.")],
+    target: Annotated[str, typer.Option("--to", help="Format of the copies, e.g. PDF/A-2b.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show the plan.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Migrate originals of one format: a plan, then one new version per archive (resumable)."""
+    from earchive.services.preservation.migrate import migrate, plan_migration
+
+    archive = open_archive()
+    plan = plan_migration(archive, source, target)
+    if as_json:
+        emit({"plan": plan.as_dict()})
+    else:
+        out.print(
+            f"plan: {plan.files} {source} file(s) in {len(plan.archives)} archive(s), "
+            f"{plan.bytes} bytes → {target}; {plan.signed_kept} signed file(s) kept as they are"
+        )
+    if dry_run:
+        return
+    review = False
+    for report in migrate(archive, source, target):
+        review = review or report.needs_review
+        _show(report, as_json)
+    if review:
+        raise typer.Exit(1)

@@ -38,7 +38,7 @@ from standards.finding import Finding, Status
 from standards.findings import make
 from standards.format_policy import FormatPolicy, PolicyRow, format_policy
 
-__all__ = ["PreserveReport", "preserve_archive"]
+__all__ = ["PreserveReport", "preserve_archive", "sealed_originals"]
 
 _ORIGINAL = "original/"
 _SNIPPET = 40
@@ -62,7 +62,7 @@ def _mandate(policy: FormatPolicy) -> str:
     return f"格式策略 {policy.version}（standards/data/format_policy.tsv）"
 
 
-def _sealed(ctx: IngestContext, record: ArchiveRecord) -> set[str]:
+def sealed_originals(ctx: IngestContext, record: ArchiveRecord) -> set[str]:
     """Originals (logical paths) holding a signature or seal, as archival.xml records them."""
     with ctx.storage.open_file(
         record.object_id, "metadata/archival.xml", f"v{record.version}"
@@ -258,7 +258,7 @@ def preserve_archive(
         raise NotFoundError(archive_id)
     record = catch_up(ctx, found)
     done = {(d.source, d.kind) for d in derivatives(ctx, record)}
-    sealed = _sealed(ctx, record)
+    sealed = sealed_originals(ctx, record)
     (archive.home / "work").mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=archive.home / "work", prefix="preserve-") as tmp:
         run = _Run(ctx, record, Path(tmp), limits(archive.settings))
