@@ -1,7 +1,7 @@
-"""``earchive normalise`` and ``earchive migrate``: preservation copies and OCR text of stored archives, as the format
-policy says (``docs/formats.md``); each archive that gets any is written as one new signed OCFL
-version. Exit codes: 0 done, 1 some file needs manual review (MANUAL_REVIEW), 2 usage or
-configuration error.
+"""``earchive normalise`` and ``earchive migrate``: preservation copies and OCR text of stored
+archives, as the format policy says (``docs/formats.md``); each archive that gets any is written
+as one new signed OCFL version. Exit codes: 0 done, 1 some file needs manual review
+(MANUAL_REVIEW), 2 usage or configuration error.
 """
 
 from __future__ import annotations
