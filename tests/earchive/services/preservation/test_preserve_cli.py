@@ -6,6 +6,7 @@ the BagIt export verifies, ocfl-py finds the storage root valid, and ``rebuild``
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -105,3 +106,30 @@ def test_normalise_copies_ocr_search_export_verify_rebuild(cli: Cli, tmp_path: P
     # a second run has nothing left to do
     [again] = cli.json_lines("normalise", archive_id)
     assert again["version"] is None and again["derived"] == []
+
+
+def test_a_missing_tool_is_manual_review_and_a_signed_file_is_never_normalised(
+    cli: Cli, tmp_path: Path
+) -> None:
+    pkg = CasePackage()
+    pkg.file("A/参保登记表.pdf")["signed"] = "true"
+    pkg.files.append(
+        {"path": "A/申请书.docx", "material_code": "A1", "title": "参保申请书",
+         "format": "DOCX", "content": docx_bytes(["参保申请书"])}
+    )  # fmt: skip
+    [accepted] = cli.json_lines("ingest", str(pkg.write_zip(tmp_path)))
+    no_tools = tmp_path / "no-tools"
+    no_tools.mkdir()
+    proc = cli.run(
+        "normalise", str(accepted["id"]), "--no-ocr", "--json",
+        check=False, extra_env={"PATH": str(no_tools)},
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout.splitlines()[-1])
+    assert report["version"] is None and report["derived"] == []
+    found = {f["path"]: f for f in report["findings"]}
+    manual = found["original/A/申请书.docx"]
+    assert manual["code"] == "PRESERVATION_COPY_MANUAL" and manual["status"] == "MANUAL_REVIEW"
+    assert "soffice is not installed" in manual["message"]
+    assert found["original/A/参保登记表.pdf"]["code"] == "PRESERVATION_SIGNED_KEPT"
+    assert cli.json_lines("show", str(accepted["id"]))[0]["version"] == 1
