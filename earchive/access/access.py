@@ -31,6 +31,7 @@ from earchive.core.errors import (
 from earchive.services.applicants import ApplicantTimeline, applicant_timeline, parse_identifier
 from earchive.services.checks.seal_status import SealBadge, seal_badges
 from earchive.services.exports import export_archive
+from earchive.services.preservation.renditions import Rendition, open_rendition
 from earchive.services.quarantine import (
     QuarantineEntry,
     delete_refused,
@@ -292,6 +293,36 @@ class Access:
             stream, extra = release.stream, {"rendition": release.rendition}
         self._log("access", archive_id, "success", mode=mode, path=path, purpose=purpose, **extra)
         return row, stream, as_download
+
+    def open_rendition(
+        self, archive_id: str, path: str, purpose: str = ""
+    ) -> tuple[FileRow, Rendition]:
+        """What the case page shows of one original (``services.preservation.renditions``),
+        under the same rules as ``open_file``: the archive must be visible to the principal,
+        downloads allowed, and without the personal-data permission the original must be
+        releasable (``earchive.access.file_release``; scans and office files are withheld).
+        Recorded as an access with ``mode`` = ``rendition``."""
+        view = self._visible(archive_id, Permission.DOWNLOAD)
+        row = next((f for f in view.files if f.path == path), None)
+        if row is None:
+            raise NotFoundError(f"{archive_id}:{path}")
+        if self.masks_personal_data:
+            case = self._case(archive_id)
+            stream = self.archive.open_file(archive_id, f"original/{path}")
+            try:
+                release_uncleared(row, stream, case.applicant if case else None).stream.close()
+            except PersonalDataWithheldError:
+                reason = "personal data withheld"
+                self._log(
+                    "access", archive_id, "denied", mode="rendition", path=path, reason=reason
+                )
+                raise
+        shown = open_rendition(self.archive, view.record, row)
+        self._log(
+            "access", archive_id, "success", mode="rendition", path=path, purpose=purpose,
+            rendition=shown.kind,
+        )  # fmt: skip
+        return row, shown
 
     def export_zip(self, archive_id: str, work: Path, purpose: str = "") -> Path:
         """Export the archive as a BagIt bag zipped at ``work/<id>.zip``; recorded as export."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from earchive.access.objections import ObjectionAccess
 from earchive.core.errors import InvalidRequestError
+from earchive.services.preservation.renditions import rendition_kind
 from earchive.web.deps import AccessDep
 from earchive.web.facets import FILTER_PARAMS, build_facets
 from earchive.web.routes.files import INLINE_TYPES, file_response, inline_capable
@@ -95,6 +97,7 @@ def case_page(
         case=detail.case,
         purpose=purpose,
         inline_types=tuple(INLINE_TYPES),
+        renditions={f.path: rendition_kind(f) for f in detail.view.files},
     )
 
 
@@ -126,3 +129,30 @@ def case_file(
         archive_id, path, download=lambda f: download or not inline_capable(f), purpose=purpose
     )
     return file_response(row, stream, as_download)
+
+
+@router.get("/archives/{archive_id}/rendition/{path:path}")
+def case_file_rendition(
+    archive_id: str,
+    path: str,
+    access: AccessDep,
+    purpose: Annotated[str, Query(max_length=200)] = "",
+) -> StreamingResponse:
+    """What the case page shows of a file: a PNG of a TIFF, the PDF/A copy of an office
+    document, the OFD for the in-page viewer (same access rules as a download)."""
+    _row, shown = access.open_rendition(archive_id, path, purpose)
+
+    def chunks() -> Iterator[bytes]:
+        with shown.stream as stream:
+            while chunk := stream.read(1 << 16):
+                yield chunk
+
+    return StreamingResponse(
+        chunks(),
+        media_type=shown.media_type,
+        headers={
+            "Content-Disposition": "inline",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,87 @@
+"""Access renditions: what the case page shows of a stored original, as the format policy's
+``rendition`` column says — the original itself (PDF, JPEG, PNG), a PNG drawn from a TIFF (its
+first page; Pillow), the PDF/A-2b preservation copy of an office document, or the OFD itself for
+the in-browser OFD viewer.
+
+Renditions drawn here are cached outside the AIP, under ``<home>/renditions/`` by the SHA-256 of
+the original (rebuildable: delete the folder and they are drawn again). This module decides
+nothing about who may see what: callers go through ``earchive.access`` first.
+Raises ``NotFoundError`` when a file has no rendition (yet).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from PIL import Image, UnidentifiedImageError
+
+from earchive.core.archive import Archive
+from earchive.core.errors import NotFoundError
+from package.derivation import DERIVED_PREFIX
+from search.records import ArchiveRecord, FileRow
+from standards.format_policy import format_policy
+
+__all__ = ["Rendition", "open_rendition", "rendition_kind"]
+
+_ORIGINAL_TYPES = {"PDF": "application/pdf", "JPEG": "image/jpeg", "PNG": "image/png"}
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """An open rendition: its bytes, media type and kind (original, png, pdfa-copy, ofd)."""
+
+    stream: BinaryIO
+    media_type: str
+    kind: str
+
+
+def rendition_kind(row: FileRow) -> str:
+    """The policy's rendition of a file's format (``original`` for unlisted formats)."""
+    policy = format_policy().for_format(row.format)
+    return policy.rendition if policy is not None else "original"
+
+
+def _png(archive: Archive, record: ArchiveRecord, row: FileRow) -> Path:
+    cache = archive.home / "renditions" / f"{row.sha256}.png"
+    if cache.is_file():
+        return cache
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache.parent, prefix="draw-") as tmp:
+        source = Path(tmp) / "original"
+        with archive.open_file(record.id, f"original/{row.path}") as src, open(source, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        try:
+            with Image.open(source) as image:
+                image.seek(0)
+                page = image.convert("RGB" if image.mode not in ("1", "L") else "L")
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+            raise NotFoundError(f"{record.id}:{row.path}: no PNG rendition ({exc})") from exc
+        drawn = Path(tmp) / "rendition.png"
+        page.save(drawn, "PNG")
+        os.replace(drawn, cache)
+    return cache
+
+
+def open_rendition(archive: Archive, record: ArchiveRecord, row: FileRow) -> Rendition:
+    """The rendition of ``row`` (a file of ``record``'s current version), opened."""
+    kind = rendition_kind(row)
+    family = row.format.split("/")[0].upper()
+    if kind == "png":
+        return Rendition(open(_png(archive, record, row), "rb"), "image/png", kind)
+    if kind == "pdfa-copy":
+        copy = f"{DERIVED_PREFIX}{row.path}.pdf"
+        if copy not in archive.version_paths(record.id):
+            raise NotFoundError(f"{record.id}:{row.path}: no PDF/A copy yet (earchive normalise)")
+        return Rendition(archive.open_file(record.id, copy), "application/pdf", kind)
+    if kind == "ofd-viewer":
+        stream = archive.open_file(record.id, f"original/{row.path}")
+        return Rendition(stream, "application/ofd", kind)
+    if family in _ORIGINAL_TYPES:
+        stream = archive.open_file(record.id, f"original/{row.path}")
+        return Rendition(stream, _ORIGINAL_TYPES[family], "original")
+    raise NotFoundError(f"{record.id}:{row.path}: no rendition for {row.format}")
