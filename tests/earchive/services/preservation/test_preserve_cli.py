@@ -133,3 +133,23 @@ def test_a_missing_tool_is_manual_review_and_a_signed_file_is_never_normalised(
     assert "soffice is not installed" in manual["message"]
     assert found["original/A/参保登记表.pdf"]["code"] == "PRESERVATION_SIGNED_KEPT"
     assert cli.json_lines("show", str(accepted["id"]))[0]["version"] == 1
+
+
+def test_the_fonds_setting_makes_copies_after_an_ingest_run(cli: Cli, tmp_path: Path) -> None:
+    pkg = CasePackage()
+    pkg.files.append(
+        {"path": "A/申请书.docx", "material_code": "A1", "title": "参保申请书",
+         "format": "DOCX", "content": docx_bytes(["参保申请书"])}
+    )  # fmt: skip
+    other = {"EARCHIVE_NORMALISE_FONDS": "G002"}  # another fonds: nothing more happens
+    [plain] = cli.json_lines("ingest", str(pkg.write_zip(tmp_path)), extra_env=other)
+    assert cli.json_lines("show", str(plain["id"]))[0]["version"] == 1
+    second = pkg.copy()
+    second.fields["electronic_record_code"] = "310115-S001-SBCB-2024-000002"
+    lines = cli.json_lines(
+        "ingest", str(second.write_zip(tmp_path)), extra_env={"EARCHIVE_NORMALISE_FONDS": "R005"}
+    )
+    accepted = next(line for line in lines if "status" in line)
+    preserved = next(line for line in lines if "preserved" in line)
+    assert preserved["preserved"] == accepted["id"] and preserved["version"] == 2
+    assert cli.json_lines("show", str(accepted["id"]))[0]["version"] == 2
