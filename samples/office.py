@@ -22,7 +22,21 @@ from reportlab.pdfgen.canvas import Canvas
 
 from preservation.fonts import find_cjk_font, pil_font, reportlab_font_name
 
-__all__ = ["docx_bytes", "plain_pdf_bytes", "scan_pdf_bytes", "scan_png", "xlsx_bytes"]
+from .plan import CasePlan, FileSpec
+
+__all__ = [
+    "OFFICE_FORMATS",
+    "docx_bytes",
+    "plain_pdf_bytes",
+    "render_office",
+    "scan_lines",
+    "scan_pdf_bytes",
+    "scan_png",
+    "xlsx_bytes",
+]
+
+#: The formats ``render_office`` writes for a case's attachment (samples.casegen.OFFICE_KINDS).
+OFFICE_FORMATS = frozenset({"DOCX", "XLSX", "PNG"})
 
 _FIXED_TIME = (2024, 1, 1, 0, 0, 0)
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -124,3 +138,36 @@ def scan_pdf_bytes(lines: Sequence[str], size: int = 40, dpi: int = 200) -> byte
     out = io.BytesIO()
     page.save(out, "PDF", resolution=float(dpi))
     return out.getvalue()
+
+
+def scan_lines(plan: CasePlan, spec: FileSpec) -> list[str]:
+    """The known text of a case's scanned attachment (what OCR should read back)."""
+    return [
+        spec.title,
+        f"申请人：{plan.applicant.name}",
+        f"事项：{plan.item.task_name}",
+        f"受理编号：{plan.accept_number}",
+        "本人承诺以上材料真实有效",
+    ]
+
+
+def render_office(plan: CasePlan, spec: FileSpec) -> bytes:
+    """The bytes of an office or scanned attachment of a generated case."""
+    if spec.format == "DOCX":
+        return docx_bytes(
+            [
+                spec.title,
+                f"申请人：{plan.applicant.name}",
+                f"办理事项：{plan.item.task_name}（{plan.item.task_code}）",
+                f"受理编号：{plan.accept_number}",
+                f"受理部门：{plan.receive_department}",
+                f"日期：{spec.created:%Y年%m月%d日}",
+            ]
+        )
+    if spec.format == "XLSX":
+        rows: list[list[object]] = [["序号", "材料", "份数", "备注"]]
+        rows += [[n, f.title, 1, f.format] for n, f in enumerate(plan.files, start=1)]
+        return xlsx_bytes(rows, title="材料清单")
+    if spec.format == "PNG":
+        return scan_png(scan_lines(plan, spec), size=32, dpi=150)
+    raise ValueError(f"not an office attachment format: {spec.format}")

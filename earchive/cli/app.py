@@ -377,6 +377,7 @@ def demo(
         )
     _demo_checks(archive)
     _demo_transfer(archive)
+    _demo_preservation(archive)
     from earchive.cli.users import print_demo_users
 
     print_demo_users(archive, out)
@@ -416,6 +417,17 @@ def _demo_transfer(archive: Archive) -> None:
     if done.signed_off:
         out.print(f"  reason: {DEMO_REASON}", markup=False)
     out.print(f"  the bureau's check of that package: {done.verified.code}")
+
+
+def _demo_preservation(archive: Archive) -> None:
+    from earchive.services.preservation.demo import demo_preservation
+
+    for report in demo_preservation(archive):
+        made = ", ".join(report.derived) or "nothing"
+        out.print(f"preservation {report.archive_id}: v{report.version or '-'} {made}")
+        for finding in report.findings:
+            if finding.status.value == "MANUAL_REVIEW":
+                out.print(f"  [yellow]{finding.code}[/yellow] {finding.message}")
 
 
 def _demo_checks(archive: Archive) -> None:

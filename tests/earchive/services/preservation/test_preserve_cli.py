@@ -99,6 +99,14 @@ def test_normalise_copies_ocr_search_export_verify_rebuild(cli: Cli, tmp_path: P
     ocr_text = (data / "derived" / "A" / "承诺书.png.ocr.txt").read_text("utf-8")
     assert SCAN_WORD in ocr_text.replace(" ", "")
 
+    # the 四性 check (BC) admits the listed derived files and finds every copy valid PDF/A
+    checks = cli.json_lines("check", archive_id, "--stage", "bc", check=False)
+    assert not [c for c in checks if c.get("finding") == "PACKAGE_STRUCTURE_INVALID"]
+    valid = {c["path"] for c in checks if c.get("finding") == "PDFA_VALID"}
+    assert {
+        f"derived/A/{n}.pdf" for n in ("申请书.docx", "人员清单.xlsx", "参保登记表.pdf")
+    } <= valid
+
     root = StorageRoot(str(cli.home / "storage"))
     assert root.validate(check_digests=True, log_warnings=False)
     assert root.good_objects == root.num_objects == 1
