@@ -1,7 +1,7 @@
 """Access renditions: what the case page shows of a stored original, as the format policy's
 ``rendition`` column says — the original itself (PDF, JPEG, PNG), a PNG drawn from a TIFF (its
 first page; Pillow), the PDF/A-2b preservation copy of an office document, or the OFD itself for
-the in-browser OFD viewer.
+an in-browser OFD viewer (none is wired into the case page yet: docs/formats.md).
 
 Renditions drawn here are cached outside the AIP, under ``<home>/renditions/`` by the SHA-256 of
 the original (rebuildable: delete the folder and they are drawn again). This module decides
