@@ -21,7 +21,7 @@ __all__ = ["FormatPolicy", "PolicyRow", "format_policy"]
 _TABLE = "format_policy.tsv"
 _VERSION_MARK = "# table_version:"
 _OCR = frozenset({"yes", "no", "if-image-only"})
-_RENDITIONS = frozenset({"original", "png", "pdfa-copy", "ofd-viewer"})
+_RENDITIONS = frozenset({"original", "png", "pdfa-copy"})
 _NONE = "-"
 
 

@@ -1,7 +1,7 @@
 """Access renditions: what the case page shows of a stored original, as the format policy's
 ``rendition`` column says — the original itself (PDF, JPEG, PNG), a PNG drawn from a TIFF (its
-first page; Pillow), the PDF/A-2b preservation copy of an office document, or the OFD itself for
-an in-browser OFD viewer (none is wired into the case page yet: docs/formats.md).
+first page; Pillow) or from an OFD (its first page with its seals, ``preservation.ofd_render``),
+or the PDF/A-2b preservation copy of an office document.
 
 Renditions drawn here are cached outside the AIP, under ``<home>/renditions/`` by the SHA-256 of
 the original (rebuildable: delete the folder and they are drawn again). This module decides
@@ -23,6 +23,7 @@ from PIL import Image, UnidentifiedImageError
 from earchive.core.archive import Archive
 from earchive.core.errors import NotFoundError
 from package.derivation import DERIVED_PREFIX
+from preservation.ofd_render import OfdRenderError, render_ofd_page
 from search.records import ArchiveRecord, FileRow
 from standards.format_policy import format_policy
 
@@ -33,7 +34,7 @@ _ORIGINAL_TYPES = {"PDF": "application/pdf", "JPEG": "image/jpeg", "PNG": "image
 
 @dataclass(frozen=True)
 class Rendition:
-    """An open rendition: its bytes, media type and kind (original, png, pdfa-copy, ofd)."""
+    """An open rendition: its bytes, media type and kind (original, png, pdfa-copy)."""
 
     stream: BinaryIO
     media_type: str
@@ -55,14 +56,22 @@ def _png(archive: Archive, record: ArchiveRecord, row: FileRow) -> Path:
         source = Path(tmp) / "original"
         with archive.open_file(record.id, f"original/{row.path}") as src, open(source, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-        try:
-            with Image.open(source) as image:
-                image.seek(0)
-                page = image.convert("RGB" if image.mode not in ("1", "L") else "L")
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-            raise NotFoundError(f"{record.id}:{row.path}: no PNG rendition ({exc})") from exc
         drawn = Path(tmp) / "rendition.png"
-        page.save(drawn, "PNG")
+        try:
+            if row.format.upper() == "OFD":
+                drawn.write_bytes(render_ofd_page(source).png)
+            else:
+                with Image.open(source) as image:
+                    image.seek(0)
+                    page = image.convert("RGB" if image.mode not in ("1", "L") else "L")
+                page.save(drawn, "PNG")
+        except (
+            OfdRenderError,
+            UnidentifiedImageError,
+            OSError,
+            Image.DecompressionBombError,
+        ) as exc:
+            raise NotFoundError(f"{record.id}:{row.path}: no PNG rendition ({exc})") from exc
         os.replace(drawn, cache)
     return cache
 
@@ -78,9 +87,6 @@ def open_rendition(archive: Archive, record: ArchiveRecord, row: FileRow) -> Ren
         if copy not in archive.version_paths(record.id):
             raise NotFoundError(f"{record.id}:{row.path}: no PDF/A copy yet (earchive normalise)")
         return Rendition(archive.open_file(record.id, copy), "application/pdf", kind)
-    if kind == "ofd-viewer":
-        stream = archive.open_file(record.id, f"original/{row.path}")
-        return Rendition(stream, "application/ofd", kind)
     if family in _ORIGINAL_TYPES:
         stream = archive.open_file(record.id, f"original/{row.path}")
         return Rendition(stream, _ORIGINAL_TYPES[family], "original")

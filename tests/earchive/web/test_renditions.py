@@ -55,6 +55,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, 
     archive.init()
     [result] = list(archive.ingest([pkg.write_zip(root)]))
     assert result.status == "accepted", result.as_dict()
+    from samples import SMALL_PROFILE, generate
+
+    generate(6, root / "samples", seed=14, size_profile=SMALL_PROFILE)  # with OFD licences
+    assert all(r.status == "accepted" for r in archive.ingest([root / "samples"]))
     report = preserve_archive(archive, result.id, PreserveOptions(ocr=False))
     assert report.version == 2, report.findings
     store = UserStore(archive.engine, archive.clock)
@@ -65,7 +69,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, 
         "dept-own", "department", fonds=("R005",), clearance=None, password="own-password"
     )
     store.add_user(
-        "dept-other", "department", fonds=("G002",), clearance=None, password="other-password"
+        "dept-other", "department", fonds=("X999",), clearance=None, password="other-password"
     )
     app = create_app(archive)
     clients: list[TestClient] = []
@@ -124,3 +128,22 @@ def test_renditions_follow_the_download_rules(served) -> None:  # type: ignore[n
         e for e in archive.events.iter_events(object_prefix=archive_id) if e.outcome == "denied"
     ]
     assert any(e.detail.get("mode") == "rendition" for e in denied)
+
+
+def test_an_ofd_licence_is_shown_as_its_page_with_the_seal(served) -> None:  # type: ignore[no-untyped-def]
+    archive, _archive_id, login = served
+    record, row = next(
+        (r, f)
+        for r in archive.catalog.iter_archives()
+        for f in archive.catalog.files(r.id)
+        if f.format == "OFD"
+    )
+    client = login("archivist", "archivist-password")
+    page = client.get(f"/archives/{record.id}")
+    assert "/rendition/" in page.text and 'data-rendition="png"' in page.text
+    shown = client.get(_url(record.id, row.path))
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(shown.content)) as image:
+        assert image.size == (1240, 1754)  # A4 at 150 dpi
+    other = login("dept-other", "other-password")
+    assert other.get(_url(record.id, row.path)).status_code == 404
