@@ -31,7 +31,7 @@ from earchive.core.errors import (
 from earchive.services.applicants import ApplicantTimeline, applicant_timeline, parse_identifier
 from earchive.services.checks.seal_status import SealBadge, seal_badges
 from earchive.services.exports import export_archive
-from earchive.services.preservation.renditions import Rendition, open_rendition
+from earchive.services.preservation.renditions import Rendition, derived_files, open_rendition
 from earchive.services.quarantine import (
     QuarantineEntry,
     delete_refused,
@@ -42,6 +42,7 @@ from earchive.services.quarantine import (
 )
 from ingest.casexml import parse_case
 from ingest.pipeline import IngestResult, ingest_path
+from package.derivation import Derivation
 from preservation.checks import CheckRun
 from preservation.checks.runs import RunStore
 from preservation.events import Event, verify_chain
@@ -78,6 +79,7 @@ class CaseDetail:
     masked: bool
     seals: Mapping[str, SealBadge] = field(default_factory=dict)
     checks: tuple[CheckRun, ...] = ()  # the latest 四性 run of each stage
+    derived: tuple[Derivation, ...] = ()  # preservation copies and OCR text, with their events
 
 
 def latest_runs(runs: Iterable[CheckRun]) -> tuple[CheckRun, ...]:
@@ -233,7 +235,12 @@ class Access:
             case = _mask_case(case)
         runs = list(RunStore(self.archive.engine).runs(archive_id))
         return CaseDetail(
-            view=view, case=case, masked=masked, seals=seal_badges(runs), checks=latest_runs(runs)
+            view=view,
+            case=case,
+            masked=masked,
+            seals=seal_badges(runs),
+            checks=latest_runs(runs),
+            derived=derived_files(self.archive, view.record),
         )
 
     def check_report(self, archive_id: str, kind: str, purpose: str = "") -> tuple[bytes, str]:

@@ -22,12 +22,13 @@ from PIL import Image, UnidentifiedImageError
 
 from earchive.core.archive import Archive
 from earchive.core.errors import NotFoundError
-from package.derivation import DERIVED_PREFIX
+from package.derivation import DERIVED_PREFIX, Derivation, read_derivatives
+from package.errors import PackageError
 from preservation.ofd_render import OfdRenderError, render_ofd_page
 from search.records import ArchiveRecord, FileRow
 from standards.format_policy import format_policy
 
-__all__ = ["Rendition", "open_rendition", "rendition_kind"]
+__all__ = ["Rendition", "derived_files", "open_rendition", "rendition_kind"]
 
 _ORIGINAL_TYPES = {"PDF": "application/pdf", "JPEG": "image/jpeg", "PNG": "image/png"}
 
@@ -91,3 +92,13 @@ def open_rendition(archive: Archive, record: ArchiveRecord, row: FileRow) -> Ren
         stream = archive.open_file(record.id, f"original/{row.path}")
         return Rendition(stream, _ORIGINAL_TYPES[family], "original")
     raise NotFoundError(f"{record.id}:{row.path}: no rendition for {row.format}")
+
+
+def derived_files(archive: Archive, record: ArchiveRecord) -> tuple[Derivation, ...]:
+    """The derived files of the current version with their migration events (none when the
+    archive has none, or its archival.xml cannot be read: the checks report that)."""
+    try:
+        with archive.open_file(record.id, "metadata/archival.xml") as fh:
+            return read_derivatives(fh.read())
+    except (NotFoundError, PackageError, OSError):
+        return ()

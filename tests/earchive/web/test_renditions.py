@@ -98,6 +98,8 @@ def test_tiff_is_shown_as_a_cached_png_and_office_as_its_pdfa_copy(served) -> No
     page = client.get(f"/archives/{archive_id}")
     assert page.status_code == 200
     assert 'data-rendition="png"' in page.text and 'data-rendition="pdfa-copy"' in page.text
+    assert 'data-testid="derived"' in page.text  # the migration event is shown with the versions
+    assert f"derived/{DOCX}.pdf" in page.text and "soffice" in page.text and "格式策略" in page.text
     png = client.get(_url(archive_id, TIFF))
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     with Image.open(io.BytesIO(png.content)) as image:
