@@ -152,3 +152,28 @@ def test_ole2_word_and_excel_files_are_identified_by_their_streams(tmp_path: Pat
         )  # fmt: skip
     assert identify(tmp_path / "a.doc").name == "DOC"
     assert identify(tmp_path / "b.xls").name == "XLS"
+    from preservation.checks.opening import open_problem
+
+    assert open_problem(tmp_path / "a.doc", "DOC") is None
+    assert open_problem(tmp_path / "b.xls", "XLS") is None
+
+
+def test_office_documents_open_and_damaged_ones_do_not(tmp_path: Path) -> None:
+    from preservation.checks.opening import open_problem, opener_tool
+    from samples.office import docx_bytes, xlsx_bytes
+
+    good = {
+        "a.docx": (docx_bytes(["正文"]), "DOCX"),
+        "b.xlsx": (xlsx_bytes([["a", 1]]), "XLSX"),
+        "c.rtf": (b"{\\rtf1\\ansi {\\b bold} \\{ literal brace}", "RTF"),
+    }
+    for name, (data, family) in good.items():
+        (tmp_path / name).write_bytes(data)
+        assert open_problem(tmp_path / name, family) is None, name
+        assert opener_tool(family) != "none"
+    (tmp_path / "cut.docx").write_bytes(docx_bytes(["正文"])[:-40])
+    assert open_problem(tmp_path / "cut.docx", "DOCX")
+    (tmp_path / "cut.rtf").write_bytes(b"{\\rtf1\\ansi {\\b bold}")
+    assert "never closed" in (open_problem(tmp_path / "cut.rtf", "RTF") or "")
+    (tmp_path / "x.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    assert open_problem(tmp_path / "x.doc", "DOC")

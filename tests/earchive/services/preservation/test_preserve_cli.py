@@ -102,6 +102,8 @@ def test_normalise_copies_ocr_search_export_verify_rebuild(cli: Cli, tmp_path: P
     # the 四性 check (BC) admits the listed derived files and finds every copy valid PDF/A
     checks = cli.json_lines("check", archive_id, "--stage", "bc", check=False)
     assert not [c for c in checks if c.get("finding") == "PACKAGE_STRUCTURE_INVALID"]
+    refused = {"FILE_DOES_NOT_OPEN", "FILE_FORMAT_UNACCEPTED", "PDFA_INVALID"}
+    assert not [c for c in checks if c.get("finding") in refused]  # office files open
     valid = {c["path"] for c in checks if c.get("finding") == "PDFA_VALID"}
     assert {
         f"derived/A/{n}.pdf" for n in ("申请书.docx", "人员清单.xlsx", "参保登记表.pdf")
