@@ -31,7 +31,13 @@ from earchive.core.errors import (
 from earchive.services.applicants import ApplicantTimeline, applicant_timeline, parse_identifier
 from earchive.services.checks.seal_status import SealBadge, seal_badges
 from earchive.services.exports import export_archive
-from earchive.services.preservation.renditions import Rendition, derived_files, open_rendition
+from earchive.services.preservation.renditions import (
+    Rendition,
+    derived_files,
+    open_rendition,
+    open_thumbnail,
+    thumbnail_source,
+)
 from earchive.services.quarantine import (
     QuarantineEntry,
     delete_refused,
@@ -330,6 +336,20 @@ class Access:
             rendition=shown.kind,
         )  # fmt: skip
         return row, shown
+
+    def open_thumbnail(self, archive_id: str) -> Rendition:
+        """A small picture of an archive's result document for result lists, under the same
+        rules as ``open_rendition`` (not logged: it shows no more than the hit itself, and the
+        full view or download of that file is logged)."""
+        view = self._visible(archive_id, Permission.DOWNLOAD)
+        row = thumbnail_source(self.archive, view.record, view.files)
+        if row is None:
+            raise NotFoundError(f"{archive_id}: nothing to show in small")
+        if self.masks_personal_data:
+            case = self._case(archive_id)
+            stream = self.archive.open_file(archive_id, f"original/{row.path}")
+            release_uncleared(row, stream, case.applicant if case else None).stream.close()
+        return open_thumbnail(self.archive, view.record, row)
 
     def export_zip(self, archive_id: str, work: Path, purpose: str = "") -> Path:
         """Export the archive as a BagIt bag zipped at ``work/<id>.zip``; recorded as export."""

@@ -24,11 +24,24 @@ from earchive.core.archive import Archive
 from earchive.core.errors import NotFoundError
 from package.derivation import DERIVED_PREFIX, Derivation, read_derivatives
 from package.errors import PackageError
+from preservation.conversion import ToolError, run_tool
 from preservation.ofd_render import OfdRenderError, render_ofd_page
 from search.records import ArchiveRecord, FileRow
 from standards.format_policy import format_policy
 
-__all__ = ["Rendition", "derived_files", "open_rendition", "rendition_kind"]
+__all__ = [
+    "THUMBNAIL_PX",
+    "Rendition",
+    "derived_files",
+    "open_rendition",
+    "open_thumbnail",
+    "rendition_kind",
+    "thumbnail_source",
+]
+
+#: The longer side of a thumbnail in result lists, in pixels.
+THUMBNAIL_PX = 160
+_THUMB_FOLDERS = ("C/", "B/", "A/")  # the result document first, then process, then materials
 
 _ORIGINAL_TYPES = {"PDF": "application/pdf", "JPEG": "image/jpeg", "PNG": "image/png"}
 
@@ -102,3 +115,62 @@ def derived_files(archive: Archive, record: ArchiveRecord) -> tuple[Derivation, 
             return read_derivatives(fh.read())
     except (NotFoundError, PackageError, OSError):
         return ()
+
+
+def thumbnail_source(
+    archive: Archive, record: ArchiveRecord, files: list[FileRow]
+) -> FileRow | None:
+    """The file a result list shows in small: the first drawable file of C/, else B/, else A/."""
+    for folder in _THUMB_FOLDERS:
+        for row in files:
+            family = row.format.split("/")[0].upper()
+            if not row.path.startswith(folder):
+                continue
+            if family in ("PDF", "JPEG", "PNG") or rendition_kind(row) in ("png", "pdfa-copy"):
+                if rendition_kind(row) == "pdfa-copy" and f"{DERIVED_PREFIX}{row.path}.pdf" not in (
+                    archive.version_paths(record.id)
+                ):
+                    continue
+                return row
+    return None
+
+
+def _first_page_png(source: Path, target: Path, work: Path) -> None:
+    """Page 1 of a PDF drawn by pdftoppm at thumbnail size (bounded like every tool run)."""
+    run_tool(
+        "pdftoppm",
+        ["-f", "1", "-l", "1", "-singlefile", "-png", "-scale-to", str(THUMBNAIL_PX),
+         str(source.resolve()), str((work / "page").resolve())],
+        timeout=60,
+        memory_bytes=1 << 30,
+    )  # fmt: skip
+    os.replace(work / "page.png", target)
+
+
+def open_thumbnail(archive: Archive, record: ArchiveRecord, row: FileRow) -> Rendition:
+    """A small PNG of ``row``'s first page, cached like the renditions (``thumbs/``)."""
+    cache = archive.home / "renditions" / "thumbs" / f"{row.sha256}.png"
+    if not cache.is_file():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache.parent, prefix="draw-") as tmp:
+            work = Path(tmp)
+            shown = open_rendition(archive, record, row)
+            source = work / "shown"
+            with shown.stream as src, open(source, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            try:
+                if shown.media_type == "application/pdf":
+                    _first_page_png(source, cache, work)
+                else:
+                    with Image.open(source) as image:
+                        image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+                        image.convert("RGB").save(work / "thumb.png", "PNG")
+                    os.replace(work / "thumb.png", cache)
+            except (
+                ToolError,
+                UnidentifiedImageError,
+                OSError,
+                Image.DecompressionBombError,
+            ) as exc:
+                raise NotFoundError(f"{record.id}:{row.path}: no thumbnail ({exc})") from exc
+    return Rendition(open(cache, "rb"), "image/png", "thumbnail")

@@ -156,3 +156,20 @@ def case_file_rendition(
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@router.get("/archives/{archive_id}/thumbnail")
+def case_thumbnail(archive_id: str, access: AccessDep) -> StreamingResponse:
+    """A small PNG of the archive's result document for result lists (the rendition rules)."""
+    shown = access.open_thumbnail(archive_id)
+
+    def chunks() -> Iterator[bytes]:
+        with shown.stream as stream:
+            while chunk := stream.read(1 << 16):
+                yield chunk
+
+    return StreamingResponse(
+        chunks(),
+        media_type=shown.media_type,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=300"},
+    )

@@ -88,8 +88,17 @@ function setupPurpose() {
   });
 }
 
+function setupThumbnails() {
+  // a hit whose result document may not be shown in small (403/404) shows no picture
+  document.querySelectorAll("img.thumb").forEach((img) => {
+    if (img.complete && img.naturalWidth === 0) img.remove();
+    else img.addEventListener("error", () => img.remove());
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setupPreview();
+  setupThumbnails();
   setupUpload();
   setupPurpose();
 });

@@ -149,3 +149,26 @@ def test_an_ofd_licence_is_shown_as_its_page_with_the_seal(served) -> None:  # t
         assert image.size == (1240, 1754)  # A4 at 150 dpi
     other = login("dept-other", "other-password")
     assert other.get(_url(record.id, row.path)).status_code == 404
+
+
+def test_result_lists_show_thumbnails_under_the_same_rules(served) -> None:  # type: ignore[no-untyped-def]
+    archive, archive_id, login = served
+    client = login("archivist", "archivist-password")
+    hits = client.get("/", params={"q": "参保"})
+    assert f'src="/archives/{archive_id}/thumbnail"' in hits.text
+    small = client.get(f"/archives/{archive_id}/thumbnail")
+    assert small.status_code == 200 and small.headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(small.content)) as image:
+        assert 0 < max(image.size) <= 160
+    assert list((archive.home / "renditions" / "thumbs").glob("*.png"))
+    other = login("dept-other", "other-password")
+    assert other.get(f"/archives/{archive_id}/thumbnail").status_code == 404
+    generated = next(
+        r
+        for r in archive.catalog.iter_archives()
+        if any(f.path.startswith("C/") and f.format == "PDF" for f in archive.catalog.files(r.id))
+    )
+    page = client.get(f"/archives/{generated.id}/thumbnail")  # a PDF's first page (pdftoppm)
+    assert page.status_code == 200
+    with Image.open(io.BytesIO(page.content)) as image:
+        assert max(image.size) == 160
