@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from earchive.access.objections import ObjectionAccess
 from earchive.core.errors import InvalidRequestError
-from earchive.services.preservation.renditions import rendition_kind
+from earchive.services.preservation.renditions import Rendition, rendition_kind
 from earchive.web.deps import AccessDep
 from earchive.web.facets import FILTER_PARAMS, build_facets
 from earchive.web.routes.files import INLINE_TYPES, file_response, inline_capable
@@ -131,45 +131,42 @@ def case_file(
     return file_response(row, stream, as_download)
 
 
+def _shown_response(shown: Rendition, headers: dict[str, str]) -> Response:
+    """Drawn pictures (cached PNGs, small) are read and closed at once, so a request the browser
+    abandons leaves no file open; PDF copies and originals are streamed like downloads."""
+    if shown.kind in ("png", "thumbnail"):
+        with shown.stream as stream:
+            return Response(stream.read(), media_type=shown.media_type, headers=headers)
+
+    def chunks() -> Iterator[bytes]:
+        with shown.stream as stream:
+            while chunk := stream.read(1 << 16):
+                yield chunk
+
+    return StreamingResponse(chunks(), media_type=shown.media_type, headers=headers)
+
+
 @router.get("/archives/{archive_id}/rendition/{path:path}")
 def case_file_rendition(
     archive_id: str,
     path: str,
     access: AccessDep,
     purpose: Annotated[str, Query(max_length=200)] = "",
-) -> StreamingResponse:
-    """What the case page shows of a file: a PNG of a TIFF, the PDF/A copy of an office
-    document, the OFD for the in-page viewer (same access rules as a download)."""
+) -> Response:
+    """What the case page shows of a file: a PNG of a TIFF or an OFD page, the PDF/A copy of
+    an office document (same access rules as a download)."""
     _row, shown = access.open_rendition(archive_id, path, purpose)
-
-    def chunks() -> Iterator[bytes]:
-        with shown.stream as stream:
-            while chunk := stream.read(1 << 16):
-                yield chunk
-
-    return StreamingResponse(
-        chunks(),
-        media_type=shown.media_type,
-        headers={
-            "Content-Disposition": "inline",
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    headers = {
+        "Content-Disposition": "inline",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    return _shown_response(shown, headers)
 
 
 @router.get("/archives/{archive_id}/thumbnail")
-def case_thumbnail(archive_id: str, access: AccessDep) -> StreamingResponse:
+def case_thumbnail(archive_id: str, access: AccessDep) -> Response:
     """A small PNG of the archive's result document for result lists (the rendition rules)."""
     shown = access.open_thumbnail(archive_id)
-
-    def chunks() -> Iterator[bytes]:
-        with shown.stream as stream:
-            while chunk := stream.read(1 << 16):
-                yield chunk
-
-    return StreamingResponse(
-        chunks(),
-        media_type=shown.media_type,
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=300"},
-    )
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=300"}
+    return _shown_response(shown, headers)
