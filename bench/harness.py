@@ -122,9 +122,12 @@ def fresh_home(out: Path, name: str) -> Path:
     return home
 
 
-def earchive(*args: str, home: Path, trust: Path | None = None) -> Run:
-    """Run the ``earchive`` command of this venv against ``home``."""
-    env = {"EARCHIVE_HOME": str(home)}
+def earchive(
+    *args: str, home: Path, trust: Path | None = None, extra: dict[str, str] | None = None
+) -> Run:
+    """Run the ``earchive`` command of this venv against ``home`` (``extra``: more environment,
+    e.g. ``PYTHONPATH`` of another checkout to measure its code)."""
+    env = {"EARCHIVE_HOME": str(home), **(extra or {})}
     if trust is not None:
         env["EARCHIVE_TRUST_DIR"] = str(trust)
     return run([str(BIN / "earchive"), *args], env=env)

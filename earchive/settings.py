@@ -26,7 +26,11 @@ class Settings(BaseSettings):
     s3_retention_days: int = 3650  # default COMPLIANCE retention per object version
     replica: str = ""  # second storage location: "fs:<path>" or "s3:<bucket>" (same endpoint)
     db_url: str = ""
-    search: Literal["sqlite", "elasticsearch"] = "sqlite"
+    search: Literal["tantivy", "sqlite", "elasticsearch"] = "tantivy"
+    # queue: ingest records what to index and an indexer commits it in batches; inline: at once
+    indexing: Literal["queue", "inline"] = "queue"
+    index_batch: int = 500  # the indexer commits every this many documents …
+    index_interval: float = 2.0  # … or after this many seconds, whichever comes first
     es_url: str = ""
     # background work (earchive.jobs.tasks): empty broker = run tasks in-process
     broker_url: str = ""  # Celery broker: redis://… or amqp://…
@@ -83,7 +87,13 @@ class Settings(BaseSettings):
 
     @property
     def index_path(self) -> Path:
+        """The SQLite FTS5 index (``EARCHIVE_SEARCH=sqlite``)."""
         return self.home / "index.db"
+
+    @property
+    def tantivy_path(self) -> Path:
+        """The Tantivy index directory (``EARCHIVE_SEARCH=tantivy``, the default)."""
+        return self.home / "index-tantivy"
 
     @property
     def key_dir(self) -> Path:

@@ -12,9 +12,12 @@ rebuild and reindex of the whole index use these two.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import asdict
 from pathlib import Path
 
 from sqlalchemy import (
@@ -35,7 +38,7 @@ from preservation.ocfl_root import OcflRoot
 from preservation.storage import StorageError
 from preservation.text import TextExtractionError, extract_text
 from search.catalog import ArchiveRecord, Catalog
-from search.index import IndexDocument, SearchIndex, SearchIndexError
+from search.index import IndexDocument, IndexedFile, SearchIndex, SearchIndexError
 from standards.case import CaseRecord
 from standards.errors import UnsafePathError
 from standards.finding import Finding, Status
@@ -55,6 +58,9 @@ def indexed_path(logical: str) -> bool:
         logical.startswith(_DERIVED) and logical.endswith(OCR_SUFFIX)
     )
 
+
+#: The work-queue kind of "index this archive" (payload: ``document_payload``).
+INDEX_JOB = "index"
 
 index_queue = Table(
     "index_queue",
@@ -145,6 +151,21 @@ def stored_document(
             first = findings[0].message if findings else "unreadable"
             raise StoredDocumentError(f"{record.id}: case.xml does not parse: {first}")
         return build_document(record, case, root)
+
+
+def document_payload(doc: IndexDocument) -> bytes:
+    """``doc`` as a compact, self-contained blob (zlib-compressed JSON) for the work queue."""
+    return zlib.compress(json.dumps(asdict(doc), ensure_ascii=False).encode(), 6)
+
+
+def payload_document(payload: bytes) -> IndexDocument:
+    """The document ``document_payload`` made; raises ``ValueError`` for a damaged blob."""
+    try:
+        fields = json.loads(zlib.decompress(payload))
+        files = tuple(IndexedFile(**f) for f in fields.pop("files", ()))
+        return IndexDocument(**fields, files=files)
+    except (zlib.error, TypeError, KeyError, AttributeError) as exc:
+        raise ValueError(f"damaged index payload: {exc}") from exc
 
 
 def index_version(

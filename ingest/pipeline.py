@@ -24,11 +24,18 @@ from ingest import journal, quarantine, workarea
 from ingest.casexml import parse_case
 from ingest.counters import allocate_item_number, set_counter_at_least
 from ingest.identities import case_identities
-from ingest.indexing import index_version, queue_for_indexing
+from ingest.indexing import (
+    INDEX_JOB,
+    build_document,
+    document_payload,
+    index_version,
+    queue_for_indexing,
+)
 from ingest.measure import Measured, list_files, measure_all
 from ingest.provenance import Provenance, check_kept_code
 from ingest.rules import check_case
 from ingest.unpack import Limits, package_name, unpack
+from ingest.work_queue import enqueue
 from package.aip import build_version
 from package.digest import Digests, digest_file
 from package.metadata import ArchivalInfo
@@ -37,6 +44,7 @@ from package.signature import Signer
 from preservation.events import Event, EventLog
 from preservation.ocfl_root import OcflRoot
 from preservation.signature_facts import signature_facts
+from preservation.text import TextExtractionError
 from search.catalog import ArchiveRecord, Catalog, FileRow, VersionRow
 from search.identities import IdentityKeyer, IdentityTable
 from search.index import SearchIndex
@@ -92,6 +100,9 @@ class IngestContext:
     identities: IdentityKeyer | None = None
     # the certificate chain of ``signer`` (DER, its own first); empty for a bare key
     certificates: tuple[bytes, ...] = ()
+    # True: the index document goes to the work queue (an indexer commits it in batches);
+    # False: the archive is indexed before the ingest returns
+    deferred_indexing: bool = False
 
     def log(
         self, action: str, obj: str, outcome: str, detail: dict[str, object], conn: Any = None
@@ -500,8 +511,12 @@ def _resume(
         entry, case, measured, manifest_sha256, object_id, retention.code, ctx.category
     )
     ctx.catalog.record_version(record, files, version_row)
+    payload = _index_payload(record, case, aip_dir) if ctx.deferred_indexing else None
     with ctx.engine.begin() as conn:
-        queue_for_indexing(conn, entry.archive_id)
+        if payload is None:
+            queue_for_indexing(conn, entry.archive_id)
+        else:  # the indexer's job, committed with the catalog rows
+            enqueue(conn, INDEX_JOB, entry.archive_id, payload)
         if ctx.identities is not None:
             keyed = case_identities(entry.archive_id, case, ctx.identities)
             IdentityTable.replace(conn, entry.archive_id, keyed)
@@ -517,7 +532,9 @@ def _resume(
             detail["provenance"] = report["provenance"]
         ctx.log("ingest", entry.archive_id, "accepted", detail, conn)
     _fault(ctx, "cataloged")
-    index_findings = index_version(ctx.index, ctx.engine, record, case, aip_dir)
+    index_findings = (
+        index_version(ctx.index, ctx.engine, record, case, aip_dir) if payload is None else ()
+    )
     shutil.rmtree(work, ignore_errors=True)
     status = "accepted" if entry.version == 1 else "new_version"
     done = make(
@@ -538,6 +555,15 @@ def _resume(
         findings=(*_report_findings(report), *index_findings, done),
         bytes=package_bytes if isinstance(package_bytes, int) else 0,
     )
+
+
+def _index_payload(record: ArchiveRecord, case: CaseRecord, aip_dir: Path) -> bytes | None:
+    """The queued form of the archive's index document; ``None`` when it cannot be built (the
+    archive is then indexed inline, whose failure path queues a retry and warns)."""
+    try:
+        return document_payload(build_document(record, case, aip_dir))
+    except (TextExtractionError, OSError, RuntimeError, ValueError):
+        return None
 
 
 def _catalog_rows(

@@ -16,6 +16,7 @@ from .records import ArchiveRecord, FileRow, VersionRow
 from .segment import Segmenter, segment, tokens
 from .sqlite_fts import SqliteFtsIndex
 from .tables import configure_sqlite, writer_engine
+from .tantivy_index import TantivyIndex
 
 __all__ = [
     "FACETS",
@@ -34,6 +35,7 @@ __all__ = [
     "SearchResult",
     "Segmenter",
     "SqliteFtsIndex",
+    "TantivyIndex",
     "VersionRow",
     "configure_sqlite",
     "segment",

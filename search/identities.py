@@ -36,11 +36,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from standards.personal_data import IdentityKind, normalise_identifier
 
 from .catalog import CatalogError
+from .tables import archives as archives_table
 
 __all__ = [
     "ALGORITHM",
     "IdentityKeyError",
     "IdentityKeyer",
+    "IdentityPage",
     "IdentityRow",
     "IdentityTable",
     "archive_identities",
@@ -104,6 +106,15 @@ class IdentityKeyer:
         return f"IdentityKeyer(key_id={self.key_id!r})"
 
 
+@dataclass(frozen=True)
+class IdentityPage:
+    """One page of the archives holding a keyed identity: ``total`` before paging, and per
+    archive (id, 电子文件号, 档号, title), ordered by 档号."""
+
+    total: int
+    archives: tuple[tuple[str, str, str, str], ...]
+
+
 class IdentityTable:
     """The ``archive_identities`` rows on a catalog engine."""
 
@@ -148,6 +159,51 @@ class IdentityTable:
         except SQLAlchemyError as exc:
             raise CatalogError(f"identity lookup failed: {exc}") from exc
         return [r.archive_id for r in rows]
+
+    def page(
+        self,
+        digest: str,
+        key_id: str,
+        *,
+        fonds: Sequence[str] | None = None,
+        classifications: Sequence[str] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> IdentityPage:
+        """The archives holding this keyed identity within ``fonds`` and ``classifications``
+        (``None``: any), one page of them and their count, both by the database (two indexed
+        queries, whatever the number of archives)."""
+        a = archives_table.c
+        ids = (
+            select(archive_identities.c.archive_id)
+            .where(archive_identities.c.digest == digest)
+            .where(archive_identities.c.key_id == key_id)
+            .distinct()
+            .subquery()
+        )
+        matched = select(archives_table).join(ids, ids.c.archive_id == a.id)
+        if fonds is not None:
+            matched = matched.where(a.fonds_identifier.in_(list(fonds)))
+        if classifications is not None:
+            matched = matched.where(a.security_classification.in_(list(classifications)))
+        found = matched.subquery()
+        try:
+            with self.engine.connect() as conn:
+                total = int(conn.execute(select(func.count()).select_from(found)).scalar_one())
+                rows = conn.execute(
+                    select(
+                        found.c.id,
+                        found.c.electronic_record_code,
+                        found.c.archival_code,
+                        found.c.project_name,
+                    )
+                    .order_by(found.c.archival_code)
+                    .limit(limit)
+                    .offset(offset)
+                ).all()
+        except SQLAlchemyError as exc:
+            raise CatalogError(f"identity lookup failed: {exc}") from exc
+        return IdentityPage(total, tuple((r[0], r[1], r[2], r[3]) for r in rows))
 
     def rows(self, archive_ids: Iterable[str] | None = None) -> list[IdentityRow]:
         """Every row (or those of ``archive_ids``), by archive id."""

@@ -24,9 +24,10 @@ def _bench(script: str, *args: str) -> str:
 
 
 def test_ingest_bench_prints_the_ratio_to_bagit(tmp_path: Path) -> None:
-    out = _bench("ingest.py", "--cases", "3", "--out", str(tmp_path))
+    out = _bench("ingest.py", "--cases", "3", "--out", str(tmp_path), "--visibility")
     assert "'accepted': 3" in out
     assert "ratio ours/bagit (throughput):" in out
+    assert "search visibility of a new archive" in out
 
 
 def test_audit_bench_compares_with_the_coreutils_pair(tmp_path: Path) -> None:
@@ -46,9 +47,11 @@ def test_audit_bench_compares_with_the_coreutils_pair(tmp_path: Path) -> None:
     assert "only 0 objects never audited" in proc.stderr
 
 
-def test_search_bench_prints_latency_percentiles(tmp_path: Path) -> None:
-    out = _bench("search.py", "--cases", "200", "--out", str(tmp_path))
-    assert "p95 overall" in out
+@pytest.mark.parametrize("engine", ["tantivy", "sqlite"])
+def test_search_bench_prints_latency_percentiles(tmp_path: Path, engine: str) -> None:
+    out = _bench("search.py", "--engine", engine, "--cases", "200", "--out", str(tmp_path))
+    assert "p95 overall" in out and f"engine: {engine}" in out
+    assert "facet counts equal their filtered queries' totals" in out
 
 
 @pytest.mark.parametrize(

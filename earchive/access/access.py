@@ -184,26 +184,21 @@ class Access:
             return SearchResult(total=0, hits=())
         keyer = self.archive.identities
         digest = keyer.digest(identity.kind, identity.value)
-        records = []
-        for archive_id in IdentityTable(self.archive.engine).archives(digest, keyer.key_id):
-            r = self.archive.catalog.get(archive_id)
-            if r is None or not self.principal.may_see(r):
-                continue
-            if query.fonds is not None and r.fonds_identifier not in query.fonds:
-                continue
-            allowed = query.security_classifications
-            if allowed is None or r.security_classification in allowed:
-                records.append(r)
+        page = IdentityTable(self.archive.engine).page(
+            digest,
+            keyer.key_id,
+            fonds=self.principal.fonds if query.fonds is None else query.fonds,
+            classifications=query.security_classifications,
+            limit=query.limit,
+            offset=query.offset,
+        )  # the principal's fonds and clearance are in ``query`` already (see ``search``)
         self._log(
             "access", f"applicant:{digest}", "success", mode="identity-search",
-            kind=identity.kind, key_id=keyer.key_id, archives=[r.id for r in records],
+            kind=identity.kind, key_id=keyer.key_id, archives=[a[0] for a in page.archives],
+            total=page.total,
         )  # fmt: skip
-        page = records[query.offset : query.offset + query.limit]
-        hits = tuple(
-            SearchHit(r.id, r.electronic_record_code, r.archival_code, r.project_name, 1.0, "")
-            for r in page
-        )
-        return SearchResult(total=len(records), hits=hits)
+        hits = tuple(SearchHit(*found, 1.0, "") for found in page.archives)
+        return SearchResult(total=page.total, hits=hits)
 
     def applicant_timeline(self, identifier: str, purpose: str) -> ApplicantTimeline:
         """All visible archived cases of one person or organisation (一人一档 / 一企一档).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -332,9 +333,29 @@ def _serve(archive: Archive, host: str, port: int) -> None:
     off: ``X-Forwarded-For`` is believed only from ``EARCHIVE_TRUSTED_PROXIES``, by the app."""
     import uvicorn
 
+    from earchive.core.work import run_worker
     from earchive.web.app import create_app
 
-    uvicorn.run(create_app(archive), host=host, port=port, log_level="warning", proxy_headers=False)
+    stop = threading.Event()
+    indexer = None
+    if archive.settings.indexing == "queue":  # the queued archives become searchable here too
+        settings = archive.settings
+        indexer = threading.Thread(
+            target=run_worker,
+            args=(archive, stop),
+            kwargs={"batch": settings.index_batch, "interval": settings.index_interval},
+            name="earchive-indexer",
+            daemon=True,
+        )
+        indexer.start()
+    try:
+        uvicorn.run(
+            create_app(archive), host=host, port=port, log_level="warning", proxy_headers=False
+        )
+    finally:
+        stop.set()
+        if indexer is not None:
+            indexer.join(timeout=30)
 
 
 @app.command()
@@ -452,6 +473,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "earchive.cli.log",
     "earchive.cli.rebuild",
     "earchive.cli.reindex",
+    "earchive.cli.indexer",
     "earchive.cli.users",
     "earchive.cli.audit",
     "earchive.cli.check",

@@ -31,7 +31,7 @@ from earchive.core.keyring import ARCHIVE, Keyring
 from earchive.core.search_backend import build_index
 from earchive.core.stores import build_storage
 from earchive.settings import Settings
-from ingest.indexing import retry_queued
+from ingest.indexing import INDEX_JOB, retry_queued
 from ingest.pipeline import (
     IngestBusyError,
     IngestContext,
@@ -314,6 +314,7 @@ class Archive:
             declare_retention=self._declare_retention,
             identities=self.identities,
             certificates=self.identity.certificates,
+            deferred_indexing=self.settings.indexing == "queue",
         )
 
     # -- ingest -----------------------------------------------------------------------------
@@ -329,8 +330,8 @@ class Archive:
         sources = expand_sources(paths)
         head = list(itertools.islice(sources, 2))
         if workers <= 1 or len(head) < 2:
-            for source in itertools.chain(head, sources):
-                yield ingest_waiting(source, ctx)
+            results = (ingest_waiting(source, ctx) for source in itertools.chain(head, sources))
+            yield from self._indexing_as_they_come(results)
             return
         self.engine.dispose()  # no pooled connection may cross the fork
         fork = multiprocessing.get_context("fork")
@@ -340,7 +341,23 @@ class Archive:
             initializer=_worker_init,
             initargs=(self.settings,),
         ) as pool:
-            yield from in_order(pool, _worker_ingest, itertools.chain(head, sources), 4 * workers)
+            results = in_order(pool, _worker_ingest, itertools.chain(head, sources), 4 * workers)
+            yield from self._indexing_as_they_come(results)
+
+    def _indexing_as_they_come(self, results: Iterable[IngestResult]) -> Iterator[IngestResult]:
+        """``results``, with the queued archives indexed every ``index_batch`` archives or
+        ``index_interval`` seconds and at the end (the in-process indexer of a CLI ingest)."""
+        flushed, queued = time.monotonic(), 0
+        for result in results:
+            queued += result.status in ("accepted", "new_version")
+            yield result
+            if queued and (
+                queued >= self.settings.index_batch
+                or time.monotonic() - flushed >= self.settings.index_interval
+            ):
+                self.flush_index()
+                flushed, queued = time.monotonic(), 0
+        self.flush_index()
 
     def count_sources(self, paths: Iterable[Path]) -> int:
         """How many case packages ``ingest(paths)`` would take (none of them kept in memory)."""
@@ -376,6 +393,16 @@ class Archive:
             raise NotFoundError(archive_id)
         v = f"v{version or record.version}"
         return sorted(self.storage.version_state(record.object_id, v))
+
+    def flush_index(self) -> int:
+        """Index every queued archive now (one commit per batch); returns how many.
+
+        Ingest queues its archives for the indexer; this makes them searchable before it returns
+        (the CLI's ingest calls it, tests call it instead of waiting for an indexer).
+        """
+        from earchive.core.work import drain
+
+        return drain(self, INDEX_JOB, self.settings.index_batch)
 
     def reindex_queued(self) -> int:
         """Retry indexing of archives whose indexing failed earlier; returns how many."""

@@ -1,6 +1,7 @@
 """Search index wiring: the configured ``SearchIndex``, built from ``Settings``.
 
-``EARCHIVE_SEARCH=sqlite`` (default): ``SqliteFtsIndex`` in ``<home>/index.db``.
+``EARCHIVE_SEARCH=tantivy`` (default): ``TantivyIndex`` in ``<home>/index-tantivy/``.
+``EARCHIVE_SEARCH=sqlite``: ``SqliteFtsIndex`` in ``<home>/index.db``.
 ``EARCHIVE_SEARCH=elasticsearch``: ``ElasticsearchIndex`` on ``EARCHIVE_ES_URL`` (credentials in
 the URL, as compose.yml gives them), behind the alias ``earchive``. Building it sends no request.
 Raises ``SearchConfigError`` (``earchive.core.archive`` turns it into its ``ConfigurationError``).
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from earchive.core.errors import SearchConfigError
 from earchive.settings import Settings
-from search import SearchIndex, SqliteFtsIndex
+from search import SearchIndex, SqliteFtsIndex, TantivyIndex
 
 __all__ = ["ES_ALIAS", "build_index"]
 
@@ -21,6 +22,8 @@ _ES_RETRIES = 3
 
 def build_index(settings: Settings) -> SearchIndex:
     """The search index ``settings`` ask for."""
+    if settings.search == "tantivy":
+        return TantivyIndex(settings.tantivy_path)
     if settings.search == "sqlite":
         return SqliteFtsIndex(settings.index_path)
     if not settings.es_url:

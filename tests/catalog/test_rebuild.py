@@ -4,6 +4,7 @@ and get the same catalog rows, the same 档号 counters and the same search resu
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from search import SearchQuery, SqliteFtsIndex
+from search import SearchQuery, TantivyIndex
 from tests.catalog.conftest import open_engine
 
 TABLES = {
@@ -78,10 +79,11 @@ def _wipe(url: str, home: Path) -> None:
         doomed += [p for p in Path(url.removeprefix("sqlite:///")).parent.glob("catalog.db*")]
     for path in doomed:
         path.unlink()
+    shutil.rmtree(home / "index-tantivy", ignore_errors=True)
 
 
 def _answers(home: Path, queries: list[SearchQuery]) -> list[tuple[int, list[str]]]:
-    index = SqliteFtsIndex(home / "index.db")
+    index = TantivyIndex(home / "index-tantivy")
     out = []
     for query in queries:
         found = index.search(query)
@@ -125,7 +127,7 @@ def test_rebuild_from_storage_gives_the_same_catalog_counters_and_search(
     assert len(before_rows["archive_versions"]) == len(results) + 1
 
     _wipe(catalog_url, home)
-    assert not (home / "index.db").exists()
+    assert not (home / "index-tantivy").exists()
 
     report = _cli(env, "rebuild")[0]
     assert report["problems"] == []

@@ -1,4 +1,4 @@
-"""Runs the SearchIndex contract (contract.py) on every backend: SQLite FTS5 always,
+"""Runs the SearchIndex contract (contract.py) on every backend: Tantivy and SQLite FTS5 always,
 Elasticsearch when ``EARCHIVE_TEST_ES_URL`` points at a real cluster (a fresh alias per test,
 deleted afterwards)."""
 
@@ -14,6 +14,7 @@ from types import ModuleType
 import pytest
 
 from search import SearchIndex, SqliteFtsIndex
+from search.tantivy_index import TantivyIndex
 
 ES_ENV = "EARCHIVE_TEST_ES_URL"
 ES_MISSING = f"{ES_ENV} not set: no Elasticsearch server on this machine"
@@ -40,6 +41,10 @@ def sqlite_index(request: pytest.FixtureRequest, tmp: Path) -> SearchIndex:
     return SqliteFtsIndex(tmp / f"index-{uuid.uuid4().hex[:8]}.db")
 
 
+def tantivy_index(request: pytest.FixtureRequest, tmp: Path) -> SearchIndex:
+    return TantivyIndex(tmp / f"index-{uuid.uuid4().hex[:8]}")
+
+
 def elasticsearch_index(request: pytest.FixtureRequest, tmp: Path) -> SearchIndex:
     url = os.environ.get(ES_ENV)
     if not url:
@@ -63,6 +68,7 @@ def elasticsearch_index(request: pytest.FixtureRequest, tmp: Path) -> SearchInde
 
 BACKENDS = [
     pytest.param(sqlite_index, id="sqlite"),
+    pytest.param(tantivy_index, id="tantivy"),
     pytest.param(elasticsearch_index, id="elasticsearch"),
 ]
 

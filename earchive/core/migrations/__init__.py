@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from earchive.core.errors import MigrationError
 from ingest import counters, journal
 from ingest.indexing import metadata as indexing_metadata
+from ingest.work_queue import metadata as work_queue_metadata
 from preservation.events import metadata as events_metadata
 from search import configure_sqlite
 from search.identities import metadata as identities_metadata
@@ -67,6 +68,7 @@ def target_metadata() -> tuple[MetaData, ...]:
         transfer_metadata,
         identities_metadata,
         transfer_outcomes_metadata,
+        work_queue_metadata,
     )
 
 

@@ -10,6 +10,9 @@ JSON-ready dict. The same functions run in-process and in Celery workers.
   text made for one archive (``earchive.services.preservation``), as ``earchive normalise``.
 - ``transfer_scheduled`` ``{"endpoint": str}`` → the scheduled transfer runs that were due now
   (one policy endpoint, or every one when empty); Celery beat fires it per endpoint schedule.
+- ``work_queued`` ``{"kind": "index"}`` → ``{"kind", "done"}``: the durable work queue's jobs of
+  that kind worked off now (``earchive.core.work``). ``ingest_package`` flushes the index queue
+  itself, so a worker's archives are searchable when its task returns.
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ def ingest_package(archive: Archive, payload: Payload) -> Outcome:
     """Ingest one case package (ZIP or directory) at ``payload["path"]``."""
     from ingest.pipeline import ingest_path
 
-    return ingest_path(Path(_text(payload, "path")), archive.context()).as_dict()
+    result = ingest_path(Path(_text(payload, "path")), archive.context()).as_dict()
+    archive.flush_index()  # what this and other workers queued (one commit for all of it)
+    return result
 
 
 def check_archive(archive: Archive, payload: Payload) -> Outcome:
@@ -91,6 +96,16 @@ def preserve(archive: Archive, payload: Payload) -> Outcome:
     }
 
 
+def work_queued(archive: Archive, payload: Payload) -> Outcome:
+    """Work off the durable work queue's jobs of ``payload["kind"]`` (default ``index``)."""
+    from earchive.core.work import drain
+
+    kind = payload.get("kind") or "index"
+    if not isinstance(kind, str):
+        raise ValueError("payload 'kind' must be a string")
+    return {"kind": kind, "done": drain(archive, kind, archive.settings.index_batch)}
+
+
 _JOBS: Mapping[str, Job] = MappingProxyType(
     {
         "ingest_package": ingest_package,
@@ -98,6 +113,7 @@ _JOBS: Mapping[str, Job] = MappingProxyType(
         "audit": audit,
         "transfer_scheduled": transfer_scheduled,
         "preserve": preserve,
+        "work_queued": work_queued,
     }
 )
 JOB_NAMES: tuple[str, ...] = tuple(_JOBS)

@@ -189,4 +189,5 @@ def accession(
         if i.archive_id
     ]
     OutcomeLedger(archive.writer).record(received)  # its plan shows them as received
+    archive.flush_index()  # the accessioned archives are searchable when the receipt returns
     return with_items(receipt, items)

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from earchive.core.errors import SearchConfigError
 from earchive.core.search_backend import build_index
 from earchive.settings import Settings
-from search import SqliteFtsIndex
+from search import SqliteFtsIndex, TantivyIndex
 from search.elasticsearch import ElasticsearchIndex
 from tests.earchive.conftest import Cli
 
@@ -28,9 +29,7 @@ def test_reindex_rebuilds_the_index_from_catalog_and_storage(
     before = {q: _ids(cli, q) for q in ("许可", str(first["archival_code"]))}
     assert before[str(first["archival_code"])] == [first["id"]]
 
-    (cli.home / "index.db").unlink()  # lose the index entirely
-    for suffix in ("-wal", "-shm"):
-        (cli.home / f"index.db{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(cli.home / "index-tantivy")  # lose the index entirely
     assert _ids(cli, str(first["archival_code"])) == []
 
     report = cli.json_lines("reindex")
@@ -39,7 +38,9 @@ def test_reindex_rebuilds_the_index_from_catalog_and_storage(
 
 
 def test_search_backend_wiring(tmp_path: Path) -> None:
-    sqlite = build_index(Settings(home=tmp_path))
+    default = build_index(Settings(home=tmp_path))
+    assert isinstance(default, TantivyIndex) and default.root == tmp_path / "index-tantivy"
+    sqlite = build_index(Settings(home=tmp_path, search="sqlite"))
     assert isinstance(sqlite, SqliteFtsIndex)
     try:
         build_index(Settings(home=tmp_path, search="elasticsearch", es_url=""))

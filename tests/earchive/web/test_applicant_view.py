@@ -243,10 +243,23 @@ def test_cleared_search_by_id_goes_through_the_identity_table(
     assert [h["id"] for h in bound["hits"]] == [person.own.id]
 
 
+def test_search_by_id_is_paged_by_the_database(client_for: ClientFactory, person: Person) -> None:
+    client = client_for("archivist")
+    pages = [
+        client.post("/api/search", json={"q": person.number, "limit": 1, "offset": n}).json()
+        for n in range(len(person.ids) + 1)
+    ]
+    assert all(p["total"] == len(person.ids) for p in pages)
+    assert [len(p["hits"]) for p in pages] == [1] * len(person.ids) + [0]
+    codes = [p["hits"][0]["archival_code"] for p in pages[:-1]]
+    assert codes == sorted(codes)  # ordered by 档号
+    assert sorted(p["hits"][0]["id"] for p in pages[:-1]) == sorted(person.ids)
+
+
 def test_the_index_holds_no_id_number(person: Person) -> None:
     home = person.archive.home
-    files = [p for p in home.iterdir() if p.name.startswith("index.db")]
-    assert files
+    files = [p for p in (home / "index-tantivy").rglob("*") if p.is_file()]
+    assert files  # the full-text side: tests/search/test_tantivy_index.py reads its terms
     for path in files:
         assert person.number.encode() not in path.read_bytes(), path.name
     forms = b"".join(p.read_bytes() for p in person.archive.settings.storage_dir.rglob("*.xml"))
@@ -352,6 +365,7 @@ def test_the_event_log_never_shows_an_id_number_to_uncleared_readers(
 def test_no_identifier_in_any_catalog_or_index_file(person: Person) -> None:
     home: Path = person.archive.home
     files = [p for p in home.iterdir() if p.name.startswith(("catalog.db", "index.db"))]
+    files += [p for p in (home / "index-tantivy").rglob("*") if p.is_file()]
     assert any(p.name == "catalog.db" for p in files)
     for path in files:
         data = path.read_bytes()

@@ -1,0 +1,53 @@
+"""``earchive indexer``: work off the search-index queue until stopped (or once, ``--once``).
+
+Ingest records each archive in the durable work queue; this process commits them to the search
+index every ``--batch`` archives or ``--interval`` seconds. Run one per index (the index's
+writer lock serialises any other). SIGTERM or Ctrl-C stops it after the batch in hand: rows are
+removed only after their commit, so a killed indexer loses nothing.
+Exit codes: 0 stopped or drained, 2 configuration error.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated
+
+import typer
+
+from earchive.cli.support import emit, initialised, out
+from earchive.core.work import drain, run_worker
+from ingest.indexing import INDEX_JOB
+
+__all__ = ["register"]
+
+
+def indexer(
+    once: Annotated[bool, typer.Option("--once", help="Drain the queue, then exit.")] = False,
+    batch: Annotated[int, typer.Option(help="Archives per commit (EARCHIVE_INDEX_BATCH).")] = 0,
+    interval: Annotated[
+        float, typer.Option(help="Seconds between rounds (EARCHIVE_INDEX_INTERVAL).")
+    ] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Index queued archives (the indexer of a deployment; `earchive serve` runs one too)."""
+    archive = initialised()
+    size = batch or archive.settings.index_batch
+    if once:
+        done = drain(archive, INDEX_JOB, size)
+    else:
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        done = run_worker(
+            archive, stop, batch=size, interval=interval or archive.settings.index_interval
+        )
+    if as_json:
+        emit({"indexed": done})
+    else:
+        out.print(f"indexed {done} archives")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``indexer`` to the ``earchive`` command line."""
+    app.command("indexer")(indexer)

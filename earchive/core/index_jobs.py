@@ -1,0 +1,75 @@
+"""The ``index`` job: queued index documents committed to the search index in one batch.
+
+Each job's payload is the archive's index document (``ingest.indexing.document_payload``); a job
+without a usable one (or an old one) is rebuilt from the originals in storage. The batch is one
+``index_many`` call, so one commit: the jobs count as done only after it returned.
+Reads: the catalog, storage (fallback). Writes: the search index. Raises nothing: failures come
+back in the outcome (an unreachable index fails the whole batch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ingest.indexing import STORED_DOCUMENT_ERRORS, payload_document, stored_document
+from ingest.work_queue import WorkItem
+from preservation.ocfl_root import OcflRoot
+from search.catalog import Catalog
+from search.index import IndexDocument, SearchIndex, SearchIndexError
+
+__all__ = ["BatchOutcome", "IndexSite", "index_jobs"]
+
+
+class IndexSite(Protocol):
+    """What the index job needs of an archive (``earchive.core.archive.Archive`` has it)."""
+
+    catalog: Catalog
+    storage: OcflRoot
+    index: SearchIndex
+
+
+@dataclass
+class BatchOutcome:
+    """Which jobs of a batch are done (their work durable) and which failed, with why."""
+
+    done: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    stop: bool = False  # the backend is unreachable: leave the rest of the queue for later
+
+
+def _document(archive: IndexSite, item: WorkItem) -> IndexDocument | None:
+    if item.payload is not None:
+        try:
+            return payload_document(item.payload)
+        except ValueError:
+            pass  # rebuilt from storage below
+    record = archive.catalog.get(item.subject)
+    if record is None:  # deleted since: nothing to index
+        return None
+    return stored_document(archive.storage, record)
+
+
+def index_jobs(archive: IndexSite, items: Sequence[WorkItem]) -> BatchOutcome:
+    """Index the archives of ``items`` in one commit (the newest job of an archive wins)."""
+    outcome = BatchOutcome()
+    latest: dict[str, IndexDocument] = {}
+    ids: list[int] = []
+    for item in items:
+        try:
+            doc = _document(archive, item)
+        except STORED_DOCUMENT_ERRORS as exc:
+            outcome.failed[item.id] = f"{type(exc).__name__}: {exc}"
+            continue
+        if doc is not None:
+            latest[doc.archive_id] = doc
+        ids.append(item.id)
+    try:
+        archive.index.index_many(list(latest.values()))
+    except SearchIndexError as exc:
+        outcome.failed.update({i: f"SearchIndexError: {exc}" for i in ids})
+        outcome.stop = True
+        return outcome
+    outcome.done = ids
+    return outcome
