@@ -15,6 +15,7 @@ Usage: ``.venv/bin/python bench/preservation.py [--ocr-pages 20] [--convert 5]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -179,10 +180,11 @@ def ingest_part(cases: int, out: Path) -> None:
     )
     for number, (label, extra) in enumerate(configurations):
         seconds, lines = _ingest(out / f"home-{number}", samples, {**env, **extra})
-        preserved = lines.count('"preserved"')
+        jobs = [json.loads(line) for line in lines.splitlines() if "preservation_jobs" in line]
+        preserved = sum(int(j["preservation_jobs"]) for j in jobs)
         print(
             f"ingest {cases} cases, {label}: {seconds:.1f} s ({cases / seconds:.2f} cases/s; "
-            f"{preserved} archives got a new version)"
+            f"{preserved} preservation jobs done)"
         )
 
 

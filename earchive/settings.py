@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     conversion_timeout: float = 300.0  # seconds per tool run (a hostile document cannot hang)
     conversion_memory_mb: int = 2048  # address space per tool run (not for LibreOffice)
 
+    def preservation_jobs(self, fonds: str) -> tuple[str, ...]:
+        """The work-queue kinds an ingest of ``fonds`` enqueues (``ingest.derived_version``'s
+        ``NORMALISE_JOB`` and ``OCR_JOB``), as ``normalise_fonds`` and ``ocr_fonds`` name it."""
+
+        def listed(value: str) -> bool:
+            names = {part.strip() for part in value.split(",") if part.strip()}
+            return "*" in names or fonds in names
+
+        kinds = (("normalise", self.normalise_fonds), ("ocr", self.ocr_fonds))
+        return tuple(kind for kind, value in kinds if listed(value))
+
     @property
     def catalog_url(self) -> str:
         return self.db_url or f"sqlite:///{(self.home / 'catalog.db').resolve()}"

@@ -21,8 +21,16 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.indexing import index_batch, queue_for_indexing, stored_document
+from ingest.indexing import (
+    INDEX_JOB,
+    STORED_DOCUMENT_ERRORS,
+    document_payload,
+    index_batch,
+    queue_for_indexing,
+    stored_document,
+)
 from ingest.pipeline import IngestContext
+from ingest.work_queue import enqueue
 from package.aip import ARCHIVAL_PATH, manifest_signature_facts
 from package.derivation import Derivation, read_derivatives, revise_archival_xml
 from package.digest import Digests, digest_bytes, digest_file
@@ -42,7 +50,22 @@ from preservation.storage import StorageError
 from search.catalog import ArchiveRecord, VersionRow
 from search.index import SearchIndexError
 
-__all__ = ["DerivedVersionError", "NewDerived", "add_derived_files", "catch_up", "derivatives"]
+__all__ = [
+    "NORMALISE_JOB",
+    "OCR_JOB",
+    "PRESERVATION_JOBS",
+    "DerivedVersionError",
+    "NewDerived",
+    "add_derived_files",
+    "catch_up",
+    "derivatives",
+]
+
+#: Work-queue kinds (``ingest.work_queue``) of the preservation work an ingest leaves owed:
+#: preservation copies and OCR text of one archive (``earchive.services.preservation.jobs``).
+NORMALISE_JOB = "normalise"
+OCR_JOB = "ocr"
+PRESERVATION_JOBS = (NORMALISE_JOB, OCR_JOB)
 
 _AGENT_ADDRESS = "urn:earchive:agent"
 
@@ -98,14 +121,30 @@ def _record_in_catalog(
         ),
     )
     ctx.catalog.record_version(updated, ctx.catalog.files(record.id, record.version), row)
+    payload = _payload(ctx, updated) if ctx.deferred_indexing else None
     with ctx.engine.begin() as conn:
-        queue_for_indexing(conn, record.id)
+        if payload is None:
+            queue_for_indexing(conn, record.id)
+        else:  # the indexer's job, committed with the catalog rows
+            enqueue(conn, INDEX_JOB, record.id, payload)
         ctx.log("preserve", record.id, "new_version", {"version": version, **detail}, conn)
     return updated
 
 
+def _payload(ctx: IngestContext, record: ArchiveRecord) -> bytes | None:
+    """The queued index document of the new version (its OCR text included); ``None`` when it
+    cannot be built now (then it is indexed inline, whose failure queues a retry)."""
+    try:
+        return document_payload(stored_document(ctx.storage, record))
+    except STORED_DOCUMENT_ERRORS:
+        return None
+
+
 def _index(ctx: IngestContext, record: ArchiveRecord) -> None:
-    """Index the new version now; on failure it stays queued (``retry_queued`` heals it)."""
+    """Index the new version now (inline indexing only: else the indexer does it from the
+    queue); on failure it stays queued (``retry_queued`` heals it)."""
+    if ctx.deferred_indexing:
+        return
     with contextlib.suppress(SearchIndexError, OSError, ValueError, RuntimeError):
         index_batch(ctx.index, ctx.engine, [stored_document(ctx.storage, record)])
 

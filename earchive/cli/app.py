@@ -122,17 +122,14 @@ def run_ingest(archive: Archive, paths: list[Path], as_json: bool, workers: int 
     from earchive.services.checks.service import (
         BatchRegistrar,  # GB/T 18894 A.1 forms of this batch
     )
-    from earchive.services.preservation.after_ingest import AfterIngest
 
     registrar = BatchRegistrar(archive)
-    preservation = AfterIngest(archive)  # per-fonds copies and OCR, after the run
     tally = IngestTally()
     with _progress() as progress:
         task = progress.add_task("ingesting", total=archive.count_sources(paths))
         for result in archive.ingest(paths, workers=workers):
             tally.add(result)
             registrar.add(result)
-            preservation.add(result)
             if as_json:
                 emit(result.as_dict())
             elif result.status == "refused":
@@ -142,12 +139,14 @@ def run_ingest(archive: Archive, paths: list[Path], as_json: bool, workers: int 
                         progress.console.print(f"   {f.code} {f.dat70} {f.path} {f.message}")
             progress.advance(task)
     registrar.close()
-    for report in preservation.run():
+    if archive.settings.normalise_fonds or archive.settings.ocr_fonds:
+        from earchive.services.preservation.jobs import drain_preservation
+
+        done = drain_preservation(archive)  # the copies and OCR the fonds asks for, queued
         if as_json:
-            emit({"preserved": report.archive_id, "version": report.version,
-                  "findings": [f.as_dict() for f in report.findings]})  # fmt: skip
-        elif report.needs_review:
-            out.print(f"[yellow]preservation needs review[/yellow] {report.archive_id}")
+            emit({"preservation_jobs": done})
+        else:
+            out.print(f"preservation: {done} job(s) done (earchive log shows any review)")
     archive.seal_event_log()  # the trail of this run goes to storage, signed
     return tally
 

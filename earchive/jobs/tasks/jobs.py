@@ -103,6 +103,10 @@ def work_queued(archive: Archive, payload: Payload) -> Outcome:
     kind = payload.get("kind") or "index"
     if not isinstance(kind, str):
         raise ValueError("payload 'kind' must be a string")
+    if kind in ("normalise", "ocr"):  # preservation jobs: their handlers live in the services
+        from earchive.services.preservation.jobs import register
+
+        register()
     return {"kind": kind, "done": drain(archive, kind, archive.settings.index_batch)}
 
 

@@ -26,16 +26,10 @@ class PreserveOptions:
         return self.copies or self.ocr
 
 
-def _listed(value: str, fonds: str) -> bool:
-    names = {part.strip() for part in value.split(",") if part.strip()}
-    return "*" in names or fonds in names
-
-
 def fonds_options(settings: Settings, fonds: str) -> PreserveOptions:
     """What the settings switch on for archives of ``fonds``."""
-    return PreserveOptions(
-        copies=_listed(settings.normalise_fonds, fonds), ocr=_listed(settings.ocr_fonds, fonds)
-    )
+    kinds = settings.preservation_jobs(fonds)
+    return PreserveOptions(copies="normalise" in kinds, ocr="ocr" in kinds)
 
 
 def limits(settings: Settings) -> ConversionLimits:

@@ -270,6 +270,8 @@ def preserve_archive(
         kinds = sorted({item.derivation.kind for item in run.added})
         message = f"preservation: {', '.join(kinds)} ({len(run.added)} file(s))"
         updated = add_derived_files(ctx, record, run.added, message)
+    if archive.settings.indexing == "queue":
+        archive.flush_index()  # the new version (its OCR text) is searchable when this returns
     return PreserveReport(
         archive_id,
         tuple(run.findings),

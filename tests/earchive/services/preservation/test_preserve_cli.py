@@ -145,21 +145,44 @@ def test_a_missing_tool_is_manual_review_and_a_signed_file_is_never_normalised(
     assert cli.json_lines("show", str(accepted["id"]))[0]["version"] == 1
 
 
-def test_the_fonds_setting_makes_copies_after_an_ingest_run(cli: Cli, tmp_path: Path) -> None:
+def test_the_fonds_setting_queues_copies_that_ingest_and_the_indexer_work_off(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from earchive.core.archive import Archive
+    from earchive.settings import Settings
+    from ingest.derived_version import NORMALISE_JOB
+    from ingest.work_queue import pending_count
+    from tests.earchive.units import PASSPHRASE
+
     pkg = CasePackage()
     pkg.files.append(
         {"path": "A/申请书.docx", "material_code": "A1", "title": "参保申请书",
          "format": "DOCX", "content": docx_bytes(["参保申请书"])}
     )  # fmt: skip
-    other = {"EARCHIVE_NORMALISE_FONDS": "G002"}  # another fonds: nothing more happens
-    [plain] = cli.json_lines("ingest", str(pkg.write_zip(tmp_path)), extra_env=other)
+    other = {"EARCHIVE_NORMALISE_FONDS": "G002"}  # another fonds: nothing is owed
+    lines = cli.json_lines("ingest", str(pkg.write_zip(tmp_path)), extra_env=other)
+    plain = next(line for line in lines if "status" in line)
+    assert {"preservation_jobs": 0} in lines
     assert cli.json_lines("show", str(plain["id"]))[0]["version"] == 1
+
+    # the CLI's ingest works off the jobs it queued before it returns
     second = pkg.copy()
     second.fields["electronic_record_code"] = "310115-S001-SBCB-2024-000002"
-    lines = cli.json_lines(
-        "ingest", str(second.write_zip(tmp_path)), extra_env={"EARCHIVE_NORMALISE_FONDS": "R005"}
-    )
+    owed = {"EARCHIVE_NORMALISE_FONDS": "R005"}
+    lines = cli.json_lines("ingest", str(second.write_zip(tmp_path)), extra_env=owed)
     accepted = next(line for line in lines if "status" in line)
-    preserved = next(line for line in lines if "preserved" in line)
-    assert preserved["preserved"] == accepted["id"] and preserved["version"] == 2
+    assert {"preservation_jobs": 1} in lines
     assert cli.json_lines("show", str(accepted["id"]))[0]["version"] == 2
+
+    # an ingest that does not drain (the API's upload, a worker) leaves a durable job …
+    third = pkg.copy()
+    third.fields["electronic_record_code"] = "310115-S001-SBCB-2024-000003"
+    settings = Settings(home=cli.home, normalise_fonds="R005", key_passphrase=PASSPHRASE)
+    archive = Archive(settings)
+    [result] = list(archive.ingest([third.write_zip(tmp_path)]))
+    assert pending_count(archive.writer, NORMALISE_JOB) == 1
+    archive.engine.dispose()
+    # … that the indexer works off with the index jobs
+    cli.run("indexer", "--once", extra_env=owed)
+    assert pending_count(archive.writer, NORMALISE_JOB) == 0
+    assert cli.json_lines("show", result.id)[0]["version"] == 2
