@@ -189,7 +189,11 @@ class _Run:
                     format="text/plain; charset=utf-8",
                     made_at=self.ctx.clock(),
                     mandate=_mandate(self.policy),
-                    tools=(ToolUse("tesseract", result.tool, result.options),),
+                    tools=(
+                        ToolUse(
+                            "tesseract", result.tool.removeprefix("tesseract "), result.options
+                        ),
+                    ),
                     before=digest_file(local),
                     after=digest_file(text_file),
                     outcome=f"confidence {result.confidence} (mean word confidence, 0-100) over "

@@ -92,7 +92,11 @@ function setupThumbnails() {
   // a hit whose result document may not be shown in small (403/404) shows no picture
   document.querySelectorAll("img.thumb").forEach((img) => {
     if (img.complete && img.naturalWidth === 0) img.remove();
-    else img.addEventListener("error", () => img.remove());
+    else if (img.complete) img.classList.add("loaded");
+    else {
+      img.addEventListener("error", () => img.remove());
+      img.addEventListener("load", () => img.classList.add("loaded"));
+    }
   });
 }
 
