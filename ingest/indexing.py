@@ -119,6 +119,7 @@ def build_document(record: ArchiveRecord, case: CaseRecord, content_root: Path) 
         fonds_identifier=record.fonds_identifier,
         applicant_name=record.applicant_name,
         text="\n".join(texts),
+        issued=case.result_certificate.type if case.result_certificate is not None else "",
     )
 
 

@@ -53,3 +53,18 @@ if [ "$(cat "$swagger/.version" 2>/dev/null)" != "$SWAGGER_UI_VERSION" ]; then
   echo "$SWAGGER_UI_VERSION" > "$swagger/.version"
   rm -rf "$tmp"
 fi
+
+# axe-core (MPL-2.0) for the accessibility checks of the browser tests only (never served): the
+# npm package's one script, checked by npm against the registry's digest.
+AXE_CORE_VERSION=4.10.3
+axe=tests/earchive/web/vendor/axe-core
+if [ "$(cat "$axe/.version" 2>/dev/null)" != "$AXE_CORE_VERSION" ]; then
+  echo "setup: fetching axe-core $AXE_CORE_VERSION for the accessibility tests"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "axe-core@$AXE_CORE_VERSION" >/dev/null)
+  tar -xzf "$tmp"/axe-core-*.tgz -C "$tmp"
+  mkdir -p "$axe"
+  cp "$tmp/package/axe.min.js" "$tmp/package/LICENSE" "$axe/"
+  echo "$AXE_CORE_VERSION" > "$axe/.version"
+  rm -rf "$tmp"
+fi

@@ -3,6 +3,7 @@
 from .catalog import Catalog, CatalogConflictError, CatalogError
 from .index import (
     FACETS,
+    SORTS,
     IndexDocument,
     IndexedFile,
     InvalidQueryError,
@@ -20,6 +21,7 @@ from .tantivy_index import TantivyIndex
 
 __all__ = [
     "FACETS",
+    "SORTS",
     "ArchiveRecord",
     "Catalog",
     "CatalogConflictError",

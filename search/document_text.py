@@ -14,7 +14,7 @@ from standards.personal_data import redact_personal_numbers
 
 from .index import IndexDocument
 
-__all__ = ["body_text", "identifier_text"]
+__all__ = ["body_text", "identifier_text", "title_text"]
 
 
 def body_text(doc: IndexDocument) -> str:
@@ -24,6 +24,14 @@ def body_text(doc: IndexDocument) -> str:
     for file in doc.files:
         parts.extend((file.title, file.text))
     return redact_personal_numbers("\n".join(p for p in parts if p))
+
+
+def title_text(doc: IndexDocument) -> str:
+    """What the title field matches, at the title's weight: the title (题名), the 事项 and the
+    licences the case issued — so a case that issued a 营业执照 outranks one that only cites a
+    营业执照 among its materials (that text is in the body, weighted 1). The title shown stays
+    ``doc.title``."""
+    return "\n".join(p for p in (doc.title, doc.task_name, doc.issued) if p)
 
 
 def identifier_text(doc: IndexDocument) -> str:

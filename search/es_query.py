@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .document_text import body_text, identifier_text
+from .document_text import body_text, identifier_text, title_text
 from .index import (
     EXACT_MATCH_SCORE,
     FACETS,
@@ -77,6 +77,13 @@ _FILTERS = ("task_code", "year", "department", "result", "retention", "security_
 _DISPLAY = ["archive_id", "electronic_record_code", "archival_code", "title", "body"]
 _IDENTIFIERS = ("electronic_record_code", "archival_code", "archive_id")
 _BY_CODE: list[dict[str, Any]] = [{"archival_code": "asc"}, {"archive_id": "asc"}]
+#: ``SearchQuery.sort`` other than relevance → the sort of the page (ties by 档号).
+_ORDERS: dict[str, list[Any]] = {
+    "code": list(_BY_CODE),
+    "-code": [{"archival_code": "desc"}, {"archive_id": "desc"}],
+    "year": [{"year": "asc"}, *_BY_CODE],
+    "-year": [{"year": "desc"}, *_BY_CODE],
+}
 
 
 def index_settings(replicas: int = 0) -> dict[str, Any]:
@@ -92,7 +99,7 @@ def document_source(doc: IndexDocument, segmenter: Segmenter) -> dict[str, Any]:
         year=doc.year,
         title=doc.title,
         body=body,
-        title_tokens=segmenter.segment(doc.title, memo=False),
+        title_tokens=segmenter.segment(title_text(doc), memo=False),
         body_tokens=segmenter.segment(body),
         identifier_tokens=segmenter.segment(identifier_text(doc), memo=False),
     )
@@ -173,7 +180,7 @@ def build_query(query: SearchQuery, words: Sequence[str]) -> dict[str, Any]:
     filters = _filters(query)
     if not query.text.strip():
         body["query"] = {"bool": {"filter": filters}}
-        body["sort"] = list(_BY_CODE)
+        body["sort"] = list(_ORDERS.get(query.sort, _BY_CODE))
         return body
     if not words:
         body["query"] = {"match_none": {}}
@@ -187,7 +194,7 @@ def build_query(query: SearchQuery, words: Sequence[str]) -> dict[str, Any]:
             }
         }
         body["query"] = {"bool": {"must": [match], "filter": filters}}
-    body["sort"] = ["_score", *_BY_CODE]
+    body["sort"] = _ORDERS.get(query.sort, ["_score", *_BY_CODE])
     body["track_scores"] = True
     return body
 

@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 __all__ = [
     "EXACT_MATCH_SCORE",
     "FACETS",
+    "SORTS",
     "IndexDocument",
     "IndexedFile",
     "InvalidQueryError",
@@ -28,6 +29,8 @@ FACETS = ("task_name", "year", "department", "result", "retention", "security_cl
 #: Score given to a hit found by an exact identifier (electronic record code, 档号, id).
 EXACT_MATCH_SCORE = 1000.0
 MAX_LIMIT = 1000
+#: Orders a search may ask for: relevance (score, then 档号), 档号 and 年度 either way.
+SORTS = ("relevance", "code", "-code", "year", "-year")
 
 
 class SearchIndexError(Exception):
@@ -66,6 +69,7 @@ class IndexDocument:
     applicant_name: str
     text: str = ""  # metadata and other text not tied to a file
     files: tuple[IndexedFile, ...] = ()
+    issued: str = ""  # the licences the case issued (结果证照 types), not those it only cited
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ class SearchQuery:
 
     ``fonds`` restricts to the given fonds (access control): an empty tuple matches nothing.
     ``security_classifications`` likewise restricts to the given 密级 values (clearance).
-    An empty ``text`` browses everything the filters allow, ordered by 档号.
+    An empty ``text`` browses everything the filters allow, ordered by 档号. ``sort`` is one of
+    ``SORTS`` (``-`` descending); ties are broken by 档号.
     """
 
     text: str = ""
@@ -89,11 +94,14 @@ class SearchQuery:
     archival_code_prefix: str | None = None
     limit: int = 20
     offset: int = 0
+    sort: str = "relevance"
 
     def check(self) -> None:
-        """Raise ``InvalidQueryError`` for paging values out of range."""
+        """Raise ``InvalidQueryError`` for paging values out of range or an unknown order."""
         if not 0 < self.limit <= MAX_LIMIT or self.offset < 0:
             raise InvalidQueryError(f"limit must be 1..{MAX_LIMIT} and offset >= 0")
+        if self.sort not in SORTS:
+            raise InvalidQueryError(f"sort must be one of {', '.join(SORTS)}")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .document_text import body_text, identifier_text
+from .document_text import body_text, identifier_text, title_text
 from .index import (
     EXACT_MATCH_SCORE,
     FACETS,
@@ -84,6 +84,14 @@ _DOC_COLUMNS = (
 _FILTERS = ("task_code", "year", "department", "result", "retention", "security_classification")
 _FACET_COLUMNS = ", ".join(f"d.{name}" for name in FACETS)
 _BM25 = "bm25(docs_fts, 10.0, 1.0, 5.0)"  # title counts most, then identifiers, then body
+#: ``SearchQuery.sort`` → the ORDER BY of the page (ties by 档号).
+_ORDER = {
+    "relevance": "rank, d.archival_code",
+    "code": "d.archival_code",
+    "-code": "d.archival_code DESC",
+    "year": "d.year, d.archival_code",
+    "-year": "d.year DESC, d.archival_code",
+}
 _BUSY_TIMEOUT_S = 10.0
 _CACHE_KIB = 8 << 10  # page cache of each long-lived reading connection
 
@@ -168,7 +176,11 @@ class SqliteFtsIndex:
         row = tuple(getattr(doc, name) for name in _DOC_COLUMNS)
         identifiers = identifier_text(doc)
         segment = self._segmenter.segment
-        fts = (segment(doc.title, memo=False), segment(body), segment(identifiers, memo=False))
+        fts = (
+            segment(title_text(doc), memo=False),
+            segment(body),
+            segment(identifiers, memo=False),
+        )
         return row, snippet_source(body), fts
 
     def index_many(self, docs: Iterable[IndexDocument]) -> int:
@@ -262,7 +274,7 @@ class SqliteFtsIndex:
             facet_rows = self._side_pool().submit(self._facet_rows, source, params)
             rows = conn.execute(
                 f"SELECT d.id, d.archive_id, d.electronic_record_code, d.archival_code, d.title, "
-                f"{rank} AS rank {source} ORDER BY rank, d.archival_code LIMIT ? OFFSET ?",
+                f"{rank} AS rank {source} ORDER BY {_ORDER[query.sort]} LIMIT ? OFFSET ?",
                 [*rank_params, *params, query.limit, query.offset],
             ).fetchall()
             bodies = _bodies(conn, [row[0] for row in rows])

@@ -15,6 +15,8 @@ builds the next generation aside and renames a new ``CURRENT`` over the old one,
 sees the old or the new index, never half of one; readers notice the new pointer (or a commit by
 another process) by a ``stat`` per query. One writer per index: every write holds an exclusive
 ``fcntl`` lock on ``<root>/writer.lock`` (Tantivy itself refuses a second writer).
+A page is in relevance order, or by 档号 or 年度 either way (``SearchQuery.sort``; 年度 ties by
+档号, read year by year from the facet counts).
 Reads/writes: that directory. Raises ``SearchIndexError`` (``InvalidQueryError`` for bad paging).
 """
 
@@ -32,7 +34,7 @@ from typing import Any
 
 import tantivy
 
-from .document_text import body_text, identifier_text
+from .document_text import body_text, identifier_text, title_text
 from .index import (
     EXACT_MATCH_SCORE,
     FACETS,
@@ -184,7 +186,7 @@ class TantivyIndex:
         for name in _EXACT_FIELDS + _KEYWORDS:
             out.add_text(name, getattr(doc, name))
         out.add_integer("year", doc.year)
-        out.add_text("title_t", segment(doc.title, memo=False))
+        out.add_text("title_t", segment(title_text(doc), memo=False))
         out.add_text("ident_t", segment(identifier_text(doc), memo=False))
         out.add_text("body_t", segment(body))
         out.add_bytes("title", doc.title.encode())
@@ -264,22 +266,20 @@ class TantivyIndex:
             else:
                 main = self._and(filters) if filters else tantivy.Query.all_query()
             # the page alone (top-k pruning: no count); the total comes with the facets
-            if text:
-                found = searcher.search(main, limit=query.limit, offset=query.offset, count=False)
-            else:  # browsing: by 档号
-                found = searcher.search(
-                    main,
-                    limit=query.limit,
-                    offset=query.offset,
-                    count=False,
-                    order_by_field="archival_code",
-                    order=tantivy.Order.Asc,
-                )
             total, facets = self._facets(searcher, main)
+            if text and query.sort == "relevance":
+                page = searcher.search(
+                    main, limit=query.limit, offset=query.offset, count=False
+                ).hits
+            elif query.sort.lstrip("-") == "year":
+                page = self._by_year(searcher, main, query, facets.get("year", {}))
+            else:  # browsing, or asked for: by 档号
+                page = self._by_code(searcher, main, query.offset, query.limit, query.sort)
             hits = []
-            for key, address in found.hits:
+            for key, address in page:
                 stored = searcher.doc(address)
-                score = EXACT_MATCH_SCORE if exact else (float(key) if text else 0.0)
+                scored = text and query.sort == "relevance"
+                score = EXACT_MATCH_SCORE if exact else (float(key) if scored else 0.0)
                 hits.append(
                     SearchHit(
                         archive_id=stored.get_first("archive_id"),
@@ -293,6 +293,44 @@ class TantivyIndex:
         except ValueError as exc:
             raise SearchIndexError(f"index {self.root}: {exc}") from exc
         return SearchResult(total=total, hits=tuple(hits), facets=facets)
+
+    @staticmethod
+    def _by_code(
+        searcher: tantivy.Searcher, main: tantivy.Query, offset: int, limit: int, sort: str
+    ) -> list[Any]:
+        """A page in 档号 order (descending for ``-code``)."""
+        order = tantivy.Order.Desc if sort == "-code" else tantivy.Order.Asc
+        return list(
+            searcher.search(
+                main, limit=limit, offset=offset, count=False,
+                order_by_field="archival_code", order=order,
+            ).hits
+        )  # fmt: skip
+
+    def _by_year(
+        self,
+        searcher: tantivy.Searcher,
+        main: tantivy.Query,
+        query: SearchQuery,
+        per_year: dict[str, int],
+    ) -> list[Any]:
+        """A page in 年度 order, ties by 档号: the facet counts say which years the page spans,
+        each of those years is read in 档号 order."""
+        years = sorted(per_year, key=int, reverse=query.sort == "-year")
+        page: list[Any] = []
+        start, wanted = query.offset, query.limit
+        for year in years:
+            count = per_year[year]
+            if start >= count:
+                start -= count
+                continue
+            in_year = self._and([main, tantivy.Query.const_score_query(
+                self._term("year", int(year)), 0.0)])  # fmt: skip
+            page += self._by_code(searcher, in_year, start, wanted - len(page), "code")
+            start = 0
+            if len(page) >= wanted:
+                break
+        return page
 
     def _term(self, field: str, value: Any) -> tantivy.Query:
         return tantivy.Query.term_query(self._schema, field, value)

@@ -36,6 +36,7 @@ __all__ = [
     "mask_birth_date",
     "mask_fields",
     "mask_id",
+    "mask_name",
     "mask_text",
     "normalise_identifier",
     "redact_personal_numbers",
@@ -125,6 +126,13 @@ def mask_id(value: str, keep_start: int = 3, keep_end: int = 2) -> str:
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def mask_name(name: str) -> str:
+    """A natural person's name as lists show it to a role without the personal-data permission:
+    the surname's first character, the rest ``*`` (``张三丰`` → ``张**``)."""
+    name = name.strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
 
 
 def _mask_match(match: re.Match[str]) -> str:

@@ -83,3 +83,9 @@ def test_preservation_bench_prints_accuracy_and_times(tmp_path: Path) -> None:
     assert "character accuracy" in out and "OCR time per page" in out
     assert "convert DOCX → PDF/A-2b" in out and "1/1 valid" in out
     assert "normalisation and OCR on for every fonds" in out
+
+
+def test_ui_bench_times_every_page(tmp_path: Path) -> None:
+    out = _bench("ui.py", "--cases", "3", "--rounds", "1", "--out", str(tmp_path))
+    assert "3 archives, median of 1 requests" in out
+    assert "/statistics/annual.pdf" in out and "/audit/report.pdf" in out

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from earchive.access.file_release import release_uncleared
+from earchive.access.file_release import releasable, release_uncleared
 from earchive.auth import Permission, Principal
 from earchive.core.archive import Archive, ArchiveView
 from earchive.core.errors import (
@@ -86,6 +86,7 @@ class CaseDetail:
     seals: Mapping[str, SealBadge] = field(default_factory=dict)
     checks: tuple[CheckRun, ...] = ()  # the latest 四性 run of each stage
     derived: tuple[Derivation, ...] = ()  # preservation copies and OCR text, with their events
+    openable: frozenset[str] | None = None  # paths the principal may open (None: every file)
 
 
 def latest_runs(runs: Iterable[CheckRun]) -> tuple[CheckRun, ...]:
@@ -242,6 +243,19 @@ class Access:
             seals=seal_badges(runs),
             checks=latest_runs(runs),
             derived=derived_files(self.archive, view.record),
+            openable=self._openable(archive_id, view.files) if masked else None,
+        )
+
+    def _openable(self, archive_id: str, files: Iterable[FileRow]) -> frozenset[str]:
+        """The files an uncleared principal would get (the same rule as ``open_file``), so the
+        page links only those."""
+        if not self.principal.can(Permission.DOWNLOAD):
+            return frozenset()
+        applicant = getattr(self._case(archive_id), "applicant", None)
+        return frozenset(
+            f.path
+            for f in files
+            if releasable(f, self.archive.open_file(archive_id, f"original/{f.path}"), applicant)
         )
 
     def check_report(self, archive_id: str, kind: str, purpose: str = "") -> tuple[bytes, str]:

@@ -37,7 +37,7 @@ from standards.personal_data import (
     normalise_identifier,
 )
 
-__all__ = ["MIN_TEXT_CHARS", "Release", "release_uncleared"]
+__all__ = ["MIN_TEXT_CHARS", "Release", "releasable", "release_uncleared"]
 
 #: Fewer readable characters than this and a PDF counts as a scan that cannot be checked.
 MIN_TEXT_CHARS = 40
@@ -130,3 +130,17 @@ def _release_pdf(row: FileRow, stream: BinaryIO, applicant: Applicant | None) ->
         raise
     copy.seek(0)
     return Release(copy, "original")
+
+
+def releasable(row: FileRow, stream: BinaryIO, applicant: Applicant | None) -> bool:
+    """Whether ``release_uncleared`` would let the file out (so a page offers a link to it only
+    when it would); closes ``stream``."""
+    if _kind(row) not in ("XML", "PDF"):
+        stream.close()
+        return False
+    try:
+        release = release_uncleared(row, stream, applicant)
+    except PersonalDataWithheldError:
+        return False
+    release.stream.close()
+    return True

@@ -485,6 +485,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "earchive.cli.quarantine",
     "earchive.cli.keys",
     "earchive.cli.preserve",
+    "earchive.cli.stats",
 )
 
 

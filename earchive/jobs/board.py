@@ -75,12 +75,15 @@ class JobBoard:
         self._stop = threading.Event()
 
     # -- running -------------------------------------------------------------------------------
-    def submit(self, kind: str, owner: str, permission: Permission, work: Work) -> Job:
-        """Record ``work`` as a queued job and queue it on this process; returns the job."""
+    def submit(
+        self, kind: str, owner: str, permission: Permission, work: Work, *, job_id: str = ""
+    ) -> Job:
+        """Record ``work`` as a queued job and queue it on this process; returns the job.
+        ``job_id`` (default: a new one) lets ``work`` report its progress under it."""
         now = self.clock()
         job = Job(
-            uuid.uuid4().hex, kind, owner, permission, "queued", now, runner=self.runner,
-            heartbeat=now,
+            job_id or uuid.uuid4().hex, kind, owner, permission, "queued", now,
+            runner=self.runner, heartbeat=now,
         )  # fmt: skip
         job_records.insert(self.writer, job)
         done = threading.Event()
@@ -98,6 +101,11 @@ class JobBoard:
         pool.submit(self._run, job, work, done)
         self._prune(now)
         return job
+
+    def report(self, job_id: str, done: int, total: int) -> None:
+        """How far a running job of this board got (``done`` of ``total`` items); readers see
+        it as the job's ``result`` until it ends."""
+        self._write(job_records.progress, job_id, self.clock(), done, total)
 
     def _run(self, job: Job, work: Work, done: threading.Event) -> None:
         try:

@@ -32,6 +32,7 @@ __all__ = [
     "beat",
     "finish",
     "insert",
+    "progress",
     "prune",
     "read",
     "start",
@@ -96,6 +97,18 @@ def start(writer: Engine, job_id: str, now: datetime) -> None:
             update(api_jobs)
             .where(api_jobs.c.id == job_id)
             .values(status="running", started=now, heartbeat=now)
+        )
+
+
+def progress(writer: Engine, job_id: str, now: datetime, done: int, total: int) -> None:
+    """Record how far a running job got (kept as its ``result`` until it ends:
+    ``{"progress": {"done": …, "total": …}}``)."""
+    body = json.dumps({"progress": {"done": done, "total": total}})
+    with writer.begin() as conn:
+        conn.execute(
+            update(api_jobs)
+            .where(api_jobs.c.id == job_id, api_jobs.c.status == "running")
+            .values(result=body, heartbeat=now)
         )
 
 

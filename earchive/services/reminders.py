@@ -11,7 +11,7 @@ is within
 - fixity: objects whose last audit in a storage location failed (the audit ledger), dated by the
   first failure event since the last restore (``fixity_failed``);
 - 四性 checks whose newest run of a stage failed (``check_failed``), and refused packages still in
-  the quarantine (``quarantine_open``).
+  the quarantine (``quarantine_open``: one reminder for them all, however many).
 
 Each reminder's ``id`` is derived from what it is about and from the date the condition began, so
 a notifier can de-duplicate: the same condition keeps its id until it is resolved. Archives are
@@ -254,23 +254,33 @@ def _check_reminders(archive: Archive, visible: Mapping[str, ArchiveRecord]) -> 
 
 
 def _quarantine_reminders(archive: Archive) -> Iterable[Reminder]:
-    for entry in read_quarantine(archive.home / "quarantine"):
-        try:
-            raised = datetime.fromisoformat(entry.refused_at)
-        except ValueError:
-            raised = datetime(1970, 1, 1, tzinfo=UTC)
-        what = entry.electronic_record_code or entry.source_name or entry.name
-        yield Reminder(
-            id=f"quarantine_open:{entry.name}",
-            kind="quarantine_open",
-            severity="warning",
-            due=None,
-            object=entry.name,
-            fonds=None,
-            raised=raised if raised.tzinfo else raised.replace(tzinfo=UTC),
-            message_zh=f"办件包 {what} 被拒收，仍在隔离区待处理",
-            message_en=f"case package {what} was refused and waits in the quarantine",
-        )
+    """One reminder for the whole quarantine (not one per refused package): how many wait, the
+    first few by name; dated by the oldest, whose folder name is its id while it waits."""
+    entries = read_quarantine(archive.home / "quarantine", limit=100_000)
+    if not entries:
+        return
+    oldest = entries[-1]  # newest first
+    try:
+        raised = datetime.fromisoformat(oldest.refused_at)
+    except ValueError:
+        raised = datetime(1970, 1, 1, tzinfo=UTC)
+    names = [e.electronic_record_code or e.source_name or e.name for e in entries[:3]]
+    more_zh = " 等" if len(entries) > 3 else ""
+    more_en = " and more" if len(entries) > 3 else ""
+    yield Reminder(
+        id=f"quarantine_open:{oldest.name}",
+        kind="quarantine_open",
+        severity="warning",
+        due=None,
+        object="quarantine",
+        fonds=None,
+        raised=raised if raised.tzinfo else raised.replace(tzinfo=UTC),
+        message_zh=f"{len(entries)} 个办件包被拒收，仍在隔离区待处理：{'、'.join(names)}{more_zh}",
+        message_en=(
+            f"{len(entries)} refused case package(s) wait in the quarantine: "
+            f"{', '.join(names)}{more_en}"
+        ),
+    )
 
 
 def reminders(

@@ -40,11 +40,14 @@ from earchive.web.routes import (
     api_search,
     api_transfers,
     ui_applicants,
+    ui_audit,
     ui_auth,
+    ui_batches,
     ui_checks,
     ui_objections,
     ui_pages,
     ui_staff,
+    ui_statistics,
     ui_transfers,
 )
 from earchive.web.security_headers import SecurityHeadersMiddleware
@@ -136,6 +139,7 @@ def create_app(archive: Archive) -> FastAPI:
         ui_auth,
         ui_pages,
         ui_staff,
+        ui_audit,
         ui_objections,
         api_applicants,
         ui_applicants,
@@ -149,6 +153,8 @@ def create_app(archive: Archive) -> FastAPI:
         api_admin,
         ui_checks,
         ui_transfers,
+        ui_batches,
+        ui_statistics,
     ):
         app.include_router(module.router)
     return app

@@ -9,7 +9,10 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from earchive.access.access import Access
 from earchive.access.administration import Administration
+from earchive.access.batches import Batches
+from earchive.access.listings import Listings
 from earchive.access.operations import Operations
+from earchive.access.reports import Reports
 from earchive.auth import COOKIE, Permission, Principal, UserStore
 from earchive.core.archive import Archive
 from earchive.core.errors import AuthenticationRequiredError, PermissionDeniedError
@@ -21,12 +24,15 @@ __all__ = [
     "AccessDep",
     "AdministrationDep",
     "ArchiveDep",
+    "BatchesDep",
     "JobsDep",
     "LangDep",
+    "ListingsDep",
     "LoginLimiterDep",
     "OperationsDep",
     "OptionalPrincipalDep",
     "PrincipalDep",
+    "ReportsDep",
     "UsersDep",
     "require",
 ]
@@ -86,6 +92,21 @@ def get_operations(request: Request, archive: ArchiveDep, principal: PrincipalDe
     return Operations(archive, principal, via)
 
 
+def get_listings(request: Request, archive: ArchiveDep, principal: PrincipalDep) -> Listings:
+    via = "api" if request.url.path.startswith("/api/") else "ui"
+    return Listings(archive, principal, via)
+
+
+def get_batches(request: Request, archive: ArchiveDep, principal: PrincipalDep) -> Batches:
+    via = "api" if request.url.path.startswith("/api/") else "ui"
+    return Batches(archive, principal, via)
+
+
+def get_reports(request: Request, archive: ArchiveDep, principal: PrincipalDep) -> Reports:
+    via = "api" if request.url.path.startswith("/api/") else "ui"
+    return Reports(archive, principal, via)
+
+
 def get_administration(
     request: Request, archive: ArchiveDep, principal: PrincipalDep
 ) -> Administration:
@@ -116,6 +137,9 @@ def require(*permissions: Permission) -> Any:
 
 
 OperationsDep = Annotated[Operations, Depends(get_operations)]
+ReportsDep = Annotated[Reports, Depends(get_reports)]
+BatchesDep = Annotated[Batches, Depends(get_batches)]
+ListingsDep = Annotated[Listings, Depends(get_listings)]
 AdministrationDep = Annotated[Administration, Depends(get_administration)]
 JobsDep = Annotated[JobBoard, Depends(get_jobs)]
 LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["LANGUAGES", "MESSAGES", "translator"]
+from earchive.web.i18n_work import WORK_MESSAGES
+
+__all__ = ["LANGUAGES", "MESSAGES", "label", "translator"]
 
 LANGUAGES = ("zh", "en")
 
@@ -279,6 +281,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "archive_id": ("档案标识", "Archive id"),
     "start_audit": ("开始固定性审计", "Start a fixity audit"),
     "audit_limit": ("最多对象数", "At most objects"),
+    **WORK_MESSAGES,
 }
 
 
@@ -291,3 +294,9 @@ def translator(lang: str) -> Callable[[str], str]:
         return entry[column] if entry else key
 
     return t
+
+
+def label(t: Callable[[str], str], prefix: str, value: str) -> str:
+    """The catalogue's name of a code (``prefix_value``), else the code itself."""
+    key = f"{prefix}_{value}"
+    return t(key) if key in MESSAGES else value

@@ -28,6 +28,7 @@ from earchive.core.errors import (
     UploadRejectedError,
     UserError,
 )
+from earchive.web.field_errors import field_errors
 from ingest.pipeline import IngestBusyError
 from preservation.annotation_files import AnnotationStoreError
 from search import InvalidQueryError
@@ -162,7 +163,9 @@ def install_error_handlers(app: FastAPI, html: HtmlRenderer) -> None:
             {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
             for e in exc.errors()
         ]
-        return _respond(request, Answer(422, "invalid request"), "", html, errors=errors)
+        # the page names each field (in the user's language) and what it accepts
+        detail = "" if is_api(request) else field_errors(request.cookies.get("lang", ""), errors)
+        return _respond(request, Answer(422, "invalid request"), detail, html, errors=errors)
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from earchive.auth import Permission, Principal
-from earchive.web.i18n import LANGUAGES, translator
+from earchive.web.i18n import LANGUAGES, label, translator
 from ingest.casexml import DEFAULT_TZ
 from standards.codes import code_tables
 
@@ -52,6 +52,7 @@ def sharing_name(code: str) -> str:
 TEMPLATES.env.filters["query_string"] = query_string
 TEMPLATES.env.filters["local_time"] = local_time
 TEMPLATES.env.filters["sharing_name"] = sharing_name
+TEMPLATES.env.globals["label"] = label
 
 
 def _lang(request: Request) -> str:

@@ -163,6 +163,51 @@ class SearchIndexContract:
         with pytest.raises(InvalidQueryError):
             index.search(SearchQuery(offset=-1))
 
+    def test_issued_licence_and_task_outrank_body_text(self, empty_index: SearchIndex) -> None:
+        """Field boosts: a case that issued a 营业执照 (or whose 事项 names it) ranks above cases
+        that only cite one among their materials, however often the body repeats it."""
+        social = "社会保险参保登记"
+        citing = "营业执照（调用） 营业执照 复印件 营业执照" * 3
+        cited = [
+            make_doc(n, fonds="C001", title=f"公司{n}{social}", task_name=social, text=citing)
+            for n in range(6)
+        ]
+        issued = make_doc(
+            90,
+            fonds="I001",
+            title="上海宏图置业有限公司企业设立登记",
+            task_name="企业设立登记",
+            issued="营业执照",
+            text="准予设立登记",
+        )
+        named = make_doc(91, fonds="T001", title="某公司变更", task_name="营业执照变更登记")
+        empty_index.index_many([*cited, issued, named])
+        found = empty_index.search(SearchQuery(text="营业执照", limit=10))
+        assert found.total == 8
+        assert {h.archive_id for h in found.hits[:2]} == {issued.archive_id, named.archive_id}
+
+    def test_sort_orders(self, index: SearchIndex) -> None:
+        """``sort``: 档号 and 年度 either way (ties by 档号), over words or a browse, paged."""
+        every = sorted(make_doc(n).archival_code for n in range(40))
+
+        def codes(**query: object) -> list[str]:
+            found = index.search(SearchQuery(limit=1000, **query))  # type: ignore[arg-type]
+            return [h.archival_code for h in found.hits]
+
+        assert codes(sort="code") == every
+        assert codes(sort="-code") == every[::-1]
+        assert codes(text="许可", sort="code") == every
+        by_year = [c for _, c in sorted((make_doc(n).year, make_doc(n).archival_code)
+                                        for n in range(40))]  # fmt: skip
+        assert codes(sort="year") == by_year
+        down = codes(sort="-year")
+        years = [int(c.split("·")[1][:4]) for c in down]
+        assert years == sorted(years, reverse=True) and sorted(down) == every
+        page = index.search(SearchQuery(sort="-code", limit=10, offset=10)).hits
+        assert [h.archival_code for h in page] == every[::-1][10:20]
+        with pytest.raises(InvalidQueryError):
+            index.search(SearchQuery(sort="title"))
+
     def test_reindex_replaces_and_delete_removes(self, index: SearchIndex) -> None:
         doc = make_doc(3)
         index.index_many(

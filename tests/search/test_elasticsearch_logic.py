@@ -20,7 +20,7 @@ from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, ObjectAp
 from elasticsearch import ApiError, ConnectionError, NotFoundError
 
 from search import InvalidQueryError, SearchIndex, SearchIndexError, SearchQuery, Segmenter
-from search.document_text import body_text, identifier_text
+from search.document_text import body_text, identifier_text, title_text
 from search.elasticsearch import ElasticsearchIndex
 from search.es_query import (
     MAPPING,
@@ -164,7 +164,7 @@ def test_documents_fit_the_strict_mapping_and_carry_the_sqlite_tokens() -> None:
     assert MAPPING["dynamic"] == "strict"
     assert set(source) == set(MAPPING["properties"])
     assert source["body"] == body_text(doc)  # the original text: snippets as in SQLite
-    assert source["title_tokens"] == SEG.segment(doc.title)
+    assert source["title_tokens"] == SEG.segment(title_text(doc))
     assert source["body_tokens"] == SEG.segment(body_text(doc))
     assert source["identifier_tokens"] == SEG.segment(identifier_text(doc))
     assert "000013" in source["identifier_tokens"].split()
@@ -426,3 +426,14 @@ def test_errors_become_search_index_errors() -> None:
         _index(StubClient()).search(SearchQuery(limit=0))
     with pytest.raises(ValueError):
         ElasticsearchIndex(StubClient(), alias="Has Upper")  # type: ignore[arg-type]
+
+
+def test_the_sort_a_query_asks_for() -> None:
+    words = ["许可"]
+    assert build_query(SearchQuery(text="许可"), words)["sort"][0] == "_score"
+    assert build_query(SearchQuery(text="许可", sort="-year"), words)["sort"][:2] == [
+        {"year": "desc"},
+        {"archival_code": "asc"},
+    ]
+    assert build_query(SearchQuery(sort="-code"), [])["sort"][0] == {"archival_code": "desc"}
+    assert build_query(SearchQuery(), [])["sort"][0] == {"archival_code": "asc"}

@@ -6,6 +6,7 @@ not cached. Only principals with the personal-data permission reach it (others: 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -14,7 +15,8 @@ from fastapi.responses import HTMLResponse
 from earchive.auth import Permission
 from earchive.core.errors import ApplicantQueryError
 from earchive.services.applicants import ApplicantTimeline
-from earchive.web.deps import AccessDep
+from earchive.web.deps import AccessDep, get_lang
+from earchive.web.i18n import translator
 from earchive.web.ui import render
 
 __all__ = ["router"]
@@ -62,5 +64,23 @@ def applicants_lookup(
     try:
         found = access.applicant_timeline(identifier, purpose)
     except ApplicantQueryError as exc:
-        return _page(request, 422, identifier=identifier, purpose=purpose, error=str(exc))
+        error = applicant_error(str(exc), translator(get_lang(request)))
+        return _page(request, 422, identifier=identifier, purpose=purpose, error=error)
     return _page(request, found=found, identifier=found.identity.value, purpose=purpose)
+
+
+#: The start of an applicant-query refusal → the catalogue key of its words (field and fix).
+_APPLICANT_ERRORS = (
+    ("not a valid resident ID number", "applicant_error_id_check"),
+    ("not a valid unified social credit code", "applicant_error_uscc_check"),
+    ("give an 18-character", "applicant_error_length"),
+    ("state the purpose", "applicant_error_purpose"),
+)
+
+
+def applicant_error(message: str, t: Callable[[str], str]) -> str:
+    """A refusal of the applicant form in the user's language, naming the field and the fix."""
+    for start, key in _APPLICANT_ERRORS:
+        if message.startswith(start):
+            return t(key)
+    return message

@@ -3,7 +3,7 @@ for a value that is not one — ``year=²`` is a 422, never a 500). An empty val
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -39,6 +39,9 @@ class SearchParams(BaseModel):
     code_prefix: Annotated[str | None, Blank] = _text(80, "档号 prefix")
     limit: int = Field(20, ge=1, le=200)
     offset: int = Field(0, ge=0, le=100_000)
+    sort: Annotated[Literal["relevance", "code", "-code", "year", "-year"] | None, Blank] = Field(
+        None, description="order: relevance (default), 档号 (code) or 年度 (year); '-' descending"
+    )
 
     def query(self, text: str | None = None) -> SearchQuery:
         """The search these parameters ask for (``text`` in place of ``q`` if given)."""
@@ -54,4 +57,5 @@ class SearchParams(BaseModel):
             archival_code_prefix=self.code_prefix,
             limit=self.limit,
             offset=self.offset,
+            sort=self.sort or "relevance",
         )

@@ -48,20 +48,28 @@ function uploadOne(file, list) {
       bar.value = 100;
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
+      const words = list.dataset;
+      const english = words.lang === "en";
       if (xhr.status === 201 || xhr.status === 200) {
         item.classList.add("ok");
-        status.textContent = `${body.status} · ${body.archival_code || ""}`;
+        const key = (body.status || "").split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+        const said = words["l" + key.join("")];
+        status.textContent = `${said || body.status} · ${body.archival_code || ""}`;
       } else {
         item.classList.add("refused");
-        const codes = (body.codes || []).join(", ");
-        status.textContent = `${xhr.status} ${body.title || ""} ${codes}`;
+        // every reason in words (Chinese first), the code kept small beside it
+        const reasons = (body.findings || [])
+          .filter((f) => f.status === "FAIL")
+          .map((f) => `${(!english && f.detail && f.detail.zh) || f.message} (${f.code})`);
+        const why = reasons.length ? reasons.join("；") : (body.detail || body.title || "");
+        status.textContent = `${words.lRefused || xhr.status}：${why}`;
       }
       item.dataset.status = String(xhr.status);
       resolve();
     });
     xhr.addEventListener("error", () => {
       item.classList.add("refused");
-      status.textContent = "network error";
+      status.textContent = list.dataset.lNetwork || "network error";
       resolve();
     });
     const form = new FormData();
@@ -100,7 +108,38 @@ function setupThumbnails() {
   });
 }
 
+function setupMenu() {
+  const button = document.querySelector(".menu-toggle");
+  if (!button) return;
+  const bar = button.closest(".topbar");
+  button.addEventListener("click", () => {
+    const open = !bar.classList.contains("open");
+    bar.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", String(open));
+  });
+}
+
+function setupNarrow() {
+  // on a phone the search filters start folded, so the results come first
+  if (!window.matchMedia("(max-width: 720px)").matches) return;
+  document.querySelectorAll("details[data-collapse-narrow]").forEach((d) => { d.open = false; });
+}
+
+function setupSelection() {
+  // "select this page" ticks every row's box; the print button prints the page
+  document.querySelectorAll("[data-select-all]").forEach((all) => {
+    const boxes = () => document.querySelectorAll(`input.${all.dataset.selectAll}`);
+    all.addEventListener("change", () => boxes().forEach((b) => { b.checked = all.checked; }));
+  });
+  document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));
+}
+
+document.documentElement.classList.add("js");
+
 document.addEventListener("DOMContentLoaded", () => {
+  setupMenu();
+  setupNarrow();
+  setupSelection();
   setupPreview();
   setupThumbnails();
   setupUpload();

@@ -109,3 +109,51 @@ def client_for(app: FastAPI) -> Iterator[ClientFactory]:
     yield make
     for c in clients:
         c.close()
+
+
+@pytest.fixture(scope="session")
+def work_web(tmp_path_factory: pytest.TempPathFactory) -> Web:
+    """A larger archive for the lists, batches and statistics: 24 generated cases (seed 19,
+    small files), the archive and its units certified by the samples' test CA, one user per
+    role as in ``web``."""
+    from samples import SMALL_PROFILE, generate
+    from tests.earchive.units import PASSPHRASE, certify_units
+
+    root = tmp_path_factory.mktemp("work-web")
+    samples = root / "samples"
+    generate(24, samples, seed=19, size_profile=SMALL_PROFILE)
+    archive = Archive(Settings(home=root / "home", key_passphrase=PASSPHRASE))
+    archive.init()
+    results = list(archive.ingest([samples]))
+    assert {r.status for r in results} == {"accepted"}, [r.as_dict() for r in results]
+    certify_units(archive, root / "ca")  # the archive's certificate: EEP exports carry it
+    store = UserStore(archive.engine, archive.clock)
+    for name, (role, fonds, clearance) in USERS.items():
+        store.add_user(name, role, fonds=fonds, clearance=clearance, password=password(name))
+    web = Web(home=root / "home", archive=archive, samples=samples)
+    web.records = sorted(archive.catalog.iter_archives(), key=lambda r: r.id)
+    return web
+
+
+@pytest.fixture(scope="module")
+def work_client(work_web: Web) -> Iterator[ClientFactory]:
+    """``work_client(user)``: a TestClient on ``work_web``'s archive logged in as ``user``."""
+    app = work_web.app()
+    clients: list[TestClient] = []
+
+    def make(user: str | None = None) -> TestClient:
+        client = TestClient(app, base_url="http://testserver")
+        clients.append(client)
+        if user is not None:
+            answer = client.post(
+                "/login", data={"username": user, "password": password(user)},
+                follow_redirects=False,
+            )  # fmt: skip
+            assert answer.status_code == 303, answer.text
+        return client
+
+    yield make
+    for c in clients:
+        c.close()
+    app.state.jobs.close()
+    app.state.login_guard.limiter.clear()

@@ -163,7 +163,7 @@ def test_invalid_identifiers_and_missing_purposes_are_clear_422s(
     missing = client.post("/api/applicants", json={"identifier": number})
     assert missing.status_code == 422 and missing.headers["content-type"] == PROBLEM
     page = client.post("/applicants", data={"identifier": wrong, "purpose": "核对"})
-    assert page.status_code == 422 and "check digit" in page.text
+    assert page.status_code == 422 and "证件号码：身份证号码的校验位不符" in page.text
 
 
 def test_the_page_shows_the_timeline_to_a_cleared_user(

@@ -145,7 +145,7 @@ def test_transfer_console_plan_start_and_batch(
     batch_id = batch.get_attribute("data-batch") or ""
     assert batch_id.startswith("transfer-") and (ops.target / batch_id).is_dir()
     text = batch.inner_text()
-    assert "sent" in text or "refused" in text
+    assert "已发送" in text or "移交前被拒" in text  # each item's status in words
     page.screenshot(path=str(shots / "13-transfer-console.png"), full_page=True)
     login(page, base_url, "bureau")
     page.goto(f"{base_url}/transfers")

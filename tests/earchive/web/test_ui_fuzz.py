@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -30,6 +30,10 @@ EVIL = [
     "310115198001011234",
     "甲" * 600,
 ]
+
+
+#: Room for a query string in the test client's URLs (httpx refuses a component over 65,536).
+_URL_ROOM = 60_000
 
 
 def _ui_routes() -> list[APIRoute]:
@@ -72,16 +76,22 @@ def test_no_ui_route_answers_500(client_for: ClientFactory, app: FastAPI, web: W
                 path = path.replace("{" + name + "}", value).replace("{" + name + ":path}", value)
             query = {n: evil for n in _names(route, "query")}
             form = {n: evil for n in _names(route, "body")}
+            # every parameter at once, or one at a time when together they pass the client's
+            # limit on a URL (a page with many filters, each 600 characters long)
+            queries = [query]
+            if len(urlencode(query)) > _URL_ROOM:
+                queries = [{n: v} for n, v in query.items()]
             for method in sorted(route.methods or {"GET"}):
-                response = client.request(
-                    method,
-                    path,
-                    params=query,
-                    data=form if method == "POST" else None,
-                    follow_redirects=False,
-                )
-                tried += 1
-                assert response.status_code < 500, (method, path, evil, response.text[:300])
-                if route.path == "/logout":  # logged out: log in again for the next routes
-                    client = client_for("admin")
+                for params in queries:
+                    response = client.request(
+                        method,
+                        path,
+                        params=params,
+                        data=form if method == "POST" else None,
+                        follow_redirects=False,
+                    )
+                    tried += 1
+                    assert response.status_code < 500, (method, path, evil, response.text[:300])
+                    if route.path == "/logout":  # logged out: log in again for the next routes
+                        client = client_for("admin")
     assert tried > 200
