@@ -19,6 +19,7 @@ import dataclasses
 import shutil
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from ingest.indexing import (
@@ -106,15 +107,21 @@ def _head(ctx: IngestContext, object_id: str) -> int:
 def _record_in_catalog(
     ctx: IngestContext, record: ArchiveRecord, version: int, detail: dict[str, object]
 ) -> ArchiveRecord:
-    """Catalog, index queue and event for ``version`` of ``record`` (files: the originals)."""
+    """Catalog, index queue and event for ``version`` of ``record`` (files: the originals); the
+    version's time is its OCFL inventory's ``created``, as ``earchive rebuild`` reads it."""
     name = f"v{version}"
+    inventory = ctx.storage.read_version_inventory(record.object_id, name)
+    try:
+        created = datetime.fromisoformat(str((inventory or {})["versions"][name]["created"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DerivedVersionError(f"{record.id}: {name} inventory has no creation time") from exc
     manifest = _read(ctx, record.object_id, MANIFEST_PATH, name)
     meta = read_archival_metadata(_read(ctx, record.object_id, ARCHIVAL_PATH, name))
     earlier = ctx.catalog.versions(record.id)
     updated = dataclasses.replace(record, version=version)
     row = VersionRow(
         version=version,
-        created=ctx.clock(),
+        created=created,
         manifest_sha256=digest_bytes(manifest).sha256,
         package_sha256=str(
             meta.get("package_sha256") or (earlier[-1].package_sha256 if earlier else "")

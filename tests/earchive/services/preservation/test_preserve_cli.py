@@ -68,8 +68,11 @@ def test_normalise_copies_ocr_search_export_verify_rebuild(cli: Cli, tmp_path: P
 
     # a word only the scan's pixels carry is found, and survives a rebuild from storage
     assert [r["id"] for r in cli.json_lines("search", SCAN_WORD)] == [archive_id]
+    before = cli.json_lines("show", archive_id)[0]
     cli.run("rebuild")
     assert [r["id"] for r in cli.json_lines("search", SCAN_WORD)] == [archive_id]
+    after = cli.json_lines("show", archive_id)[0]
+    assert after["versions"] == before["versions"]  # the derived version's time survives
 
     # the BagIt export holds originals unchanged, valid PDF/A copies with their events
     bag = tmp_path / "bag"
