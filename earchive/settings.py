@@ -69,6 +69,24 @@ class Settings(BaseSettings):
     quarantine_max_bytes: int = 10 << 30  # refused packages kept whole up to this, oldest first
     quarantine_keep_days: int = 90  # after this a refused package is reduced to its report
     crash_at: str | None = None  # test hook: die at a named ingest step
+    # preservation planning (docs/formats.md): the fonds whose archives get preservation copies
+    # (normalise) and OCR after ingest, comma-separated, "*" for all; empty = off (the default,
+    # and the test profile's: the demo and the scale tests stay fast)
+    normalise_fonds: str = ""
+    ocr_fonds: str = ""
+    conversion_timeout: float = 300.0  # seconds per tool run (a hostile document cannot hang)
+    conversion_memory_mb: int = 2048  # address space per tool run (not for LibreOffice)
+
+    def preservation_jobs(self, fonds: str) -> tuple[str, ...]:
+        """The work-queue kinds an ingest of ``fonds`` enqueues (``ingest.derived_version``'s
+        ``NORMALISE_JOB`` and ``OCR_JOB``), as ``normalise_fonds`` and ``ocr_fonds`` name it."""
+
+        def listed(value: str) -> bool:
+            names = {part.strip() for part in value.split(",") if part.strip()}
+            return "*" in names or fonds in names
+
+        kinds = (("normalise", self.normalise_fonds), ("ocr", self.ocr_fonds))
+        return tuple(kind for kind, value in kinds if listed(value))
 
     @property
     def catalog_url(self) -> str:

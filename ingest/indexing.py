@@ -47,6 +47,18 @@ from standards.paths import check_relative_path
 
 metadata = MetaData()
 
+#: Derived files whose text is indexed with the originals': OCR text of scans (``derived/…``).
+OCR_SUFFIX = ".ocr.txt"
+_DERIVED = "derived/"
+
+
+def indexed_path(logical: str) -> bool:
+    """Whether a stored file feeds the index document: originals, and OCR text of scans."""
+    return logical.startswith("original/") or (
+        logical.startswith(_DERIVED) and logical.endswith(OCR_SUFFIX)
+    )
+
+
 #: The work-queue kind of "index this archive" (payload: ``document_payload``).
 INDEX_JOB = "index"
 
@@ -81,12 +93,17 @@ def case_text(case: CaseRecord) -> str:
 
 
 def build_document(record: ArchiveRecord, case: CaseRecord, content_root: Path) -> IndexDocument:
-    """The index document of one archive; ``content_root`` holds ``original/…`` files."""
+    """The index document of one archive; ``content_root`` holds ``original/…`` files and
+    the OCR text of scans (``derived/…<OCR_SUFFIX>``) when the archive has any."""
     texts = [case_text(case)]
     for f in case.files:
         path = content_root / "original" / f.path
         if f.format.upper().startswith("PDF") or f.format.upper() == "XML":
             texts.append(extract_text(path, f.format).text)
+    derived = content_root / _DERIVED.rstrip("/")
+    if derived.is_dir():
+        for path in sorted(derived.rglob("*" + OCR_SUFFIX)):
+            texts.append(path.read_text("utf-8", errors="replace"))
     return IndexDocument(
         archive_id=record.id,
         electronic_record_code=record.electronic_record_code,
@@ -115,12 +132,13 @@ def stored_document(
 ) -> IndexDocument:
     """The index document of an archive, from its original files in storage (default: head).
 
-    The originals are streamed to a temporary folder (text extraction needs files) and removed.
+    The originals (and OCR text) are streamed to a temporary folder (text extraction needs
+    files) and removed.
     """
     with tempfile.TemporaryDirectory(prefix="earchive-index-") as tmp:
         root = Path(tmp)
         for logical in storage.version_state(record.object_id, version):
-            if not logical.startswith("original/"):
+            if not indexed_path(logical):
                 continue
             target = root / check_relative_path(logical)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -103,6 +103,8 @@ class IngestContext:
     # True: the index document goes to the work queue (an indexer commits it in batches);
     # False: the archive is indexed before the ingest returns
     deferred_indexing: bool = False
+    # the preservation jobs (work-queue kinds) an archive of a fonds is owed after its ingest
+    preservation_jobs: Callable[[str], tuple[str, ...]] | None = None
 
     def log(
         self, action: str, obj: str, outcome: str, detail: dict[str, object], conn: Any = None
@@ -517,6 +519,9 @@ def _resume(
             queue_for_indexing(conn, entry.archive_id)
         else:  # the indexer's job, committed with the catalog rows
             enqueue(conn, INDEX_JOB, entry.archive_id, payload)
+        owed = ctx.preservation_jobs(entry.fonds_identifier) if ctx.preservation_jobs else ()
+        for kind in owed:  # copies and OCR: after the ingest, by a worker (ingest.derived_version)
+            enqueue(conn, kind, entry.archive_id)
         if ctx.identities is not None:
             keyed = case_identities(entry.archive_id, case, ctx.identities)
             IdentityTable.replace(conn, entry.archive_id, keyed)

@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ingest.casexml import parse_case
 from ingest.counters import set_counter_at_least
 from ingest.identities import case_identities
-from ingest.indexing import build_document, index_batch
+from ingest.indexing import build_document, index_batch, indexed_path
 from package.aip import ARCHIVAL_PATH, CASE_XML_PATH, REPORT_PATH
 from package.digest import digest_stream
 from package.errors import PackageError
@@ -177,7 +178,7 @@ def _rebuild_object(
     with tempfile.TemporaryDirectory(prefix="earchive-rebuild-") as tmp:
         content = Path(tmp) / head
         head_state = storage.version_state(object_id, head)
-        for logical in sorted(p for p in head_state if p.startswith(ORIGINAL)):
+        for logical in sorted(p for p in head_state if indexed_path(p)):
             _extract(storage, object_id, head, logical, content)
         formats = _Formats(storage, object_id, Path(tmp), content, head_state)
         rows: list[tuple[ArchiveRecord, list[FileRow], VersionRow]] = []
@@ -189,7 +190,7 @@ def _rebuild_object(
             files = [_file_row(entry, name, formats) for entry in _list(meta, "files")]
             version_row = VersionRow(
                 version=_number(name),
-                created=meta["ingested_at"],  # type: ignore[arg-type]
+                created=_created(inventory, name, meta["ingested_at"]),  # type: ignore[arg-type]
                 manifest_sha256=(
                     state[MANIFEST_PATH]
                     if same_digest
@@ -216,6 +217,16 @@ def _rebuild_object(
     )
     keyed = case_identities(record.id, case, keyer) if keyer is not None else []
     return _Rebuilt(record, document, len(names), code_rule.class_key(parts), tuple(keyed))
+
+
+def _created(inventory: Mapping[str, Any], name: str, ingested_at: datetime) -> datetime:
+    """A version's time: its inventory's ``created`` (an ingest writes its ingest time there, a
+    preservation run the time it made the version), else the archival metadata's ingest time."""
+    try:
+        created = datetime.fromisoformat(str(inventory["versions"][name]["created"]))
+    except (KeyError, TypeError, ValueError):
+        return ingested_at
+    return created if created.tzinfo is not None else ingested_at
 
 
 def _number(version: object) -> int:

@@ -42,6 +42,9 @@ ZIP_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".zst", ".cab")
+#: ZIP containers that are documents, not nested archives: OFD (OFD.xml at the root) and the
+#: OOXML office formats (told by their [Content_Types].xml; docs/formats.md). Others are refused.
+ZIP_DOCUMENTS = frozenset({"OFD", "DOCX", "XLSX"})
 _FLAG_ENCRYPTED, _FLAG_STRONG_ENCRYPTION, _FLAG_UTF8 = 0x1, 0x40, 0x800
 # Problems after which extraction may still run, so later checks can add their reasons.
 _NON_BLOCKING = frozenset({"PKG_UNKNOWN_TOP_LEVEL", "ZIP_NESTED_ARCHIVE", "ZIP_NOT_UTF8"})
@@ -384,7 +387,7 @@ def _copy(src: IO[bytes], target: Path, entry: _Entry, budget: _Budget, limits: 
     if written != entry.size:
         raise _Abort(make("ZIP_CORRUPT", path=entry.name, error="fewer bytes than declared"))
     kind = archive_kind(head)
-    if kind is not None and not (kind == "ZIP" and identify(target).name == "OFD"):
+    if kind is not None and not (kind == "ZIP" and identify(target).name in ZIP_DOCUMENTS):
         raise _Nested(make("ZIP_NESTED_ARCHIVE", path=entry.name, kind=f"by content: {kind}"))
     return written
 

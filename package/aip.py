@@ -21,6 +21,7 @@ import shutil
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from package.certificates import holder_name
@@ -49,6 +50,7 @@ __all__ = [
     "OpenFile",
     "build_version",
     "ingest_report_json",
+    "manifest_signature_facts",
     "package_signature_facts",
     "read_manifest_and_verify",
 ]
@@ -157,6 +159,13 @@ def package_signature_facts(
     """The DA/T 46 电子签名 group of the archive's signature over a version's manifest: its
     value and certificate chain are in ``metadata/manifest.sig.json`` (it cannot be inside the
     files it signs)."""
+    return manifest_signature_facts(signer, info.ingested_at, certificates)
+
+
+def manifest_signature_facts(
+    signer: Signer, signed_at: datetime, certificates: Sequence[bytes] = ()
+) -> SignatureFacts:
+    """``package_signature_facts`` for a signature made at ``signed_at``."""
     rule = (
         f"{_RULES.get(signer.algorithm, signer.algorithm)}，对象为 {MANIFEST_PATH} 的原始字节"
         f"（本版本每个文件的 SM3 与 SHA-256 摘要）；签名结果与证书链见 {SIGNATURE_PATH}"
@@ -164,7 +173,7 @@ def package_signature_facts(
     holder = holder_name(certificates[0]) if certificates else ""
     return SignatureFacts(
         rule=rule,
-        signed_at=info.ingested_at,
+        signed_at=signed_at,
         signer=holder,
         value=b"",
         certificate=certificates[0] if certificates else b"",

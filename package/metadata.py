@@ -38,6 +38,7 @@ __all__ = [
     "dat46_numbers",
     "file_facts",
     "read_archival_metadata",
+    "signature_group",
 ]
 
 AIP_NAMESPACE = "urn:earchive:aip:1"
@@ -282,6 +283,11 @@ def _signature(parent: etree._Element, name: str, facts: SignatureFacts) -> None
     if facts.reference:
         _add(node, "certificateReference", facts.reference)
     _add(node, "signatureAlgorithm", facts.algorithm or "unknown")
+
+
+def signature_group(parent: etree._Element, name: str, facts: SignatureFacts) -> None:
+    """Append one DA/T 46 电子签名 group called ``name`` to ``parent`` (the one writer of M57)."""
+    _signature(parent, name, facts)
 
 
 def archival_metadata_xml(

@@ -13,16 +13,42 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import olefile
 import pikepdf
 
 from standards.digits import is_ascii_digits
 
-__all__ = ["ARCHIVE_FORMATS", "FormatId", "archive_kind", "declared_matches", "identify"]
+__all__ = [
+    "ARCHIVE_FORMATS",
+    "OFFICE_FORMATS",
+    "FormatId",
+    "archive_kind",
+    "declared_matches",
+    "identify",
+]
 
 HEAD_BYTES = 4096
 PDF_MARKER_WINDOW = 1024
 
 ARCHIVE_FORMATS = frozenset({"ZIP", "GZIP", "BZIP2", "XZ", "RAR", "7Z", "TAR"})
+#: Office documents the contract admits (an extension: docs/formats.md). WPS 文字 and WPS 表格
+#: files are OLE2 compound files with Word's and Excel's streams: by content they are DOC and XLS.
+OFFICE_FORMATS = frozenset({"DOC", "DOCX", "XLS", "XLSX", "RTF"})
+#: Declared names whose bytes identify as another name.
+_SAME_BYTES = {"WPS": "DOC", "ET": "XLS"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OOXML_TYPES = "[Content_Types].xml"
+_OOXML_TYPES_LIMIT = 1 << 20
+_OOXML_MAIN = (  # the main part's content type in [Content_Types].xml → the format
+    ("wordprocessingml.document.main+xml", "DOCX", "wordprocessingml.document"),
+    ("spreadsheetml.sheet.main+xml", "XLSX", "spreadsheetml.sheet"),
+)
+_OOXML_MIME = "application/vnd.openxmlformats-officedocument."
+_OLE_STREAMS = (
+    ("worddocument", "DOC", "application/msword"),
+    ("workbook", "XLS", "application/vnd.ms-excel"),
+    ("book", "XLS", "application/vnd.ms-excel"),
+)
 
 _ARCHIVE_MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"PK\x03\x04", "ZIP", "application/zip"),
@@ -87,13 +113,46 @@ def _pdf(path: Path, head: bytes) -> FormatId:
 
 def _zip(path: Path) -> FormatId:
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError) as exc:
         return FormatId("ZIP", "application/zip", f"central directory unreadable: {exc}")
-    if "OFD.xml" in names:
-        return FormatId("OFD", "application/ofd", "ZIP container with OFD.xml at its root")
+    with archive:
+        names = set(archive.namelist())
+        if "OFD.xml" in names:
+            return FormatId("OFD", "application/ofd", "ZIP container with OFD.xml at its root")
+        if _OOXML_TYPES in names:
+            found = _ooxml(archive)
+            if found is not None:
+                return found
     return FormatId("ZIP", "application/zip", f"{len(names)} entries")
+
+
+def _ooxml(archive: zipfile.ZipFile) -> FormatId | None:
+    """A DOCX or XLSX told by the main part's content type in ``[Content_Types].xml``."""
+    info = archive.getinfo(_OOXML_TYPES)
+    if info.file_size > _OOXML_TYPES_LIMIT:
+        return None
+    try:
+        types = archive.read(info)
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, OSError):
+        return None
+    for marker, name, mime in _OOXML_MAIN:
+        if marker.encode() in types:
+            return FormatId(name, _OOXML_MIME + mime, f"OOXML package, {_OOXML_TYPES}: {marker}")
+    return None
+
+
+def _ole(path: Path) -> FormatId:
+    """An OLE2 compound file: Word or Excel binary by the streams of its root storage."""
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {entry[0].lower() for entry in ole.listdir() if len(entry) == 1}
+    except (OSError, ValueError, IndexError) as exc:
+        return FormatId(UNKNOWN, "application/x-ole-storage", f"OLE2 unreadable: {exc}")
+    for stream, name, mime in _OLE_STREAMS:
+        if stream in streams:
+            return FormatId(name, mime, f"OLE2 compound file with a {stream} stream")
+    return FormatId(UNKNOWN, "application/x-ole-storage", "OLE2 file of no known office kind")
 
 
 def _strip_bom(head: bytes) -> bytes:
@@ -107,7 +166,8 @@ def _strip_bom(head: bytes) -> bytes:
 
 
 def identify(path: Path) -> FormatId:
-    """Identify ``path`` by its bytes: PDF (PDF/A level from XMP), OFD, images, XML, archives."""
+    """Identify ``path`` by its bytes: PDF (PDF/A level from XMP), OFD, images, office documents
+    (OOXML by ``[Content_Types].xml``, OLE2 by its streams, RTF), XML, archives."""
     with open(path, "rb") as fp:
         head = fp.read(HEAD_BYTES)
     if not head:
@@ -117,6 +177,10 @@ def identify(path: Path) -> FormatId:
     for magic, name, mime in _IMAGE_MAGIC:
         if head.startswith(magic):
             return FormatId(name, mime)
+    if head.startswith(_OLE_MAGIC):
+        return _ole(path)
+    if head.startswith(b"{\\rtf"):
+        return FormatId("RTF", "application/rtf")
     if any(head.startswith(magic) for magic, _, _ in _ARCHIVE_MAGIC[:3]):
         return _zip(path)
     for magic, name, mime in _ARCHIVE_MAGIC[3:]:
@@ -133,11 +197,12 @@ def declared_matches(declared: str, found: FormatId) -> bool:
     """True when a declared format (case.xml ``file/format``) agrees with what was found.
 
     ``PDF`` accepts any PDF, PDF/A included; ``PDF/A-2b`` requires exactly PDF/A-2b (the
-    conformance letter compared case-insensitively); other names must be equal.
+    conformance letter compared case-insensitively); ``WPS`` and ``ET`` accept what identifies as
+    DOC and XLS (the same OLE2 streams); other names must be equal.
     """
     if declared == "PDF":
         return found.family == "PDF"
-    return declared.lower() == found.name.lower()
+    return _SAME_BYTES.get(declared, declared).lower() == found.name.lower()
 
 
 def archive_kind(head: bytes) -> str | None:

@@ -49,7 +49,20 @@ FIXED_KINDS = {
 FIXED_FORMATS = {"C2": "OFD"}  # 准予 licences are issued as sealed OFD files, the rest as PDF
 SEALED_KINDS = frozenset({"completion", "refusal", "decision", "licence", "called_licence"})
 XML_FORM_ITEMS = frozenset({"JZ-BL-003", "SB-CB-007"})
-EXTENSIONS = {"PDF": "pdf", "JPEG": "jpg", "XML": "xml", "OFD": "ofd"}
+EXTENSIONS = {
+    "PDF": "pdf",
+    "JPEG": "jpg",
+    "XML": "xml",
+    "OFD": "ofd",
+    "DOCX": "docx",
+    "XLSX": "xlsx",
+    "PNG": "png",
+}
+# Attachments that take the preservation paths (samples/office.py): office documents that get a
+# PDF/A copy and a scan whose known text only OCR reads. The extra A5 material of a case that was
+# not corrected (about one case in twelve) is one of these, drawn from a random stream of its
+# own so the other files of every seed stay as they were.
+OFFICE_KINDS = (("office_docx", "DOCX"), ("office_xlsx", "XLSX"), ("text_scan", "PNG"))
 EXTRA_TITLES = ("授权委托书", "其他补充材料", "情况说明")
 BLOCK, REFUSED, CORRECTED = 20, 0.10, 0.15  # shares of refusals and 补齐补正 per block of cases
 
@@ -168,6 +181,7 @@ def _files(
     result: str,
     org: Organization | None,
     corrected: bool,
+    office: random.Random,
 ) -> tuple[FileSpec, ...]:
     times = {s.code: s.time for s in steps}
     received, finished = times["2"], times["4"]
@@ -183,6 +197,8 @@ def _files(
         kind, fmt = _kind(rule, item)
         if rule.code == "A5":
             kind, fmt = ("letter_scan", "JPEG") if rng.random() < 0.4 else ("text_pdf", "PDF")
+            if not corrected:
+                kind, fmt = office.choice(OFFICE_KINDS)
         if rule.code == "A5" and corrected:
             created = times["11"] + timedelta(days=1, minutes=rng.randint(0, 300))
         elif rule.code in ("B17",):
@@ -246,7 +262,15 @@ def _plan_one(
         source_system=SOURCE_SYSTEM,
         submitted_at=finished + timedelta(hours=rng.randint(2, 72), minutes=rng.randint(0, 59)),
         process=steps,
-        files=_files(rng, item, steps, result, org, corrected),
+        files=_files(
+            rng,
+            item,
+            steps,
+            result,
+            org,
+            corrected,
+            random.Random(f"earchive-samples/{seed}/office/{index}"),
+        ),
         corrected=corrected,
     )
 

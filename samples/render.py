@@ -18,6 +18,7 @@ from .casexml import case_record, case_xml
 from .dataxml import render_xml
 from .documents import render_pdf
 from .licence_ofd import OfdLicenceSealer
+from .office import OFFICE_FORMATS, render_office
 from .plan import CasePlan, FileSpec
 from .profile import SizeProfile
 from .scans import render_jpeg
@@ -56,6 +57,8 @@ class CaseRenderer:
             return render_xml(plan, spec, rng)
         if spec.format == "OFD":
             return self._ofd_sealer.render(plan, spec)
+        if spec.format in OFFICE_FORMATS:
+            return render_office(plan, spec)
         data, seal = render_pdf(self._font_name, plan, spec, rng, self.profile)
         if spec.sealed_by and seal is not None:
             data = self._sealer.sign(data, spec.sealed_by, seal, spec.title, spec.created)

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything earchive needs on a fresh Debian/Ubuntu machine, idempotently:
-# Debian packages (text extraction, PDF tools, a CJK font, libmagic, ClamAV, Chromium for the UI
-# tests) and a Python virtual environment in .venv with the project and its test tools.
+# Debian packages (text extraction, PDF tools, a CJK font, libmagic, ClamAV, LibreOffice,
+# Ghostscript and Tesseract for preservation copies and OCR, Chromium for the UI tests) and a Python virtual environment in .venv with the project and its test tools.
 # Re-running it is cheap: it only installs what is missing or changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(poppler-utils qpdf fonts-wqy-zenhei libmagic1 clamav clamav-daemon chromium chromium-driver openssl)
+# preservation copies and OCR (docs/formats.md): LibreOffice headless (~290 MB), Ghostscript,
+# Tesseract with the simplified-Chinese model
+APT_PACKAGES+=(libreoffice-writer-nogui libreoffice-calc-nogui ghostscript tesseract-ocr tesseract-ocr-chi-sim)
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)  # fetches the API docs' assets below
 
 missing=()

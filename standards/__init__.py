@@ -35,6 +35,7 @@ from standards.errors import (
 )
 from standards.finding import Finding, Status, any_failed
 from standards.findings import FindingCode, finding_code, finding_codes, make
+from standards.format_policy import FormatPolicy, PolicyRow, format_policy
 from standards.identity import (
     is_valid_resident_id,
     is_valid_uscc,
@@ -59,9 +60,11 @@ __all__ = [
     "Finding",
     "FindingCode",
     "FindingTemplateError",
+    "FormatPolicy",
     "FormatRule",
     "IdentityFormatError",
     "MaterialRule",
+    "PolicyRow",
     "RetentionDecision",
     "RetentionRule",
     "RetentionTable",
@@ -81,6 +84,7 @@ __all__ = [
     "finding_code",
     "finding_codes",
     "format_code",
+    "format_policy",
     "formats",
     "is_valid_resident_id",
     "is_valid_uscc",

@@ -1,7 +1,8 @@
 """The finding-code table and the one way to make a ``Finding`` from it.
 
 Reads: ``data/findings.tsv``, the one table of every finding code the archive reports: code, the
-stage that raises it (``STAGES``: ingest, check, audit, package, transfer, seal), default status,
+stage that raises it (``STAGES``: ingest, check, audit, package, transfer, seal,
+preserve), default status,
 DA/T 70 indicator, Chinese and English message templates with ``{placeholders}``, and a note on
 the indicator chosen. Codes of the 四性 check engine (stage ``check``) leave the indicator empty:
 the engine sets the indicator of the item it runs. Writes: nothing.
@@ -27,7 +28,7 @@ _DAT70 = re.compile(r"^(GD|YJ|BC)-[1-4]-[1-5]$")
 _RESERVED = frozenset({"zh"})
 _TABLE = "findings.tsv"
 #: The stages that raise findings; each stage's tests exercise its codes.
-STAGES = ("ingest", "check", "audit", "package", "transfer", "seal")
+STAGES = ("ingest", "check", "audit", "package", "transfer", "seal", "preserve")
 
 
 @dataclass(frozen=True)

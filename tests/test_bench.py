@@ -71,6 +71,20 @@ def test_scaling_bench_runs(tmp_path: Path, args: tuple[str, ...], expect: str) 
         assert (folder / "trust").is_dir()
 
 
+def test_preservation_bench_prints_accuracy_and_times(tmp_path: Path) -> None:
+    import shutil
+
+    if not all(shutil.which(t) for t in ("soffice", "gs", "tesseract", "pdftoppm")):
+        pytest.skip("LibreOffice, Ghostscript, poppler or Tesseract missing (scripts/setup.sh)")
+    out = _bench(
+        "preservation.py", "--ocr-pages", "1", "--convert", "1", "--ingest-cases", "2",
+        "--out", str(tmp_path),
+    )  # fmt: skip
+    assert "character accuracy" in out and "OCR time per page" in out
+    assert "convert DOCX → PDF/A-2b" in out and "1/1 valid" in out
+    assert "normalisation and OCR on for every fonds" in out
+
+
 def test_ui_bench_times_every_page(tmp_path: Path) -> None:
     out = _bench("ui.py", "--cases", "3", "--rounds", "1", "--out", str(tmp_path))
     assert "3 archives, median of 1 requests" in out

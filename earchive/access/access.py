@@ -31,6 +31,13 @@ from earchive.core.errors import (
 from earchive.services.applicants import ApplicantTimeline, applicant_timeline, parse_identifier
 from earchive.services.checks.seal_status import SealBadge, seal_badges
 from earchive.services.exports import export_archive
+from earchive.services.preservation.renditions import (
+    Rendition,
+    derived_files,
+    open_rendition,
+    open_thumbnail,
+    thumbnail_source,
+)
 from earchive.services.quarantine import (
     QuarantineEntry,
     delete_refused,
@@ -41,6 +48,7 @@ from earchive.services.quarantine import (
 )
 from ingest.casexml import parse_case
 from ingest.pipeline import IngestResult, ingest_path
+from package.derivation import Derivation
 from preservation.checks import CheckRun
 from preservation.checks.runs import RunStore
 from preservation.events import Event, verify_chain
@@ -77,6 +85,7 @@ class CaseDetail:
     masked: bool
     seals: Mapping[str, SealBadge] = field(default_factory=dict)
     checks: tuple[CheckRun, ...] = ()  # the latest 四性 run of each stage
+    derived: tuple[Derivation, ...] = ()  # preservation copies and OCR text, with their events
     openable: frozenset[str] | None = None  # paths the principal may open (None: every file)
 
 
@@ -233,6 +242,7 @@ class Access:
             masked=masked,
             seals=seal_badges(runs),
             checks=latest_runs(runs),
+            derived=derived_files(self.archive, view.record),
             openable=self._openable(archive_id, view.files) if masked else None,
         )
 
@@ -305,6 +315,50 @@ class Access:
             stream, extra = release.stream, {"rendition": release.rendition}
         self._log("access", archive_id, "success", mode=mode, path=path, purpose=purpose, **extra)
         return row, stream, as_download
+
+    def open_rendition(
+        self, archive_id: str, path: str, purpose: str = ""
+    ) -> tuple[FileRow, Rendition]:
+        """What the case page shows of one original (``services.preservation.renditions``),
+        under the same rules as ``open_file``: the archive must be visible to the principal,
+        downloads allowed, and without the personal-data permission the original must be
+        releasable (``earchive.access.file_release``; scans and office files are withheld).
+        Recorded as an access with ``mode`` = ``rendition``."""
+        view = self._visible(archive_id, Permission.DOWNLOAD)
+        row = next((f for f in view.files if f.path == path), None)
+        if row is None:
+            raise NotFoundError(f"{archive_id}:{path}")
+        if self.masks_personal_data:
+            case = self._case(archive_id)
+            stream = self.archive.open_file(archive_id, f"original/{path}")
+            try:
+                release_uncleared(row, stream, case.applicant if case else None).stream.close()
+            except PersonalDataWithheldError:
+                reason = "personal data withheld"
+                self._log(
+                    "access", archive_id, "denied", mode="rendition", path=path, reason=reason
+                )
+                raise
+        shown = open_rendition(self.archive, view.record, row)
+        self._log(
+            "access", archive_id, "success", mode="rendition", path=path, purpose=purpose,
+            rendition=shown.kind,
+        )  # fmt: skip
+        return row, shown
+
+    def open_thumbnail(self, archive_id: str) -> Rendition:
+        """A small picture of an archive's result document for result lists, under the same
+        rules as ``open_rendition`` (not logged: it shows no more than the hit itself, and the
+        full view or download of that file is logged)."""
+        view = self._visible(archive_id, Permission.DOWNLOAD)
+        row = thumbnail_source(self.archive, view.record, view.files)
+        if row is None:
+            raise NotFoundError(f"{archive_id}: nothing to show in small")
+        if self.masks_personal_data:
+            case = self._case(archive_id)
+            stream = self.archive.open_file(archive_id, f"original/{row.path}")
+            release_uncleared(row, stream, case.applicant if case else None).stream.close()
+        return open_thumbnail(self.archive, view.record, row)
 
     def export_zip(self, archive_id: str, work: Path, purpose: str = "") -> Path:
         """Export the archive as a BagIt bag zipped at ``work/<id>.zip``; recorded as export."""

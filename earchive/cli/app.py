@@ -139,6 +139,14 @@ def run_ingest(archive: Archive, paths: list[Path], as_json: bool, workers: int 
                         progress.console.print(f"   {f.code} {f.dat70} {f.path} {f.message}")
             progress.advance(task)
     registrar.close()
+    if archive.settings.normalise_fonds or archive.settings.ocr_fonds:
+        from earchive.services.preservation.jobs import drain_preservation
+
+        done = drain_preservation(archive)  # the copies and OCR the fonds asks for, queued
+        if as_json:
+            emit({"preservation_jobs": done})
+        else:
+            out.print(f"preservation: {done} job(s) done (earchive log shows any review)")
     archive.seal_event_log()  # the trail of this run goes to storage, signed
     return tally
 
@@ -389,6 +397,7 @@ def demo(
         )
     _demo_checks(archive)
     _demo_transfer(archive)
+    _demo_preservation(archive)
     from earchive.cli.users import print_demo_users
 
     print_demo_users(archive, out)
@@ -430,6 +439,17 @@ def _demo_transfer(archive: Archive) -> None:
     out.print(f"  the bureau's check of that package: {done.verified.code}")
 
 
+def _demo_preservation(archive: Archive) -> None:
+    from earchive.services.preservation.demo import demo_preservation
+
+    for report in demo_preservation(archive):
+        made = ", ".join(report.derived) or "nothing"
+        out.print(f"preservation {report.archive_id}: v{report.version or '-'} {made}")
+        for finding in report.findings:
+            if finding.status.value == "MANUAL_REVIEW":
+                out.print(f"  [yellow]{finding.code}[/yellow] {finding.message}")
+
+
 def _demo_checks(archive: Archive) -> None:
     from earchive.services.checks.demo import check_everything, summary_rows
     from standards.finding import Status
@@ -464,6 +484,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "earchive.cli.identities",
     "earchive.cli.quarantine",
     "earchive.cli.keys",
+    "earchive.cli.preserve",
     "earchive.cli.stats",
 )
 

@@ -17,6 +17,7 @@ import typer
 
 from earchive.cli.support import emit, initialised, out
 from earchive.core.work import drain, run_worker
+from ingest.derived_version import PRESERVATION_JOBS
 from ingest.indexing import INDEX_JOB
 
 __all__ = ["register"]
@@ -33,14 +34,24 @@ def indexer(
     """Index queued archives (the indexer of a deployment; `earchive serve` runs one too)."""
     archive = initialised()
     size = batch or archive.settings.index_batch
+    kinds: tuple[str, ...] = (INDEX_JOB,)
+    if archive.settings.normalise_fonds or archive.settings.ocr_fonds:
+        from earchive.services.preservation.jobs import register as preservation_handlers
+
+        preservation_handlers()  # the copies and OCR the fonds asks for, queued by ingest
+        kinds += PRESERVATION_JOBS
     if once:
-        done = drain(archive, INDEX_JOB, size)
+        done = sum(drain(archive, kind, size) for kind in kinds)
     else:
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         done = run_worker(
-            archive, stop, batch=size, interval=interval or archive.settings.index_interval
+            archive,
+            stop,
+            kinds=kinds,
+            batch=size,
+            interval=interval or archive.settings.index_interval,
         )
     if as_json:
         emit({"indexed": done})

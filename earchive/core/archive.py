@@ -315,6 +315,7 @@ class Archive:
             identities=self.identities,
             certificates=self.identity.certificates,
             deferred_indexing=self.settings.indexing == "queue",
+            preservation_jobs=self.settings.preservation_jobs,
         )
 
     # -- ingest -----------------------------------------------------------------------------

@@ -79,6 +79,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "download": ("下载", "Download"),
     "close": ("关闭", "Close"),
     "versions": ("版本历史", "Version history"),
+    "derived_files": (
+        "保存副本与文字识别（迁移事件）",
+        "Preservation copies and OCR (migration events)",
+    ),
+    "derived_file": ("派生文件", "Derived file"),
+    "source_file": ("源文件", "Original"),
+    "tools": ("工具与版本", "Tools and versions"),
     "created": ("形成时间", "Created"),
     "purpose": ("查档目的", "Purpose of access"),
     "export": ("导出 BagIt", "Export BagIt"),

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta, timezone
 
 import pikepdf
 
-from package.errors import ManifestError
+from package.derivation import DERIVED_PREFIX, read_derivatives
+from package.errors import ManifestError, PackageError
 from package.manifest import MANIFEST_PATH, parse_manifest
 from preservation.formats import declared_matches
 from standards.case import CaseRecord, FileEntry
@@ -187,15 +188,37 @@ def locations(ctx: CheckContext) -> list[Finding]:
     return ok_or(found, make("LOCATIONS_RESOLVED", Status.PASS, count=len(recorded)))
 
 
+def _derived(ctx: CheckContext) -> dict[str, str]:
+    """Derived files (preservation copies, OCR text) that archival.xml lists: path → source."""
+    if ARCHIVAL_XML not in ctx.paths:
+        return {}
+    try:
+        return {d.path: d.source for d in read_derivatives(ctx.read(ARCHIVAL_XML))}
+    except (PackageError, OSError, KeyError):
+        return {}  # an unreadable archival.xml is reported by the metadata checks
+
+
 def structure(ctx: CheckContext) -> list[Finding]:
-    """The logical layout of an AIP version (design.md)."""
+    """The logical layout of an AIP version (design.md); ``derived/…`` files only when
+    archival.xml lists them with a source that is in the version (docs/formats.md)."""
     found = [
         make("PACKAGE_STRUCTURE_INVALID", path=p, reason="required file missing")
         for p in REQUIRED_PATHS
         if p not in ctx.paths
     ]
+    derived = _derived(ctx)
     for path in ctx.paths:
         if path in REQUIRED_PATHS:
+            continue
+        if path.startswith(DERIVED_PREFIX):
+            if derived.get(path) not in ctx.paths:
+                found.append(
+                    make(
+                        "PACKAGE_STRUCTURE_INVALID",
+                        path=path,
+                        reason="derived file not listed in archival.xml with its source",
+                    )
+                )
             continue
         parts = path.split("/")
         if parts[0] != "original" or len(parts) < 3 or parts[1] not in ("A", "B", "C"):

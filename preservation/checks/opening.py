@@ -2,7 +2,9 @@
 
 PDF: ``qpdf --check`` when installed (exit 2 = errors), else pikepdf; then text extraction
 (``preservation.text``). Images: Pillow ``verify()`` and then a fresh ``load()`` (verify alone
-misses truncation). XML: a safe lxml parse. OFD: the ZIP's CRCs and ``OFD.xml``.
+misses truncation). XML: a safe lxml parse. OFD: the ZIP's CRCs and ``OFD.xml``. DOCX/XLSX: the
+ZIP's CRCs, ``[Content_Types].xml`` and the main part parse. DOC/XLS (WPS/ET): olefile opens the
+compound file and reads its main stream. RTF: a ``{\\rtf`` group whose braces close.
 Reads: one local file. Writes: nothing. Raises: nothing (problems are returned).
 """
 
@@ -14,6 +16,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
+import olefile
 import pikepdf
 import PIL
 from lxml import etree
@@ -24,6 +27,9 @@ from preservation.text import TextExtractionError, extract_text
 __all__ = ["open_problem", "opener_tool"]
 
 _IMAGES = frozenset({"JPEG", "PNG", "TIFF"})
+_OOXML_MAIN = {"DOCX": "word/document.xml", "XLSX": "xl/workbook.xml"}
+_OLE_STREAMS = {"DOC": ("WordDocument",), "XLS": ("Workbook", "Book")}
+_RTF_LIMIT = 64 << 20
 
 
 def opener_tool(family: str) -> str:
@@ -31,8 +37,12 @@ def opener_tool(family: str) -> str:
         return "qpdf --check + pdftotext" if shutil.which("qpdf") else "pikepdf + pypdf"
     if family in _IMAGES:
         return f"Pillow {PIL.__version__}"
-    if family in ("XML", "OFD"):
+    if family in ("XML", "OFD") or family in _OOXML_MAIN:
         return f"lxml {etree.__version__}"
+    if family in _OLE_STREAMS:
+        return f"olefile {olefile.__version__}"
+    if family == "RTF":
+        return "earchive RTF group check"
     return "none"
 
 
@@ -96,8 +106,56 @@ def _ofd(path: Path) -> str | None:
     return None
 
 
+def _ooxml(path: Path, main: str) -> str | None:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+            if bad is not None:
+                return f"CRC error in {bad}"
+            etree.fromstring(archive.read("[Content_Types].xml"), parser)
+            etree.fromstring(archive.read(main), parser)
+    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError) as exc:
+        return f"OOXML: {exc}"
+    return None
+
+
+def _ole(path: Path, streams: tuple[str, ...]) -> str | None:
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            name = next((s for s in streams if ole.exists(s)), None)
+            if name is None:
+                return f"OLE2: no {' or '.join(streams)} stream"
+            with ole.openstream(name) as stream:
+                stream.read()
+    except (OSError, ValueError, IndexError) as exc:
+        return f"OLE2: {exc}"
+    return None
+
+
+def _rtf(path: Path) -> str | None:
+    data = path.read_bytes()[:_RTF_LIMIT]
+    if not data.startswith(b"{\\rtf"):
+        return "RTF: does not start with {\\rtf"
+    depth = 0
+    escaped = False
+    for byte in data:
+        if escaped:
+            escaped = False
+        elif byte == 0x5C:  # backslash: the next byte is literal
+            escaped = True
+        elif byte == 0x7B:
+            depth += 1
+        elif byte == 0x7D:
+            depth -= 1
+            if depth < 0:
+                return "RTF: a brace closes a group that was never opened"
+    return None if depth == 0 else f"RTF: {depth} group(s) never closed (truncated?)"
+
+
 def open_problem(path: Path, family: str) -> str | None:
-    """Why the file does not open as ``family`` (PDF, JPEG, PNG, TIFF, XML, OFD), or None."""
+    """Why the file does not open as ``family`` (PDF, JPEG, PNG, TIFF, XML, OFD, DOCX, XLSX,
+    DOC, XLS, RTF), or None."""
     if family == "PDF":
         return _pdf(path)
     if family in _IMAGES:
@@ -106,4 +164,10 @@ def open_problem(path: Path, family: str) -> str | None:
         return _xml(path)
     if family == "OFD":
         return _ofd(path)
+    if family in _OOXML_MAIN:
+        return _ooxml(path, _OOXML_MAIN[family])
+    if family in _OLE_STREAMS:
+        return _ole(path, _OLE_STREAMS[family])
+    if family == "RTF":
+        return _rtf(path)
     return f"no opener for format {family}"

@@ -2,7 +2,8 @@
 
 Metadata readable; every file opens (``opening``); its format, identified by content (and by
 PRONOM through fido when installed), is in ``standards/data/formats.tsv`` (BC: and suits
-long-term preservation); files claiming PDF/A conform (``pdfa``); the environment is recorded;
+long-term preservation, unless a preservation copy of it is kept: docs/formats.md); files
+claiming PDF/A conform (``pdfa``); the environment is recorded;
 no encryption and no private compression; the OCFL inventory resolves every file.
 """
 
@@ -13,6 +14,8 @@ import zipfile
 
 import pikepdf
 
+from package.derivation import read_derivatives
+from package.errors import PackageError
 from preservation.formats import archive_kind
 from standards.codes import formats
 from standards.finding import Finding, Status
@@ -61,8 +64,22 @@ def opens(ctx: CheckContext) -> list[Finding]:
     )
 
 
+def _copies(ctx: CheckContext) -> dict[str, str]:
+    """Preservation copies in this version (archival.xml derivatives): copy path → original."""
+    if ARCHIVAL_XML not in ctx.paths:
+        return {}
+    try:
+        listed = read_derivatives(ctx.read(ARCHIVAL_XML))
+    except (PackageError, OSError, KeyError):
+        return {}
+    return {
+        d.path: d.source for d in listed if d.kind == "preservation-copy" and d.path in ctx.paths
+    }
+
+
 def accepted_format(ctx: CheckContext) -> list[Finding]:
     accepted = formats()
+    copied = set(_copies(ctx).values())
     families = {rule.family for rule in accepted.values()}
     pronom = identifier()
     found: list[Finding] = []
@@ -83,7 +100,7 @@ def accepted_format(ctx: CheckContext) -> list[Finding]:
             )
             continue
         rule = accepted.get(fmt.name) or accepted.get(fmt.family)
-        if ctx.stage == "BC" and rule is not None and not rule.long_term:
+        if ctx.stage == "BC" and rule is not None and not rule.long_term and path not in copied:
             found.append(
                 make(
                     "FORMAT_NOT_LONG_TERM",
@@ -117,7 +134,7 @@ def _pdfa_result(ctx: CheckContext, path: str, flavour: str, signed: bool) -> Pd
 def pdfa(ctx: CheckContext) -> list[Finding]:
     declared = {f"original/{e.path}": e for e in ctx.case.files} if ctx.case else {}
     found: list[Finding] = []
-    for path in ctx.originals():
+    for path in (*ctx.originals(), *sorted(_copies(ctx))):  # copies: judged like originals
         fmt = ctx.facts(path).format
         entry = declared.get(path)
         claim = (

@@ -48,6 +48,7 @@ class SealView:
     der: bytes
     maker_signed_der: bytes = b""  # canonical DER of the maker's signed data
     cert_list_problem: str = ""  # why the signer listing cannot be checked, when it cannot
+    picture: bytes = b""  # the seal's picture (picture_type: png, jpg, gif, ofd, …)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,16 @@ def _cert_list(
     return kind, certs, (), ""
 
 
+def _picture_data(element: tlv.Element | None) -> bytes:
+    """The picture's bytes (an OCTET STRING), empty when absent or of another type."""
+    if element is None:
+        return b""
+    try:
+        return element.octets()
+    except (SealError, ValueError):
+        return b""
+
+
 def read_seal(seal: tlv.Element, reader: _Reader) -> SealView:
     """The seal inside a signature, read by structure."""
     version = ses.seal_shape(seal)
@@ -220,6 +231,7 @@ def read_seal(seal: tlv.Element, reader: _Reader) -> SealView:
         der=seal.raw,
         maker_signed_der=signed_der,
         cert_list_problem=problem,
+        picture=_picture_data(_at(picture, 1)),
     )
 
 

@@ -327,3 +327,22 @@ def test_zip_bytes_helper_round_trip() -> None:
     data = patch_entry(_with_case(("A/x.pdf", PDF)), "A/x.pdf", flags=0x1)
     info = zipfile.ZipFile(io.BytesIO(data)).getinfo("A/x.pdf")
     assert info.flag_bits & 0x1
+
+
+def test_office_documents_are_documents_and_other_inner_zips_still_refused(tmp_path: Path) -> None:
+    from samples.office import docx_bytes, xlsx_bytes
+
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w") as archive:
+        archive.writestr("inner.txt", "not a document")
+    data = _with_case(
+        ("A/申请书.docx", docx_bytes(["申请书"])),
+        ("A/清单.xlsx", xlsx_bytes([["项目", "金额"]])),
+        ("A/伪装.docx", plain.getvalue()),
+    )
+    result = unpack(_write(tmp_path, data), tmp_path / "out", Limits())
+    assert _codes(result) == ["ZIP_NESTED_ARCHIVE"]
+    nested = next(f for f in result.findings if f.code == "ZIP_NESTED_ARCHIVE")
+    assert nested.path == "A/伪装.docx" and "ZIP" in nested.detail["kind"]
+    assert (result.root / "A" / "申请书.docx").is_file()
+    assert (result.root / "A" / "清单.xlsx").is_file()

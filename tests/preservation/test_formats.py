@@ -111,3 +111,69 @@ def test_archive_kind() -> None:
     assert archive_kind(gzip.compress(b"")) == "GZIP"
     assert archive_kind(b"%PDF-") is None
     assert FormatId("GZIP", "").is_archive and not FormatId("OFD", "").is_archive
+
+
+def test_office_documents_are_identified_by_content(tmp_path: Path) -> None:
+    from samples.office import docx_bytes, xlsx_bytes
+
+    cases = {
+        "x.bin": (docx_bytes(["正文"]), "DOCX"),
+        "y.bin": (xlsx_bytes([["a", 1]]), "XLSX"),
+        "z.bin": (b"{\\rtf1\\ansi hello}", "RTF"),
+    }
+    for name, (data, expected) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        assert identify(tmp_path / name).name == expected
+    other = io.BytesIO()
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    (tmp_path / "plain.zip").write_bytes(other.getvalue())
+    assert identify(tmp_path / "plain.zip").name == "ZIP"  # OOXML of no known kind stays a ZIP
+    assert declared_matches("WPS", FormatId("DOC", "application/msword"))
+    assert declared_matches("ET", FormatId("XLS", "application/vnd.ms-excel"))
+    assert not declared_matches("DOCX", FormatId("XLSX", "x"))
+
+
+@pytest.mark.skipif(
+    not __import__("shutil").which("soffice"), reason="LibreOffice missing (scripts/setup.sh)"
+)
+def test_ole2_word_and_excel_files_are_identified_by_their_streams(tmp_path: Path) -> None:
+    import subprocess
+
+    from samples.office import docx_bytes, xlsx_bytes
+
+    (tmp_path / "a.docx").write_bytes(docx_bytes(["正文"]))
+    (tmp_path / "b.xlsx").write_bytes(xlsx_bytes([["a", 1]]))
+    for source, target in (("a.docx", "doc"), ("b.xlsx", "xls")):
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+             "--convert-to", target, "--outdir", str(tmp_path), str(tmp_path / source)],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    assert identify(tmp_path / "a.doc").name == "DOC"
+    assert identify(tmp_path / "b.xls").name == "XLS"
+    from preservation.checks.opening import open_problem
+
+    assert open_problem(tmp_path / "a.doc", "DOC") is None
+    assert open_problem(tmp_path / "b.xls", "XLS") is None
+
+
+def test_office_documents_open_and_damaged_ones_do_not(tmp_path: Path) -> None:
+    from preservation.checks.opening import open_problem, opener_tool
+    from samples.office import docx_bytes, xlsx_bytes
+
+    good = {
+        "a.docx": (docx_bytes(["正文"]), "DOCX"),
+        "b.xlsx": (xlsx_bytes([["a", 1]]), "XLSX"),
+        "c.rtf": (b"{\\rtf1\\ansi {\\b bold} \\{ literal brace}", "RTF"),
+    }
+    for name, (data, family) in good.items():
+        (tmp_path / name).write_bytes(data)
+        assert open_problem(tmp_path / name, family) is None, name
+        assert opener_tool(family) != "none"
+    (tmp_path / "cut.docx").write_bytes(docx_bytes(["正文"])[:-40])
+    assert open_problem(tmp_path / "cut.docx", "DOCX")
+    (tmp_path / "cut.rtf").write_bytes(b"{\\rtf1\\ansi {\\b bold}")
+    assert "never closed" in (open_problem(tmp_path / "cut.rtf", "RTF") or "")
+    (tmp_path / "x.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    assert open_problem(tmp_path / "x.doc", "DOC")

@@ -36,6 +36,9 @@ def test_contract_enumerations() -> None:
 
 def test_formats() -> None:
     table = formats()
-    assert set(table) == {"PDF", "PDF/A-1b", "PDF/A-2b", "OFD", "JPEG", "TIFF", "PNG", "XML"}
+    archival = {"PDF", "PDF/A-1b", "PDF/A-2b", "OFD", "JPEG", "TIFF", "PNG", "XML"}
+    office = {"DOC", "DOCX", "WPS", "RTF", "XLS", "XLSX", "ET"}  # the contract's extension
+    assert set(table) == archival | office
+    assert not any(table[name].long_term for name in office)
     assert table["PDF/A-2b"].long_term and table["PDF/A-2b"].family == "PDF"
     assert not table["PDF"].long_term

@@ -6,6 +6,8 @@ JSON-ready dict. The same functions run in-process and in Celery workers.
   a rerun after a crash resumes the journal entry; a rerun after success reports ``duplicate``.
 - ``check_archive`` ``{"id": str, "stage": "gd"|"yj"|"bc"}`` → the check run as a dict.
 - ``audit`` ``{"limit": int | None}`` → a fixity audit summary and its findings.
+- ``preserve`` ``{"id": str, "copies": bool, "ocr": bool}`` → the preservation copies and OCR
+  text made for one archive (``earchive.services.preservation``), as ``earchive normalise``.
 - ``transfer_scheduled`` ``{"endpoint": str}`` → the scheduled transfer runs that were due now
   (one policy endpoint, or every one when empty); Celery beat fires it per endpoint schedule.
 - ``work_queued`` ``{"kind": "index"}`` → ``{"kind", "done"}``: the durable work queue's jobs of
@@ -77,6 +79,23 @@ def transfer_scheduled(archive: Archive, payload: Payload) -> Outcome:
     return {"runs": [r.as_dict() for r in run_scheduled(archive, only=only)]}
 
 
+def preserve(archive: Archive, payload: Payload) -> Outcome:
+    """Preservation copies and OCR text of one archive (``earchive normalise``)."""
+    from earchive.services.preservation.options import PreserveOptions
+    from earchive.services.preservation.service import preserve_archive
+
+    copies, ocr = payload.get("copies", True), payload.get("ocr", True)
+    if not isinstance(copies, bool) or not isinstance(ocr, bool):
+        raise ValueError("payload 'copies' and 'ocr' must be booleans")
+    report = preserve_archive(archive, _text(payload, "id"), PreserveOptions(copies, ocr))
+    return {
+        "id": report.archive_id,
+        "version": report.version,
+        "derived": list(report.derived),
+        "findings": [f.as_dict() for f in report.findings],
+    }
+
+
 def work_queued(archive: Archive, payload: Payload) -> Outcome:
     """Work off the durable work queue's jobs of ``payload["kind"]`` (default ``index``)."""
     from earchive.core.work import drain
@@ -84,6 +103,10 @@ def work_queued(archive: Archive, payload: Payload) -> Outcome:
     kind = payload.get("kind") or "index"
     if not isinstance(kind, str):
         raise ValueError("payload 'kind' must be a string")
+    if kind in ("normalise", "ocr"):  # preservation jobs: their handlers live in the services
+        from earchive.services.preservation.jobs import register
+
+        register()
     return {"kind": kind, "done": drain(archive, kind, archive.settings.index_batch)}
 
 
@@ -93,6 +116,7 @@ _JOBS: Mapping[str, Job] = MappingProxyType(
         "check_archive": check_archive,
         "audit": audit,
         "transfer_scheduled": transfer_scheduled,
+        "preserve": preserve,
         "work_queued": work_queued,
     }
 )

@@ -15,7 +15,18 @@ __all__ = ["INLINE_TYPES", "file_response", "inline_capable"]
 
 #: Formats a browser may show inline (same origin); everything else is sent as an attachment.
 INLINE_TYPES = {"PDF": "application/pdf", "JPEG": "image/jpeg", "PNG": "image/png"}
-_OTHER_TYPES = {"TIFF": "image/tiff", "XML": "application/xml", "OFD": "application/ofd"}
+_OTHER_TYPES = {
+    "TIFF": "image/tiff",
+    "XML": "application/xml",
+    "OFD": "application/ofd",
+    "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "DOC": "application/msword",
+    "WPS": "application/msword",
+    "XLS": "application/vnd.ms-excel",
+    "ET": "application/vnd.ms-excel",
+    "RTF": "application/rtf",
+}
 _CHUNK = 1 << 16
 
 

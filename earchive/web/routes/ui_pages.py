@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from earchive.access.objections import ObjectionAccess
 from earchive.core.errors import InvalidRequestError
+from earchive.services.preservation.renditions import Rendition, rendition_kind
 from earchive.services.table_files import FORMATS
 from earchive.web.deps import AccessDep, ListingsDep, get_lang
 from earchive.web.facets import FILTER_PARAMS, build_facets
@@ -149,6 +151,7 @@ def case_page(
         case=detail.case,
         purpose=purpose,
         inline_types=tuple(INLINE_TYPES),
+        renditions={f.path: rendition_kind(f) for f in detail.view.files},
     )
 
 
@@ -180,3 +183,44 @@ def case_file(
         archive_id, path, download=lambda f: download or not inline_capable(f), purpose=purpose
     )
     return file_response(row, stream, as_download)
+
+
+def _shown_response(shown: Rendition, headers: dict[str, str]) -> Response:
+    """Drawn pictures (cached PNGs, small) are read and closed at once, so a request the browser
+    abandons leaves no file open; PDF copies and originals are streamed like downloads."""
+    if shown.kind in ("png", "thumbnail"):
+        with shown.stream as stream:
+            return Response(stream.read(), media_type=shown.media_type, headers=headers)
+
+    def chunks() -> Iterator[bytes]:
+        with shown.stream as stream:
+            while chunk := stream.read(1 << 16):
+                yield chunk
+
+    return StreamingResponse(chunks(), media_type=shown.media_type, headers=headers)
+
+
+@router.get("/archives/{archive_id}/rendition/{path:path}")
+def case_file_rendition(
+    archive_id: str,
+    path: str,
+    access: AccessDep,
+    purpose: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """What the case page shows of a file: a PNG of a TIFF or an OFD page, the PDF/A copy of
+    an office document (same access rules as a download)."""
+    _row, shown = access.open_rendition(archive_id, path, purpose)
+    headers = {
+        "Content-Disposition": "inline",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    return _shown_response(shown, headers)
+
+
+@router.get("/archives/{archive_id}/thumbnail")
+def case_thumbnail(archive_id: str, access: AccessDep) -> Response:
+    """A small PNG of the archive's result document for result lists (the rendition rules)."""
+    shown = access.open_thumbnail(archive_id)
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=300"}
+    return _shown_response(shown, headers)

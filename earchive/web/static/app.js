@@ -96,6 +96,18 @@ function setupPurpose() {
   });
 }
 
+function setupThumbnails() {
+  // a hit whose result document may not be shown in small (403/404) shows no picture
+  document.querySelectorAll("img.thumb").forEach((img) => {
+    if (img.complete && img.naturalWidth === 0) img.remove();
+    else if (img.complete) img.classList.add("loaded");
+    else {
+      img.addEventListener("error", () => img.remove());
+      img.addEventListener("load", () => img.classList.add("loaded"));
+    }
+  });
+}
+
 function setupMenu() {
   const button = document.querySelector(".menu-toggle");
   if (!button) return;
@@ -129,6 +141,7 @@ document.addEventListener("DOMContentLoaded", () => {
   setupNarrow();
   setupSelection();
   setupPreview();
+  setupThumbnails();
   setupUpload();
   setupPurpose();
 });

@@ -120,6 +120,7 @@ def _context(files: dict[str, Path | Exception]) -> SimpleNamespace:
     facts = SimpleNamespace(format=SimpleNamespace(family="PDF", name="PDF/A-1b"))
     return SimpleNamespace(
         originals=lambda: list(files),
+        paths=tuple(files),  # no metadata/archival.xml: no derived files to judge
         facts=lambda path: facts,
         local=local,
         trust_dir=None,
