@@ -38,6 +38,7 @@ PAGES = {
     "statistics": ("archivist", "/statistics"),
     "search-department": ("dept-g", "/"),
     "applicants": ("archivist", "/applicants"),
+    "objections": ("archivist", "/objections"),
 }
 
 
