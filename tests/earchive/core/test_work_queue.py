@@ -9,6 +9,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from earchive.core.archive import Archive
+from earchive.core.work import run_worker
 from earchive.settings import Settings
 from ingest.indexing import INDEX_JOB, document_payload, payload_document
 from ingest.pipeline import ingest_path
@@ -75,6 +77,27 @@ def test_facets_equal_the_catalogs_counts(tmp_path: Path, zips: Callable[[], lis
             with archive.engine.connect() as conn:
                 expected = {str(value): n for value, n in conn.execute(counted)}
             assert facets.get(name, {}) == expected, (name, query)
+
+
+def test_the_worker_thread_makes_a_new_archive_searchable_within_seconds(
+    tmp_path: Path, zips: Callable[[], list[Path]]
+) -> None:
+    archive = Archive(Settings(home=tmp_path / "home"))
+    archive.init()
+    stop = threading.Event()
+    worker = threading.Thread(target=run_worker, args=(archive, stop), kwargs={"interval": 0.2})
+    worker.start()  # as `earchive serve` runs it
+    try:
+        result = ingest_path(zips()[0], archive.context())
+        returned = time.monotonic()
+        code = SearchQuery(text=result.archival_code)
+        while archive.search(code).total == 0 and time.monotonic() - returned < 5:
+            time.sleep(0.05)
+        assert archive.search(code).total == 1, "not searchable within 5 s"
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+    assert not worker.is_alive() and pending_count(archive.engine) == 0
 
 
 def test_inline_indexing_needs_no_flush(tmp_path: Path, zips: Callable[[], list[Path]]) -> None:
