@@ -7,6 +7,7 @@ its own: each method delegates to the stage packages.
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import os
 import time
@@ -27,6 +28,7 @@ from earchive.core.errors import (
     StorageConfigError,
 )
 from earchive.core.identity_key import load_identity_keyer
+from earchive.core.index_jobs import queue_unindexed
 from earchive.core.keyring import ARCHIVE, Keyring
 from earchive.core.search_backend import build_index
 from earchive.core.stores import build_storage
@@ -60,6 +62,8 @@ from search.identities import IdentityKeyer, IdentityKeyError
 from standards import archival_code as ac
 from standards.finding import Finding
 from standards.retention import RetentionTable, disposal_date
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["Archive", "ArchiveView", "in_order", "ingest_waiting"]
 
@@ -160,6 +164,13 @@ class Archive:
             upgrade_catalog(self.engine)  # alembic is imported only here, on init
         except MigrationError as exc:
             raise ConfigurationError(str(exc)) from exc
+        queued = queue_unindexed(self)
+        if queued:
+            _log.warning(
+                "the search index holds no archive: %d queued for the indexer "
+                "(earchive indexer --once, or any ingest, builds it)",
+                queued,
+            )
         self.identities  # noqa: B018 - creates the identity key (keys/identity-hmac.key)
         return self.key_path(create=True)
 

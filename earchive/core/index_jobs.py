@@ -13,13 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ingest.indexing import STORED_DOCUMENT_ERRORS, payload_document, stored_document
-from ingest.work_queue import WorkItem
+from sqlalchemy import select
+
+from ingest.indexing import INDEX_JOB, STORED_DOCUMENT_ERRORS, payload_document, stored_document
+from ingest.work_queue import WorkItem, enqueue, pending_count
 from preservation.ocfl_root import OcflRoot
 from search.catalog import Catalog
 from search.index import IndexDocument, SearchIndex, SearchIndexError
+from search.tables import archives
 
-__all__ = ["BatchOutcome", "IndexSite", "index_jobs"]
+__all__ = ["BatchOutcome", "IndexSite", "index_jobs", "queue_unindexed"]
 
 
 class IndexSite(Protocol):
@@ -73,3 +76,26 @@ def index_jobs(archive: IndexSite, items: Sequence[WorkItem]) -> BatchOutcome:
         return outcome
     outcome.done = ids
     return outcome
+
+
+def queue_unindexed(archive: IndexSite) -> int:
+    """Queue every catalogued archive for indexing when the index holds none of them.
+
+    An existing home that meets a new engine (the default became Tantivy; an index directory
+    lost or deleted) would otherwise search an empty index until someone ran ``reindex``. The
+    jobs carry no document: the indexer rebuilds each from storage. Nothing happens while index
+    jobs are still queued, so calling it on every start is cheap. Returns how many were queued.
+    """
+    try:
+        if archive.index.count() > 0:
+            return 0
+    except SearchIndexError:
+        return 0  # an unreachable backend is reported by the search that needs it
+    engine = archive.catalog.engine
+    if pending_count(engine, INDEX_JOB) > 0 or archive.catalog.count() == 0:
+        return 0
+    with engine.begin() as conn:
+        ids = conn.execute(select(archives.c.id).order_by(archives.c.id)).scalars().all()
+        for archive_id in ids:
+            enqueue(conn, INDEX_JOB, archive_id)
+    return len(ids)

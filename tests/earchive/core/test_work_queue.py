@@ -174,3 +174,30 @@ def test_a_killed_indexer_loses_nothing(cli: Cli) -> None:
     assert index.count() == len(docs) and pending_count(archive.engine) == 0
     found = index.search(SearchQuery(text=docs[-1].archival_code))
     assert [h.archive_id for h in found.hits] == [docs[-1].archive_id]
+
+
+def test_a_home_meeting_a_new_engine_queues_its_archives(
+    tmp_path: Path, zips: Callable[[], list[Path]]
+) -> None:
+    """A home indexed by another engine (or whose index directory was lost) is not left with an
+    empty index: the next start queues every archive, the indexer rebuilds them from storage."""
+    home = tmp_path / "home"
+    old = Archive(Settings(home=home, search="sqlite"))
+    old.init()
+    accepted = [r for r in old.ingest(zips()[:3]) if r.status == "accepted"]
+    assert len(accepted) == 3 and pending_count(old.engine) == 0
+
+    upgraded = Archive(Settings(home=home))  # the default engine: Tantivy, never built here
+    assert upgraded.index.count() == 0
+    upgraded.init()
+    assert [j.subject for j in pending(upgraded.engine, INDEX_JOB, 10)] == sorted(
+        r.id for r in accepted
+    )
+    upgraded.init()  # a second start while they wait queues nothing more
+    assert pending_count(upgraded.engine, INDEX_JOB) == 3
+    assert upgraded.flush_index() == 3
+    for r in accepted:
+        found = upgraded.search(SearchQuery(text=r.archival_code))
+        assert [h.archive_id for h in found.hits] == [r.id]
+    upgraded.init()  # built: nothing is queued again
+    assert pending_count(upgraded.engine, INDEX_JOB) == 0
