@@ -20,7 +20,7 @@ from lxml import etree
 
 from package.digest import Digests
 from package.errors import MetadataError
-from package.metadata import AIP_NAMESPACE, SignatureFacts, dat46_numbers, signature_group
+from package.metadata import AIP_NAMESPACE, SignatureFacts, add_element, signature_group
 
 __all__ = [
     "DERIVED_PREFIX",
@@ -61,21 +61,11 @@ class Derivation:
     outcome: str  # e.g. "PDF/A-2b valid (pikepdf.pdfa …)" or "confidence 91.2"
 
 
-def _add(parent: etree._Element, name: str, text: str | int | None = None) -> etree._Element:
-    child = etree.SubElement(parent, _NS + name)
-    number = dat46_numbers().get(name)
-    if number:
-        child.set("dat46", number)
-    if text is not None:
-        child.text = str(text)
-    return child
-
-
 def _digests(parent: etree._Element, name: str, digests: Digests) -> None:
-    node = _add(parent, name)
-    _add(node, "size", digests.size)
-    _add(node, "sm3", digests.sm3)
-    _add(node, "sha256", digests.sha256)
+    node = add_element(parent, name)
+    add_element(node, "size", digests.size)
+    add_element(node, "sm3", digests.sm3)
+    add_element(node, "sha256", digests.sha256)
 
 
 def _derivative(parent: etree._Element, item: Derivation) -> None:
@@ -83,28 +73,28 @@ def _derivative(parent: etree._Element, item: Derivation) -> None:
         raise MetadataError(f"unknown kind of derived file: {item.kind!r}")
     if item.made_at.tzinfo is None:
         raise MetadataError(f"made_at of {item.path} must be timezone-aware")
-    node = _add(parent, "derivative")
+    node = add_element(parent, "derivative")
     node.set("kind", item.kind)
-    _add(node, "path", item.path)
-    _add(node, "format", item.format)
-    _add(node, "entityIdentifier", item.source)
-    _add(node, "relationType", "派生")
-    _add(node, "relation", f"{_KINDS[item.kind]}，源文件 {item.source}")
-    _add(node, "relationDescription", f"{item.path} 由 {item.source} 生成（{item.format}）")
-    event = _add(node, "migrationEvent")
-    _add(event, "activity", _ACTIVITY[item.kind])
-    _add(event, "actionTime", item.made_at.isoformat())
-    _add(event, "actionMandate", item.mandate)
+    add_element(node, "path", item.path)
+    add_element(node, "format", item.format)
+    add_element(node, "entityIdentifier", item.source)
+    add_element(node, "relationType", "派生")
+    add_element(node, "relation", f"{_KINDS[item.kind]}，源文件 {item.source}")
+    add_element(node, "relationDescription", f"{item.path} 由 {item.source} 生成（{item.format}）")
+    event = add_element(node, "migrationEvent")
+    add_element(event, "activity", _ACTIVITY[item.kind])
+    add_element(event, "actionTime", item.made_at.isoformat())
+    add_element(event, "actionMandate", item.mandate)
     tools = "; ".join(f"{t.name} {t.version}" for t in item.tools)
-    _add(event, "actionDescription", f"{item.source} → {item.path}: {tools}")
+    add_element(event, "actionDescription", f"{item.source} → {item.path}: {tools}")
     for tool in item.tools:
-        used = _add(event, "tool")
-        _add(used, "name", tool.name)
-        _add(used, "version", tool.version)
-        _add(used, "options", tool.options)
+        used = add_element(event, "tool")
+        add_element(used, "name", tool.name)
+        add_element(used, "version", tool.version)
+        add_element(used, "options", tool.options)
     _digests(event, "before", item.before)
     _digests(event, "after", item.after)
-    _add(event, "outcome", item.outcome)
+    add_element(event, "outcome", item.outcome)
 
 
 def _parse(data: bytes) -> etree._Element:
@@ -161,7 +151,7 @@ def revise_archival_xml(
     _replace_signature(archive, package_signature)
     listing = root.find(_NS + "derivatives")
     if listing is None:
-        listing = _add(root, "derivatives")
+        listing = add_element(root, "derivatives")
     known = {d.findtext(_NS + "path") for d in listing}
     for item in added:
         if item.path in known:

@@ -34,6 +34,7 @@ __all__ = [
     "ArchivalInfo",
     "FileFacts",
     "SignatureFacts",
+    "add_element",
     "archival_metadata_xml",
     "dat46_numbers",
     "file_facts",
@@ -151,7 +152,8 @@ def _iso(value: datetime, what: str) -> str:
     return value.isoformat()
 
 
-def _add(parent: etree._Element, name: str, text: str | int | None) -> etree._Element:
+def add_element(parent: etree._Element, name: str, text: str | int | None = None) -> etree._Element:
+    """A child element in the AIP namespace, tagged with its DA/T 46 number when it has one."""
     child = etree.SubElement(parent, _NS + name)
     number = dat46_numbers().get(name)
     if number:
@@ -164,125 +166,125 @@ def _add(parent: etree._Element, name: str, text: str | int | None) -> etree._El
 def _certificate(parent: etree._Element, name: str, cert: Certificate | None) -> None:
     if cert is None:
         return
-    node = _add(parent, name, None)
-    _add(node, "type", cert.type)
-    _add(node, "number", cert.number)
-    _add(node, "issuer", cert.issuer)
+    node = add_element(parent, name, None)
+    add_element(node, "type", cert.type)
+    add_element(node, "number", cert.number)
+    add_element(node, "issuer", cert.issuer)
 
 
 def _archive(root: etree._Element, case: CaseRecord, info: ArchivalInfo, count: int) -> None:
-    node = _add(root, "archive", None)
-    _add(node, "archiveId", info.archive_id)
-    _add(node, "objectId", info.object_id)
-    _add(node, "version", info.version)
+    node = add_element(root, "archive", None)
+    add_element(node, "archiveId", info.archive_id)
+    add_element(node, "objectId", info.object_id)
+    add_element(node, "version", info.version)
     if info.package_sha256:
-        _add(node, "packageSha256", info.package_sha256)
+        add_element(node, "packageSha256", info.package_sha256)
     if info.previous_manifest_sha256:
-        _add(node, "previousManifestSha256", info.previous_manifest_sha256)
-    _add(node, "aggregationLevel", "件")
-    _add(node, "fondsName", case.fonds_name)
-    _add(node, "electronicRecordCode", case.electronic_record_code)
-    _add(node, "archivalCode", info.archival_code)
-    _add(node, "fondsIdentifier", info.fonds_identifier)
-    _add(node, "year", info.year)
-    retention = _add(node, "retentionPeriod", info.retention_code)
+        add_element(node, "previousManifestSha256", info.previous_manifest_sha256)
+    add_element(node, "aggregationLevel", "件")
+    add_element(node, "fondsName", case.fonds_name)
+    add_element(node, "electronicRecordCode", case.electronic_record_code)
+    add_element(node, "archivalCode", info.archival_code)
+    add_element(node, "fondsIdentifier", info.fonds_identifier)
+    add_element(node, "year", info.year)
+    retention = add_element(node, "retentionPeriod", info.retention_code)
     if info.retention_years is not None:
         retention.set("years", str(info.retention_years))
     retention.set("ruleId", info.retention_rule)
     retention.set("tableVersion", info.retention_table_version)
-    _add(node, "organizationCode", case.organization_code)
-    _add(node, "categoryCode", info.category)
-    _add(node, "itemNumber", info.item_number)
-    _add(node, "title", case.project_name)
-    _add(node, "author", case.receive_department)
+    add_element(node, "organizationCode", case.organization_code)
+    add_element(node, "categoryCode", info.category)
+    add_element(node, "itemNumber", info.item_number)
+    add_element(node, "title", case.project_name)
+    add_element(node, "author", case.receive_department)
     _iso(case.transact_time, "transact_time")
-    _add(node, "date", case.transact_time.date().isoformat())
-    _add(node, "securityClassification", case.security_classification)
-    _add(node, "fileCount", count)
-    _add(node, "ingestedAt", _iso(info.ingested_at, "ingested_at"))
-    _add(node, "informationSystemDescription", info.agent)
+    add_element(node, "date", case.transact_time.date().isoformat())
+    add_element(node, "securityClassification", case.security_classification)
+    add_element(node, "fileCount", count)
+    add_element(node, "ingestedAt", _iso(info.ingested_at, "ingested_at"))
+    add_element(node, "informationSystemDescription", info.agent)
 
 
 def _service_case(root: etree._Element, case: CaseRecord) -> None:
-    node = _add(root, "serviceCase", None)
-    _add(node, "regionCode", case.region_code)
-    _add(node, "taskCode", case.task_code)
-    _add(node, "taskName", case.task_name)
+    node = add_element(root, "serviceCase", None)
+    add_element(node, "regionCode", case.region_code)
+    add_element(node, "taskCode", case.task_code)
+    add_element(node, "taskName", case.task_name)
     if case.task_version:
-        _add(node, "taskVersion", case.task_version)
-    _add(node, "taskType", case.task_type)
-    _add(node, "projectId", case.project_id)
-    _add(node, "acceptNumber", case.accept_number)
-    applicant = _add(node, "applicant", None)
-    _add(applicant, "name", case.applicant.name)
-    _add(applicant, "type", case.applicant.type)
-    _add(applicant, "idType", case.applicant.id_type)
-    _add(applicant, "idNumber", case.applicant.id_number)
+        add_element(node, "taskVersion", case.task_version)
+    add_element(node, "taskType", case.task_type)
+    add_element(node, "projectId", case.project_id)
+    add_element(node, "acceptNumber", case.accept_number)
+    applicant = add_element(node, "applicant", None)
+    add_element(applicant, "name", case.applicant.name)
+    add_element(applicant, "type", case.applicant.type)
+    add_element(applicant, "idType", case.applicant.id_type)
+    add_element(applicant, "idNumber", case.applicant.id_number)
     if case.applicant.address:
-        _add(applicant, "address", case.applicant.address)
+        add_element(applicant, "address", case.applicant.address)
     if case.applicant.legal_representative:
-        _add(applicant, "legalRepresentative", case.applicant.legal_representative)
-    _add(node, "receiveDepartment", case.receive_department)
-    _add(node, "receiveTime", _iso(case.receive_time, "receive_time"))
-    _add(node, "transactTime", _iso(case.transact_time, "transact_time"))
-    _add(node, "result", case.result)
+        add_element(applicant, "legalRepresentative", case.applicant.legal_representative)
+    add_element(node, "receiveDepartment", case.receive_department)
+    add_element(node, "receiveTime", _iso(case.receive_time, "receive_time"))
+    add_element(node, "transactTime", _iso(case.transact_time, "transact_time"))
+    add_element(node, "result", case.result)
     _certificate(node, "resultCertificate", case.result_certificate)
-    _add(node, "sharing", case.sharing)
-    _add(node, "sourceSystem", case.source_system)
-    _add(node, "submittedAt", _iso(case.submitted_at, "submitted_at"))
-    _add(node, "declaredFileCount", case.declared_file_count)
+    add_element(node, "sharing", case.sharing)
+    add_element(node, "sourceSystem", case.source_system)
+    add_element(node, "submittedAt", _iso(case.submitted_at, "submitted_at"))
+    add_element(node, "declaredFileCount", case.declared_file_count)
 
 
 def _process(root: etree._Element, case: CaseRecord) -> None:
-    node = _add(root, "process", None)
+    node = add_element(root, "process", None)
     for step in case.process:
-        item = _add(node, "step", None)
-        _add(item, "activity", step.code)
-        _add(item, "actionTime", _iso(step.time, "step time"))
-        _add(item, "agentName", step.actor)
-        _add(item, "department", step.department)
+        item = add_element(node, "step", None)
+        add_element(item, "activity", step.code)
+        add_element(item, "actionTime", _iso(step.time, "step time"))
+        add_element(item, "agentName", step.actor)
+        add_element(item, "department", step.department)
         if step.opinion:
-            _add(item, "actionDescription", step.opinion)
+            add_element(item, "actionDescription", step.opinion)
 
 
 def _files(root: etree._Element, files: Sequence[FileFacts]) -> None:
-    node = _add(root, "files", None)
+    node = add_element(root, "files", None)
     node.set("count", str(len(files)))
     for facts in sorted(files, key=lambda f: f.path):
-        item = _add(node, "file", None)
-        _add(item, "path", facts.path)
-        _add(item, "materialCode", facts.material_code)
-        _add(item, "title", facts.title)
-        _add(item, "format", facts.format)
-        _add(item, "size", facts.size)
-        _add(item, "sm3", facts.sm3)
-        _add(item, "sha256", facts.sha256)
-        _add(item, "created", _iso(facts.created, f"created of {facts.path}"))
-        _add(item, "signed", "true" if facts.signed else "false")
+        item = add_element(node, "file", None)
+        add_element(item, "path", facts.path)
+        add_element(item, "materialCode", facts.material_code)
+        add_element(item, "title", facts.title)
+        add_element(item, "format", facts.format)
+        add_element(item, "size", facts.size)
+        add_element(item, "sm3", facts.sm3)
+        add_element(item, "sha256", facts.sha256)
+        add_element(item, "created", _iso(facts.created, f"created of {facts.path}"))
+        add_element(item, "signed", "true" if facts.signed else "false")
         _certificate(item, "licence", facts.licence)
         if facts.signatures:
-            group = _add(item, "signatures", None)
+            group = add_element(item, "signatures", None)
             for found in facts.signatures:
                 _signature(group, "signature", found)
 
 
 def _signature(parent: etree._Element, name: str, facts: SignatureFacts) -> None:
     """One DA/T 46 电子签名 group (M57) with its M58–M64 members."""
-    node = _add(parent, name, None)
+    node = add_element(parent, name, None)
     node.set("dat46", "M57")
-    _add(node, "signatureRule", facts.rule)
+    add_element(node, "signatureRule", facts.rule)
     if facts.signed_at is not None:
         when = facts.signed_at if facts.signed_at.tzinfo else facts.signed_at.replace(tzinfo=UTC)
-        _add(node, "signatureTime", when.isoformat())
+        add_element(node, "signatureTime", when.isoformat())
     if facts.signer:
-        _add(node, "signer", facts.signer)
+        add_element(node, "signer", facts.signer)
     if facts.value:
-        _add(node, "signatureValue", base64.b64encode(facts.value).decode("ascii"))
+        add_element(node, "signatureValue", base64.b64encode(facts.value).decode("ascii"))
     if facts.certificate:
-        _add(node, "certificate", base64.b64encode(facts.certificate).decode("ascii"))
+        add_element(node, "certificate", base64.b64encode(facts.certificate).decode("ascii"))
     if facts.reference:
-        _add(node, "certificateReference", facts.reference)
-    _add(node, "signatureAlgorithm", facts.algorithm or "unknown")
+        add_element(node, "certificateReference", facts.reference)
+    add_element(node, "signatureAlgorithm", facts.algorithm or "unknown")
 
 
 def signature_group(parent: etree._Element, name: str, facts: SignatureFacts) -> None:

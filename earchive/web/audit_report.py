@@ -15,20 +15,15 @@ from earchive.web.ui import local_time
 from preservation.event_query import EventFilter
 from preservation.events import Event
 
-__all__ = ["REPORT_EVENTS", "audit_report_pdf"]
+__all__ = ["REPORT_EVENTS", "audit_report_pdf", "event_cells"]
 
 #: The most events the report lists one by one (the counts cover them all).
 REPORT_EVENTS = 2000
 
 
-def audit_report_pdf(
-    access: Listings,
-    chosen: EventFilter,
-    since: date | None,
-    until: date | None,
-    t: Callable[[str], str],
-) -> bytes:
-    headers = ("seq", "time", "agent", "action", "object", "outcome", "detail")
+def event_cells(t: Callable[[str], str]) -> Callable[[Event], tuple[str | int | None, ...]]:
+    """One event as a row of the event list (page exports and the report): labels in the
+    reader's language, details as "key：value" pairs."""
 
     def cells(e: Event) -> tuple[str | int | None, ...]:
         detail = "；".join(
@@ -45,7 +40,19 @@ def audit_report_pdf(
             detail,
         )
 
-    table = access.events_table(chosen, "seq", "pdf", [t(h) for h in headers], cells)
+    return cells
+
+
+def audit_report_pdf(
+    access: Listings,
+    chosen: EventFilter,
+    since: date | None,
+    until: date | None,
+    t: Callable[[str], str],
+) -> bytes:
+    headers = ("seq", "time", "agent", "action", "object", "outcome", "detail")
+
+    table = access.events_table(chosen, "seq", "pdf", [t(h) for h in headers], event_cells(t))
     actions = Counter(str(r[3]) for r in table.rows)
     outcomes = Counter(str(r[5]) for r in table.rows)
     agents = Counter(str(r[2]) for r in table.rows)

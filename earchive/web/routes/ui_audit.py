@@ -5,7 +5,6 @@ archive and outcome, with Chinese labels — exported as CSV/XLSX or printed as 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 from urllib.parse import quote
@@ -19,15 +18,14 @@ from earchive.core.errors import NotFoundError
 from earchive.services.audit.history import history_chart
 from earchive.services.checks.summaries import stage_totals
 from earchive.services.table_files import FORMATS
-from earchive.web.audit_report import audit_report_pdf
+from earchive.web.audit_report import audit_report_pdf, event_cells
 from earchive.web.deps import JobsDep, ListingsDep, OperationsDep
-from earchive.web.i18n import MESSAGES, label, translator
+from earchive.web.i18n import MESSAGES, translator
 from earchive.web.listing import ListParams, PageSize, listing
 from earchive.web.routes.table_response import table_response
 from earchive.web.ui import local_time, query_string, render
 from ingest.casexml import DEFAULT_TZ
 from preservation.event_query import EventFilter
-from preservation.events import Event
 
 router = APIRouter(include_in_schema=False)
 
@@ -81,25 +79,6 @@ def _action_choices(chosen: str) -> list[str]:
     the one asked for."""
     known = [key.removeprefix("action_") for key in MESSAGES if key.startswith("action_")]
     return sorted({*known, chosen} - {""})
-
-
-def _event_cells(t: Callable[[str], str]) -> Callable[[Event], tuple[str | int | None, ...]]:
-    def cells(e: Event) -> tuple[str | int | None, ...]:
-        detail = "；".join(
-            f"{label(t, 'detail', k)}：{label(t, 'mode', str(v)) if k == 'mode' else v}"
-            for k, v in e.detail.items()
-        )
-        return (
-            e.seq,
-            local_time(e.at, "%Y-%m-%d %H:%M:%S"),
-            e.agent,
-            label(t, "action", e.action),
-            e.object,
-            label(t, "outcome", e.outcome),
-            detail,
-        )
-
-    return cells
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -173,7 +152,7 @@ def audit_events_export(
     t = translator(_lang(request))
     order = sort if sort.lstrip("-") in EVENT_SORTS else "-seq"
     table = access.events_table(
-        filters.filter(), order, fmt, [t(k) for k in EVENT_COLUMNS], _event_cells(t)
+        filters.filter(), order, fmt, [t(k) for k in EVENT_COLUMNS], event_cells(t)
     )
     return table_response(table, fmt, f"{t('events_export_name')}.{fmt}")
 
