@@ -77,7 +77,7 @@ def test_preservation_bench_prints_accuracy_and_times(tmp_path: Path) -> None:
     if not all(shutil.which(t) for t in ("soffice", "gs", "tesseract", "pdftoppm")):
         pytest.skip("LibreOffice, Ghostscript, poppler or Tesseract missing (scripts/setup.sh)")
     out = _bench(
-        "preservation.py", "--ocr-pages", "1", "--convert", "1", "--ingest-cases", "2",
+        "normalisation.py", "--ocr-pages", "1", "--convert", "1", "--ingest-cases", "2",
         "--out", str(tmp_path),
     )  # fmt: skip
     assert "character accuracy" in out and "OCR time per page" in out

@@ -8,7 +8,7 @@ read back by ``preservation.conversion.ocr_file``. Character accuracy = 1 − (L
 distance between the read text and the known text, whitespace removed) / characters known,
 summed over all pages. Run the parts one after the other, never beside another benchmark.
 
-Usage: ``.venv/bin/python bench/preservation.py [--ocr-pages 20] [--convert 5]
+Usage: ``.venv/bin/python bench/normalisation.py [--ocr-pages 20] [--convert 5]
 [--ingest-cases 40] [--out DIR]`` (each part skipped with 0).
 """
 
