@@ -269,26 +269,9 @@ def _accept(
     digest = _package_digest(measured)
     total = sum(m.size for m in measured.values())
     existing = ctx.catalog.get(archive_id)
-    if existing is not None:
-        same = ctx.catalog.find_version_by_package_digest(archive_id, digest)
-        if same is not None:
-            ctx.log("ingest", archive_id, "duplicate", {"source": str(source)})
-            return IngestResult(
-                status="duplicate",
-                source=str(source),
-                electronic_record_code=erc,
-                id=archive_id,
-                archival_code=existing.archival_code,
-                version=same.version,
-                findings=(
-                    make(
-                        "INGEST_DUPLICATE",
-                        Status.PASS,
-                        archive_id=archive_id,
-                        version=str(same.version),
-                    ),
-                ),
-            )
+    duplicate = _duplicate(ctx, source, erc, archive_id, digest) if existing else None
+    if duplicate is not None:
+        return duplicate
     with ctx.engine.begin() as conn:
         open_entry = journal.find_open(conn, archive_id, digest)
     if open_entry is not None:  # the same package was half-ingested before a crash
@@ -316,6 +299,14 @@ def _accept(
     (work / "journal").write_text(archive_id, encoding="utf-8")  # the journal owns `work` now
     try:
         entry = _reserve(ctx, work, source, case, existing, digest, retention, kept)
+    except _SamePackageRecorded as exc:  # another ingest of these bytes got there first
+        (work / "journal").unlink()
+        if not exc.done:
+            raise IngestBusyError(f"{archive_id} is being ingested by another process") from None
+        duplicate = _duplicate(ctx, source, erc, archive_id, digest)
+        if duplicate is None:  # catalogued only after its journal row: retry shortly
+            raise IngestBusyError(f"{archive_id} is being ingested by another process") from None
+        return duplicate
     except ArchivalCodeError as exc:  # e.g. a class whose 件号 are used up: refuse this package
         (work / "journal").unlink()
         refusal = make("INGEST_NO_ARCHIVAL_CODE", Status.FAIL, error=str(exc))
@@ -325,6 +316,36 @@ def _accept(
         raise
     _fault(ctx, "allocated")
     return _resume(entry, ctx, case, measured)
+
+
+class _SamePackageRecorded(Exception):
+    """``_reserve`` found the journal's latest version of the archive made of the same bytes."""
+
+    def __init__(self, *, done: bool) -> None:
+        super().__init__("the same package is already recorded")
+        self.done = done
+
+
+def _duplicate(
+    ctx: IngestContext, source: Path, erc: str, archive_id: str, digest: str
+) -> IngestResult | None:
+    """The answer for a package whose bytes are already a catalogued version, else None."""
+    existing = ctx.catalog.get(archive_id)
+    same = ctx.catalog.find_version_by_package_digest(archive_id, digest) if existing else None
+    if existing is None or same is None:
+        return None
+    ctx.log("ingest", archive_id, "duplicate", {"source": str(source)})
+    return IngestResult(
+        status="duplicate",
+        source=str(source),
+        electronic_record_code=erc,
+        id=archive_id,
+        archival_code=existing.archival_code,
+        version=same.version,
+        findings=(
+            make("INGEST_DUPLICATE", Status.PASS, archive_id=archive_id, version=str(same.version)),
+        ),
+    )
 
 
 def _reserve(
@@ -345,6 +366,10 @@ def _reserve(
     archive_id = archive_id_for(case.fonds_identifier, case.electronic_record_code)
     with ctx.engine.begin() as conn:
         latest = journal.latest_version(conn, archive_id)
+        if latest is not None and latest.package_sha256 == digest:
+            # the same bytes were reserved since this ingest looked for a duplicate (two
+            # uploads of one package at once): never a second version of them
+            raise _SamePackageRecorded(done=latest.state == "done")
         if existing is not None or latest is not None:
             holder = existing if existing is not None else latest
             assert holder is not None
