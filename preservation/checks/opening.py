@@ -93,30 +93,19 @@ def _xml(data_path: Path) -> str | None:
     return None
 
 
-def _ofd(path: Path) -> str | None:
+def _zip_parts(path: Path, label: str, *parts: str) -> str | None:
+    """Why a ZIP-based document (OFD, OOXML) does not open: a CRC error, or a named XML part
+    that is missing or does not parse; None when every part parses."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         with zipfile.ZipFile(path) as archive:
             bad = archive.testzip()
             if bad is not None:
                 return f"CRC error in {bad}"
-            etree.fromstring(archive.read("OFD.xml"), parser)
+            for part in parts:
+                etree.fromstring(archive.read(part), parser)
     except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError) as exc:
-        return f"OFD: {exc}"
-    return None
-
-
-def _ooxml(path: Path, main: str) -> str | None:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            bad = archive.testzip()
-            if bad is not None:
-                return f"CRC error in {bad}"
-            etree.fromstring(archive.read("[Content_Types].xml"), parser)
-            etree.fromstring(archive.read(main), parser)
-    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError) as exc:
-        return f"OOXML: {exc}"
+        return f"{label}: {exc}"
     return None
 
 
@@ -163,9 +152,9 @@ def open_problem(path: Path, family: str) -> str | None:
     if family == "XML":
         return _xml(path)
     if family == "OFD":
-        return _ofd(path)
+        return _zip_parts(path, "OFD", "OFD.xml")
     if family in _OOXML_MAIN:
-        return _ooxml(path, _OOXML_MAIN[family])
+        return _zip_parts(path, "OOXML", "[Content_Types].xml", _OOXML_MAIN[family])
     if family in _OLE_STREAMS:
         return _ole(path, _OLE_STREAMS[family])
     if family == "RTF":
