@@ -173,6 +173,21 @@ def test_office_documents_open_and_damaged_ones_do_not(tmp_path: Path) -> None:
         assert opener_tool(family) != "none"
     (tmp_path / "cut.docx").write_bytes(docx_bytes(["正文"])[:-40])
     assert open_problem(tmp_path / "cut.docx", "DOCX")
+    # a whole ZIP (every CRC right) whose main part does not parse, or is missing
+    import io
+    import zipfile
+
+    for name, parts in {
+        "broken.docx": {"word/document.xml": b"<w:document"},
+        "empty.docx": {},
+    }.items():
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            z.writestr("[Content_Types].xml", b"<Types/>")
+            for part, data in parts.items():
+                z.writestr(part, data)
+        (tmp_path / name).write_bytes(buffer.getvalue())
+        assert open_problem(tmp_path / name, "DOCX"), name
     (tmp_path / "cut.rtf").write_bytes(b"{\\rtf1\\ansi {\\b bold}")
     assert "never closed" in (open_problem(tmp_path / "cut.rtf", "RTF") or "")
     (tmp_path / "x.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
