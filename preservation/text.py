@@ -1,20 +1,23 @@
 """Text extraction for the full-text index and the "does it open" usability check.
 
-Reads: one file. Writes: nothing. PDFs go through poppler's ``pdftotext`` (fast, CJK-aware),
-falling back to pypdf when poppler is absent; XML gives its character data; images have no text.
+Reads: one file. Writes: nothing. PDFs are read in process by PDFium (``pypdfium2``: the
+renderer of Chromium, CJK-aware through each font's ToUnicode map; no process per file), XML gives
+its character data; images have no text.
 Raises ``TextExtractionError`` when a file that should hold text cannot be read.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 MAX_CHARS = 200_000
+
+# PDFium is not thread-safe: one document at a time per process (the web server's threads)
+_PDFIUM = threading.Lock()
 
 
 class TextExtractionError(Exception):
@@ -27,29 +30,37 @@ class ExtractedText:
     tool: str
 
 
-def _pdftotext(path: Path, exe: str) -> str:
-    proc = subprocess.run(
-        [exe, "-q", "-enc", "UTF-8", str(path), "-"],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise TextExtractionError(
-            f"pdftotext exit {proc.returncode}: {proc.stderr.decode('utf-8', 'replace')[:200]}"
-        )
-    return proc.stdout.decode("utf-8", "replace")
+def _pdfium(path: Path) -> str:
+    """The text of every page, in PDFium's reading order, up to ``MAX_CHARS``."""
+    import pypdfium2 as pdfium
 
-
-def _pypdf(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(str(path))
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PyPdfError, ValueError, KeyError, OSError) as exc:
-        raise TextExtractionError(f"pypdf: {exc}") from exc
+    pages: list[str] = []
+    size = 0
+    with _PDFIUM:
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            raise TextExtractionError(f"pdfium: {exc}") from exc
+        try:
+            for index in range(len(pdf)):
+                page = pdf[index]
+                try:
+                    textpage = page.get_textpage()
+                    try:
+                        text = textpage.get_text_bounded()
+                    finally:
+                        textpage.close()
+                finally:
+                    page.close()
+                pages.append(text.replace("\r\n", "\n"))
+                size += len(text)
+                if size >= MAX_CHARS:
+                    break
+        except pdfium.PdfiumError as exc:
+            raise TextExtractionError(f"pdfium: page {len(pages) + 1}: {exc}") from exc
+        finally:
+            pdf.close()
+    return "\n\f".join(pages)
 
 
 def _xml(path: Path) -> str:
@@ -67,10 +78,7 @@ def extract_text(path: Path, format_name: str) -> ExtractedText:
     """Text of a PDF (any PDF/A level) or XML file; empty text for images and OFD."""
     upper = format_name.upper()
     if upper.startswith("PDF"):
-        exe = shutil.which("pdftotext")
-        if exe:
-            return ExtractedText(_pdftotext(path, exe)[:MAX_CHARS], "pdftotext")
-        return ExtractedText(_pypdf(path)[:MAX_CHARS], "pypdf")
+        return ExtractedText(_pdfium(path)[:MAX_CHARS], "pdfium")
     if upper == "XML":
         return ExtractedText(_xml(path)[:MAX_CHARS], "lxml")
     return ExtractedText("", "none")

@@ -1,9 +1,14 @@
 """Chinese word segmentation for indexing and querying (jieba ``cut_for_search``).
 
 Text and queries go through the same function, so their tokens agree. The default engine is
-``rjieba`` (jieba-rs, the same dictionary and algorithm in Rust, about five times faster); its
-tokens equal Python jieba's (``tests/search/test_segment_engines.py`` checks it on the sample
-generator's words and documents); ``engine="jieba"`` uses Python jieba itself.
+``rjieba`` (jieba-rs, the same dictionary and algorithm in Rust, about five times faster);
+``engine="jieba"`` runs Python jieba itself, the reference. Before either sees a line, every run
+of ``-``, ``.`` or ``_`` becomes a space (``JOINERS``): codes such as ``Z109-WS·2018-D30`` or
+``ABC-12`` are searched by their pieces, and on such runs the two engines disagree (jieba-rs adds
+the joined compound). On the lines so normalised the engines give the same tokens
+(``tests/search/test_segment_engines.py`` checks it on the sample generator's words, documents
+and seeded run-on text), so the default never loads Python jieba.
+``TOKENS_VERSION`` names this tokenisation: an index built by another one is rebuilt.
 Reads: the dictionary (Python jieba: also its cache file in ``cache_dir``, by default the system
 temp directory — never the repository). Writes: that cache file. Raises nothing of its own.
 """
@@ -18,14 +23,15 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-__all__ = ["Segmenter", "default_segmenter", "segment", "tokens"]
+__all__ = ["TOKENS_VERSION", "Segmenter", "default_segmenter", "segment", "tokens"]
+
+#: Changes whenever the same text would give other tokens (an index then needs rebuilding).
+TOKENS_VERSION = "jieba-cut_for_search/nfkc-lower/joiners-space/1"
 
 # Word characters in any script; everything else (punctuation, spaces, symbols) separates tokens.
 _SPLIT = re.compile(r"[^\w]+")
-# Where jieba-rs's search mode differs from jieba's: Latin letters or digits joined by ``-``, ``.``
-# or ``_`` (it adds the joined compounds, ``ABC-12`` besides ``ABC``). Such lines (codes, mostly)
-# go through Python jieba; the rest, nearly all the text, through jieba-rs.
-_JOINED_ASCII = re.compile(r"[A-Za-z0-9][-._]+[A-Za-z0-9]|_")
+# Joiners of codes and numbers: each run becomes one space before segmentation.
+JOINERS = re.compile(r"[-._]+")
 
 
 class Segmenter:
@@ -52,27 +58,18 @@ class Segmenter:
 
     def _load(self) -> Callable[[str], Iterable[str]]:
         """The engine's ``cut_for_search`` (its dictionary loaded, ~0.2 s)."""
+        if self.engine == "rjieba":
+            import rjieba
+
+            fast = rjieba.Jieba()
+            return lambda line: fast.cut_for_search(line, True)
         import jieba
 
+        logging.getLogger("jieba").setLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
         tokenizer.tmp_dir = None if self._cache_dir is None else str(self._cache_dir)
-        if self.engine == "jieba":
-            logging.getLogger("jieba").setLevel(logging.WARNING)
-            tokenizer.initialize()
-            return tokenizer.cut_for_search
-        import rjieba
-
-        fast = rjieba.Jieba()
-
-        def cut(line: str) -> Iterable[str]:
-            if _JOINED_ASCII.search(line):
-                if not tokenizer.initialized:
-                    logging.getLogger("jieba").setLevel(logging.WARNING)
-                    tokenizer.initialize()
-                return tokenizer.cut_for_search(line)
-            return fast.cut_for_search(line, True)
-
-        return cut
+        tokenizer.initialize()
+        return tokenizer.cut_for_search
 
     def tokens(self, text: str, memo: bool = True) -> list[str]:
         """Search tokens of ``text``: NFKC-normalised, lowercased, punctuation dropped.
@@ -98,7 +95,7 @@ class Segmenter:
             self._initialize()
             cut = self._cut
             assert cut is not None
-        for word in cut(line):
+        for word in cut(JOINERS.sub(" ", line)):
             for piece in _SPLIT.split(word.lower()):
                 if piece and piece != "_":
                     out.append(piece)

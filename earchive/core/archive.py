@@ -164,11 +164,11 @@ class Archive:
             upgrade_catalog(self.engine)  # alembic is imported only here, on init
         except MigrationError as exc:
             raise ConfigurationError(str(exc)) from exc
-        queued = queue_unindexed(self)
+        queued = queue_unindexed(self, self.home / "index-tokens")
         if queued:
             _log.warning(
-                "the search index holds no archive: %d queued for the indexer "
-                "(earchive indexer --once, or any ingest, builds it)",
+                "the search index is empty or holds another segmenter's tokens: %d archive(s) "
+                "queued for the indexer (earchive indexer --once, or any ingest, builds it)",
                 queued,
             )
         self.identities  # noqa: B018 - creates the identity key (keys/identity-hmac.key)

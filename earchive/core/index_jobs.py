@@ -9,8 +9,10 @@ back in the outcome (an unreachable index fails the whole batch).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from ingest.work_queue import WorkItem, enqueue, pending_count
 from preservation.ocfl_root import OcflRoot
 from search.catalog import Catalog
 from search.index import IndexDocument, SearchIndex, SearchIndexError
+from search.segment import TOKENS_VERSION
 from search.tables import archives
 
 __all__ = ["BatchOutcome", "IndexSite", "index_jobs", "queue_unindexed"]
@@ -78,24 +81,34 @@ def index_jobs(archive: IndexSite, items: Sequence[WorkItem]) -> BatchOutcome:
     return outcome
 
 
-def queue_unindexed(archive: IndexSite) -> int:
-    """Queue every catalogued archive for indexing when the index holds none of them.
+def queue_unindexed(archive: IndexSite, marker: Path) -> int:
+    """Queue every catalogued archive for indexing when the index holds none of them, or when
+    it was built by another tokenisation than ``search.segment.TOKENS_VERSION``.
 
     An existing home that meets a new engine (the default became Tantivy; an index directory
-    lost or deleted) would otherwise search an empty index until someone ran ``reindex``. The
-    jobs carry no document: the indexer rebuilds each from storage. Nothing happens while index
-    jobs are still queued, so calling it on every start is cheap. Returns how many were queued.
+    lost or deleted) would otherwise search an empty index until someone ran ``reindex``; one
+    whose index holds the tokens of an older segmenter would miss words its queries now ask
+    for. ``marker`` (a file of the home) names the tokenisation the index was built with; a
+    non-empty index without one predates it. The jobs carry no document: the indexer rebuilds
+    each from storage, replacing the old one. An empty index is not queued again while index
+    jobs are still pending, so calling it on every start is cheap. Returns how many were queued.
     """
+    built_with = marker.read_text("utf-8").strip() if marker.is_file() else None
     try:
-        if archive.index.count() > 0:
-            return 0
+        held = archive.index.count()
     except SearchIndexError:
         return 0  # an unreachable backend is reported by the search that needs it
     engine = archive.catalog.engine
-    if pending_count(engine, INDEX_JOB) > 0 or archive.catalog.count() == 0:
-        return 0
-    with engine.begin() as conn:
-        ids = conn.execute(select(archives.c.id).order_by(archives.c.id)).scalars().all()
-        for archive_id in ids:
-            enqueue(conn, INDEX_JOB, archive_id)
+    stale = held > 0 and built_with != TOKENS_VERSION
+    empty = held == 0 and pending_count(engine, INDEX_JOB) == 0
+    ids: list[str] = []
+    if (stale or empty) and archive.catalog.count() > 0:
+        with engine.begin() as conn:
+            ids = list(conn.execute(select(archives.c.id).order_by(archives.c.id)).scalars())
+            for archive_id in ids:
+                enqueue(conn, INDEX_JOB, archive_id)
+    if built_with != TOKENS_VERSION:
+        tmp = marker.with_name(marker.name + ".tmp")
+        tmp.write_text(TOKENS_VERSION + "\n", "utf-8")
+        os.replace(tmp, marker)  # after the jobs are queued: a crash before it queues again
     return len(ids)

@@ -34,7 +34,7 @@ _RTF_LIMIT = 64 << 20
 
 def opener_tool(family: str) -> str:
     if family == "PDF":
-        return "qpdf --check + pdftotext" if shutil.which("qpdf") else "pikepdf + pypdf"
+        return "qpdf --check + pdfium" if shutil.which("qpdf") else "pikepdf + pdfium"
     if family in _IMAGES:
         return f"Pillow {PIL.__version__}"
     if family in ("XML", "OFD") or family in _OOXML_MAIN:

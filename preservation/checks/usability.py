@@ -60,7 +60,7 @@ def opens(ctx: CheckContext) -> list[Finding]:
             )
     return ok_or(
         found,
-        make("FILE_OPENS", Status.PASS, count=len(paths), tool="qpdf/pdftotext, Pillow, lxml"),
+        make("FILE_OPENS", Status.PASS, count=len(paths), tool="qpdf/pdfium, Pillow, lxml"),
     )
 
 

@@ -201,3 +201,37 @@ def test_a_home_meeting_a_new_engine_queues_its_archives(
         assert [h.archive_id for h in found.hits] == [r.id]
     upgraded.init()  # built: nothing is queued again
     assert pending_count(upgraded.engine, INDEX_JOB) == 0
+
+
+def test_an_index_of_another_segmenter_is_rebuilt(
+    tmp_path: Path, zips: Callable[[], list[Path]]
+) -> None:
+    """An index whose tokens came from another tokenisation (no marker: built before there was
+    one; or another ``TOKENS_VERSION``) is rebuilt from storage on the next start, once."""
+    from search.segment import TOKENS_VERSION
+
+    home = tmp_path / "home"
+    archive = Archive(Settings(home=home))
+    archive.init()
+    marker = home / "index-tokens"
+    assert marker.read_text().strip() == TOKENS_VERSION
+    accepted = [r for r in archive.ingest(zips()[:2]) if r.status == "accepted"]
+    assert len(accepted) == 2 and pending_count(archive.engine) == 0
+    for stale in (None, "jieba-with-python-fallback/0"):
+        if stale is None:
+            marker.unlink()
+        else:
+            marker.write_text(stale + "\n")
+        restarted = Archive(Settings(home=home))
+        restarted.init()
+        assert sorted(j.subject for j in pending(restarted.engine, INDEX_JOB, 10)) == sorted(
+            r.id for r in accepted
+        )
+        assert marker.read_text().strip() == TOKENS_VERSION
+        restarted.init()  # the marker is current: nothing more
+        assert pending_count(restarted.engine, INDEX_JOB) == 2
+        assert restarted.flush_index() == 2
+        assert restarted.index.count() == 2  # replaced, not doubled
+        for r in accepted:
+            found = restarted.search(SearchQuery(text=r.archival_code))
+            assert [h.archive_id for h in found.hits] == [r.id]
