@@ -29,7 +29,9 @@ def _pdf(path: Path, pages: list[str]) -> Path:
 
 
 def test_chinese_text_of_every_page_in_order(tmp_path: Path) -> None:
-    pdf = _pdf(tmp_path / "a.pdf", ["营业执照 准予登记", "第二页 浦江区市场监督管理局", "No.3 ABC-12"])
+    pdf = _pdf(
+        tmp_path / "a.pdf", ["营业执照 准予登记", "第二页 浦江区市场监督管理局", "No.3 ABC-12"]
+    )
     got = extract_text(pdf, "PDF/A-2b")
     assert got.tool == "pdfium"
     assert [p.strip() for p in got.text.split("\f")] == [
@@ -81,7 +83,7 @@ def test_threads_each_get_their_own_text(tmp_path: Path) -> None:
         try:
             for _ in range(10):
                 results[i] = extract_text(files[i], "PDF").text
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=read, args=(i,)) for i in range(8)]
@@ -90,4 +92,6 @@ def test_threads_each_get_their_own_text(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert {i: results[i].strip() for i in range(8)} == {i: f"档号第{i}号 准予登记" for i in range(8)}
+    assert {i: results[i].strip() for i in range(8)} == {
+        i: f"档号第{i}号 准予登记" for i in range(8)
+    }
