@@ -6,7 +6,9 @@ folders (processes=2, SHA-256 + SM3 manifests). Prints cases/s, MB/s, CPU per ca
 the ratio. ``earchive ingest`` returns once its archives are searchable (it flushes the index
 queue), so its CPU is ingest plus indexing. ``--rounds 5`` alternates the two whole processes
 five times and reports medians; ``--code DIR`` runs the ``earchive`` of another checkout (the
-code before a change) and ``--env K=V`` sets its environment; ``--visibility`` then times how
+code before a change) and ``--env K=V`` sets its environment; ``--before DIR`` runs that
+checkout's ``earchive`` too, in every round (before, this checkout, bagit: the same machine state
+for all three), and prints the CPU a case of each and their ratio; ``--visibility`` then times how
 long a newly ingested archive takes to be found while a separate ``earchive indexer`` runs.
 Usage: ``.venv/bin/python bench/ingest.py [--cases 100] [--seed 2024] [--rounds 5]``.
 """
@@ -143,6 +145,7 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=1, help="alternate the two tools this often")
     p.add_argument("--code", type=Path, help="run the earchive of this checkout instead")
     p.add_argument("--env", action="append", default=[], help="K=V for earchive (repeatable)")
+    p.add_argument("--before", type=Path, help="also run this checkout's earchive each round")
     p.add_argument("--visibility", action="store_true", help="time search visibility too")
     args = p.parse_args()
     if args.bag_worker:
@@ -160,8 +163,17 @@ def main() -> None:
     shown = folder.relative_to(harness.REPO) if folder.is_relative_to(harness.REPO) else folder
     print(f"input: {n} cases, {harness.mb(size)} uncompressed, {shown}")
     algorithms, note = bagit_algorithms()
-    ours_runs, theirs_runs = [], []
+    ours_runs, theirs_runs, before_runs = [], [], []
+    before_env = {**extra, "PYTHONPATH": str(args.before.resolve())} if args.before else None
     for round_ in range(1, args.rounds + 1):
+        if before_env is not None:
+            before, before_statuses = time_ingest(folder, args.out, before_env)
+            before_runs.append(before)
+            print(
+                f"round {round_}: before ({args.before}) {before.seconds:.2f} s wall, CPU "
+                f"{before.cpu_seconds:.2f} s ({before.cpu_seconds / n * 1000:.0f} ms/case), "
+                f"{dict(before_statuses)}"
+            )
         ours, statuses = time_ingest(folder, args.out, extra)
         theirs = time_bagit(packages, args.out / "bagit-bags")
         ours_runs.append(ours)
@@ -189,6 +201,17 @@ def main() -> None:
         f"ratio ours/bagit (throughput): {harness.ratio(tw, ow)}"
         f"  (target >= 1.00×); by CPU time {harness.ratio(tc, oc)}"
     )
+    if before_runs:
+        bc = statistics.median(r.cpu_seconds for r in before_runs)
+        bw = statistics.median(r.seconds for r in before_runs)
+        print(
+            f"before (median of {args.rounds}): {bw:.2f} s, CPU {bc:.2f} s = "
+            f"{bc / n * 1000:.0f} ms per case; by CPU time against bagit {harness.ratio(tc, bc)}"
+        )
+        print(
+            f"CPU a case, before / this checkout: {bc / n * 1000:.0f} / {oc / n * 1000:.0f} ms "
+            f"= {bc / oc:.2f}× less (target >= 2.00×)"
+        )
     if args.visibility:
         seconds = visibility(folder, args.out, extra)
         print(

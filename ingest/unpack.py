@@ -355,9 +355,9 @@ def _clear(dest: Path) -> None:
             child.unlink()
 
 
-def _target(dest: Path, name: str) -> Path:
+def _target(dest: Path, resolved_dest: Path, name: str) -> Path:
     target = dest.joinpath(*name.split("/"))
-    if not target.resolve().is_relative_to(dest.resolve()):  # defence in depth
+    if not target.resolve().is_relative_to(resolved_dest):  # defence in depth
         raise _Abort(make("ZIP_SLIP", path=name))
     return target
 
@@ -404,8 +404,9 @@ def _open_entry(entry: _Entry, archive: zipfile.ZipFile | None) -> IO[bytes]:
 def _extract(plan: _Plan, dest: Path, budget: _Budget, archive: zipfile.ZipFile | None) -> None:
     reported = {f.path for f in plan.findings if f.code == "ZIP_NESTED_ARCHIVE"}
     limits = budget.limits
+    resolved_dest = dest.resolve()
     for entry in plan.entries:
-        target = _target(dest, entry.name)
+        target = _target(dest, resolved_dest, entry.name)
         if entry.is_dir:
             target.mkdir(parents=True, exist_ok=True)
             continue

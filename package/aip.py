@@ -17,6 +17,7 @@ Raises: ``BuildError``.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -116,13 +117,21 @@ def _write(dest: Path, logical: str, data: bytes) -> Digests:
 def _copy_original(
     source_root: Path, dest: Path, relative: str, measured: Mapping[str, Digests] | None
 ) -> Digests:
-    """Copy ``source_root/relative`` to ``dest/original/relative``; hash only if not measured."""
+    """Copy ``source_root/relative`` to ``dest/original/relative``; hash only if not measured.
+
+    A measured file is hard-linked when it can be (the unpacked package and the AIP being
+    built are both the ingest's own work files on one file system): the same bytes, without a
+    second copy and a new inode per file; storage makes its own copy when the version is stored.
+    """
     source = source_root / relative
     target = dest / "original" / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     known = None if measured is None else measured.get(relative)
     if known is not None:
-        shutil.copyfile(source, target)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or links not allowed: copy
+            shutil.copyfile(source, target)
         if target.stat().st_size != known.size:
             raise BuildError(f"{relative}: size {target.stat().st_size} != measured {known.size}")
         return known

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -197,8 +198,14 @@ def _public_key_pem(spki: keys.PublicKeyInfo, notes: list[str]) -> str:
 
 def load_certificate(der: bytes) -> Certificate:
     """Parse a DER (or PEM, or Base64) certificate; raises ``CertificateError`` when it has no
-    usable public key or validity."""
-    der, notes = _unarmor(bytes(der))
+    usable public key or validity. The same bytes give the same (immutable) result: a few
+    hundred recent ones are kept, since one department's certificate signs many of its cases."""
+    return _load_certificate(bytes(der))
+
+
+@functools.lru_cache(maxsize=512)
+def _load_certificate(der: bytes) -> Certificate:
+    der, notes = _unarmor(der)
     try:
         cert = x509.Certificate.load(der)
         tbs = cert["tbs_certificate"]
@@ -428,6 +435,11 @@ def holder_name(der: bytes) -> str:
     """The name a certificate gives its holder: the organisation (O), else the common name (CN),
     else its whole subject; "" when it cannot be read. Each attribute is read on its own, so
     one badly encoded attribute (e.g. UTF-8 in an emailAddress) does not hide the others."""
+    return _holder_name(bytes(der))
+
+
+@functools.lru_cache(maxsize=512)
+def _holder_name(der: bytes) -> str:
     try:
         rdns = list(x509.Certificate.load(der)["tbs_certificate"]["subject"].chosen)
     except _PARSE_ERRORS:

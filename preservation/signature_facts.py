@@ -66,9 +66,9 @@ def _signer_cert(signed: cms.SignedData, info: cms.SignerInfo) -> x509.Certifica
             continue
         if sid.name == "issuer_and_serial_number":
             wanted = sid.chosen
-            if (
-                cert.serial_number == wanted["serial_number"].native
-                and cert.issuer == wanted["issuer"]
+            if cert.serial_number == wanted["serial_number"].native and (
+                cert.issuer.dump() == wanted["issuer"].dump()  # the usual case, and cheap
+                or cert.issuer == wanted["issuer"]  # RFC 5280 name matching: slow
             ):
                 return cert
         elif cert.key_identifier == sid.chosen.native:

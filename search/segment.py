@@ -95,10 +95,15 @@ class Segmenter:
             self._initialize()
             cut = self._cut
             assert cut is not None
+        append = out.append
         for word in cut(JOINERS.sub(" ", line)):
-            for piece in _SPLIT.split(word.lower()):
+            low = word.lower()
+            if low.isalnum():  # nearly every word: nothing to split (``_`` is not alnum)
+                append(low)
+                continue
+            for piece in _SPLIT.split(low):
                 if piece and piece != "_":
-                    out.append(piece)
+                    append(piece)
         return tuple(out)
 
     def segment(self, text: str, memo: bool = True) -> str:

@@ -157,11 +157,12 @@ class Archive:
         self.settings.storage_dir.mkdir(parents=True, exist_ok=True)
         self.storage.initialize()
         from earchive.core.errors import MigrationError
+        from earchive.core.migrations import is_current
         from earchive.core.migrations import upgrade as upgrade_catalog
 
         try:
-            # Alembic ``upgrade head``; idempotent. Users and API tokens have no migration yet.
-            upgrade_catalog(self.engine)  # alembic is imported only here, on init
+            if not is_current(self.engine):  # Alembic ``upgrade head``; idempotent
+                upgrade_catalog(self.engine)
         except MigrationError as exc:
             raise ConfigurationError(str(exc)) from exc
         queued = queue_unindexed(self, self.home / "index-tokens")

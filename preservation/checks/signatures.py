@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko_certvalidator import ValidationContext
 
 from package.certificates import certificates_in_folder
 from preservation.seals import verifier_error, verify_ofd
@@ -25,9 +26,13 @@ from standards.findings import make
 
 from .base import Check
 from .context import CheckContext
-from .pdf_signature import TOOL, PdfSignatures, SignatureReport, read_signatures, signature_findings
 
-__all__ = ["CHECKS", "SignatureReport", "load_trust_roots"]
+if TYPE_CHECKING:  # pyHanko is imported by the first check that reads a PDF's signatures
+    from .pdf_signature import PdfSignatures
+
+__all__ = ["CHECKS", "load_trust_roots"]
+
+TOOL = f"pyHanko {metadata.version('pyhanko')}"
 
 
 def load_trust_roots(trust_dir: Path | None) -> list[asn1_x509.Certificate]:
@@ -51,6 +56,10 @@ def signature_reports(ctx: CheckContext) -> dict[str, PdfSignatures]:
     """Per PDF: pyHanko's judgement of its signatures, or why they could not be read."""
 
     def compute() -> dict[str, PdfSignatures]:
+        from pyhanko_certvalidator import ValidationContext
+
+        from .pdf_signature import PdfSignatures, read_signatures
+
         vc = ValidationContext(
             trust_roots=load_trust_roots(ctx.trust_dir), allow_fetching=False, moment=ctx.clock()
         )
@@ -68,6 +77,8 @@ def signature_reports(ctx: CheckContext) -> dict[str, PdfSignatures]:
 
 def pdf_signatures(ctx: CheckContext) -> list[Finding]:
     """Every signature of every PDF; files declared signed must carry one."""
+    from .pdf_signature import signature_findings
+
     have_roots = bool(load_trust_roots(ctx.trust_dir))
     declared = {f"original/{e.path}" for e in ctx.case.files if e.signed} if ctx.case else set()
     found: list[Finding] = []

@@ -1,9 +1,10 @@
 """``FsStore``: the embedded default object store, a local directory.
 
-Writes: a hidden temp file in the target directory, flushed and fsynced, then published with
-``os.link`` (never clobbers: a concurrent put of the same key cannot overwrite) and the directory
-fsynced. A crash at any point leaves no object or the whole object; leftover temp files are
-invisible to ``list`` and removed by ``sweep_temp``. Stored files are made read-only (0444).
+Writes: a new file without a name (Linux ``O_TMPFILE``; elsewhere a hidden temp file) in the
+target directory, written, fsynced and made read-only (0444), then published with ``link`` (never
+clobbers: a concurrent put of the same key cannot overwrite) and the directory fsynced. A crash at
+any point leaves no object or the whole object: a nameless file vanishes with its process; a
+leftover temp file is invisible to ``list`` and removed by ``sweep_temp``.
 Raises ``StorageError`` subclasses only; ``OSError`` is translated.
 """
 
@@ -36,6 +37,8 @@ CHUNK = 1 << 20
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH  # 0444
 _MKDIR_ATTEMPTS = 3
 _NO_FILE_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # as pathlib's
+# Whether nameless files (O_TMPFILE + link through /proc) work here; cleared on the first refusal
+_NAMELESS = [os.path.isdir("/proc/self/fd")]
 
 
 def _fsync_dir(path: Path) -> None:
@@ -146,6 +149,52 @@ class FsStore:
 
     # -- ObjectStore ---------------------------------------------------------------------------
 
+    def _write_nameless(self, directory: Path, source: Source) -> int | None:
+        """Write ``source`` to a fsynced, read-only file without a name in ``directory``; return
+        its descriptor (``None`` where the file system has no ``O_TMPFILE``: use a temp file)."""
+        flag = getattr(os, "O_TMPFILE", 0)
+        if not flag or not _NAMELESS[0]:
+            return None
+        self._ensure_dir(directory)
+        try:
+            fd = os.open(directory, flag | os.O_WRONLY, READ_ONLY)
+        except OSError as exc:
+            if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+                _NAMELESS[0] = False  # not on this file system: temp files from now on
+                return None
+            raise
+        try:
+            view = memoryview(b"")
+            for block in _chunks(source):
+                view = memoryview(block)
+                while view:
+                    view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def _put_nameless(self, key: str, path: Path, fd: int) -> None:
+        """Give the nameless file ``fd`` the name ``path`` (closing it)."""
+        proc = f"/proc/self/fd/{fd}"
+        parent = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            try:
+                # with a dir fd given, os.link is linkat(AT_SYMLINK_FOLLOW): the file /proc
+                # points at gets the name (the absolute ``proc`` path ignores the dir fd)
+                os.link(proc, path, src_dir_fd=parent)
+            except FileExistsError:  # lost a race with a concurrent put
+                if not _same_content(path, Path(proc)):
+                    raise ObjectExistsError(
+                        f"{key!r} already stored with different content"
+                    ) from None
+                return
+            os.fsync(parent)
+        finally:
+            os.close(fd)
+            os.close(parent)
+
     def put(self, key: str, source: Source) -> None:
         """Store once; same bytes again is a no-op, different bytes raise ObjectExistsError."""
         path = self._path(key)
@@ -154,6 +203,10 @@ class FsStore:
                 if _same_content(path, source):
                     return
                 raise ObjectExistsError(f"{key!r} already stored with different content")
+            fd = self._write_nameless(path.parent, source)
+            if fd is not None:
+                self._put_nameless(key, path, fd)
+                return
             temp = self._write_temp(path.parent, source)
             try:
                 try:

@@ -10,7 +10,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from earchive.core.migrations import current_revision, head_revision, target_metadata, upgrade
+from earchive.core.migrations import (
+    current_revision,
+    head_revision,
+    is_current,
+    newest_script,
+    target_metadata,
+    upgrade,
+)
 from tests.catalog.conftest import Backend, open_engine
 
 
@@ -25,6 +32,21 @@ def test_migrated_schema_equals_the_metadata(backend: Backend) -> None:
     tables = set(inspect(backend.engine).get_table_names())
     declared = {t for md in target_metadata() for t in md.tables}
     assert tables == declared | {"alembic_version"}
+
+
+def test_the_quick_check_agrees_with_alembic(backend: Backend) -> None:
+    """Every start asks ``is_current`` instead of running Alembic: it must name Alembic's head
+    and see a catalog that is behind (or was never migrated) as not current."""
+    assert newest_script() == head_revision()
+    assert is_current(backend.engine)
+    with backend.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0009'"))
+    assert not is_current(backend.engine)
+    upgrade(backend.engine)  # 0009 → head again
+    assert is_current(backend.engine)
+    with backend.engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+    assert not is_current(backend.engine)
 
 
 def test_comparison_sees_a_drift(backend: Backend) -> None:

@@ -12,13 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, MetaData, inspect
+from sqlalchemy import Connection, Engine, MetaData, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from earchive.core.errors import MigrationError
@@ -31,10 +27,15 @@ from search.identities import metadata as identities_metadata
 from search.tables import WRITE_OPTION
 from search.tables import metadata as catalog_metadata
 
+if TYPE_CHECKING:  # Alembic is imported only when a catalog needs migrating (CLI start-up)
+    from alembic.config import Config
+
 __all__ = [
     "BASELINE",
     "current_revision",
     "head_revision",
+    "is_current",
+    "newest_script",
     "target_metadata",
     "upgrade",
 ]
@@ -73,6 +74,8 @@ def target_metadata() -> tuple[MetaData, ...]:
 
 
 def _config(conn: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_HERE))
     config.attributes["connection"] = conn
@@ -81,6 +84,8 @@ def _config(conn: Connection | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest revision the scripts define."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     if head is None:
         raise MigrationError("no migration scripts found")
@@ -89,6 +94,8 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (``None`` when never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
@@ -104,6 +111,9 @@ def upgrade(engine: Engine, revision: str = "head", interim: Sequence[MetaData] 
     created if missing under the same lock (so concurrent first starts do not race); give them a
     migration and drop them from here.
     """
+    from alembic import command
+    from alembic.util import CommandError
+
     configure_sqlite(engine)
     try:
         with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
@@ -117,6 +127,23 @@ def upgrade(engine: Engine, revision: str = "head", interim: Sequence[MetaData] 
                 md.create_all(conn)
     except (CommandError, SQLAlchemyError) as exc:
         raise MigrationError(f"cannot migrate the catalog: {exc}") from exc
+
+
+def newest_script() -> str:
+    """The newest revision by the scripts' file names (``NNNN_what.py``, a straight line of
+    revisions named by their number: a test holds it equal to Alembic's head)."""
+    return max(p.name.split("_", 1)[0] for p in (_HERE / "versions").glob("[0-9]*_*.py"))
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the catalog is at the newest revision, read without importing Alembic (every
+    command's start asks; ``upgrade`` is needed only when this is False)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except SQLAlchemyError:
+        return False  # no version table yet: a new catalog
+    return rows == [newest_script()]
 
 
 def _is_unversioned_legacy(conn: Connection) -> bool:
