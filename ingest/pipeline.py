@@ -489,9 +489,16 @@ def _store(
         else:
             inventory, _ = next_inventory(head, state, entry.ingested_at, message, *user)
     data, _sidecar = inventory_bytes(inventory)
-    # the staged files were hashed when built (or re-hashed on a resume): no third pass here
+    # the staged files were hashed when built (or re-hashed on a resume): no third pass here;
+    # they are this ingest's own work files, removed after: storage may keep them (no copy)
     ctx.storage.write_version(
-        object_id, aip_dir, data, version, stored_paths(inventory, version), verify_digests=False
+        object_id,
+        aip_dir,
+        data,
+        version,
+        stored_paths(inventory, version),
+        verify_digests=False,
+        adopt=True,
     )
     with ctx.engine.begin() as conn:
         journal.set_state(conn, entry.ingest_id, "stored")

@@ -270,13 +270,16 @@ class OcflRoot:
         to_store: Mapping[str, str],
         *,
         verify_digests: bool = True,
+        adopt: bool = False,
     ) -> None:
         """Store one new version of an object; rerunning with the same bytes completes it.
 
         ``inventory_bytes`` is the serialized inventory (head == ``version``); ``to_store`` maps
         logical path → content path (``v2/content/original/A/x.pdf``) for the files new in this
         version, read from ``staged_dir/<logical path>``. With ``verify_digests`` each staged file's
-        sha256 is checked against the manifest before anything is written.
+        sha256 is checked against the manifest before anything is written. With ``adopt`` the
+        staged files are the caller's to give up (its own work files, never written again): the
+        store may keep them instead of copying (``ObjectStore.adopt``).
         Two writers of the same version cannot both succeed: ``vN/inventory.json`` is write-once.
         Raises ``VersionConflictError``, ``InventoryError``, ``OcflError``, ``StorageError``.
         """
@@ -306,8 +309,9 @@ class OcflRoot:
         root = self.object_root(object_id)
         if number == 1:
             self.store.put(f"{root}/{OBJECT_DECLARATION[0]}", OBJECT_DECLARATION[1])
+        store_file = self.store.adopt if adopt else self.store.put
         for content_path, source in sources:
-            self.store.put(f"{root}/{content_path}", source)
+            store_file(f"{root}/{content_path}", source)
         sidecar = inventory_sidecar(inventory_bytes)
         try:
             self.store.put(f"{root}/{version}/{INVENTORY}", inventory_bytes)

@@ -160,8 +160,10 @@ class ReplicatedRoot(OcflRoot):
         to_store: Mapping[str, str],
         *,
         verify_digests: bool = True,
+        adopt: bool = False,
     ) -> None:
-        """Write the primary (errors raise), then the replica (errors are reported, queued)."""
+        """Write the primary (errors raise), then the replica (errors are reported, queued).
+        Only the primary may ``adopt`` the staged files: the replica gets copies of its own."""
         super().write_version(
             object_id,
             staged_dir,
@@ -169,6 +171,7 @@ class ReplicatedRoot(OcflRoot):
             version,
             to_store,
             verify_digests=verify_digests,
+            adopt=adopt,
         )
         try:
             self.replica.write_version(

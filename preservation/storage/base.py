@@ -31,6 +31,14 @@ class ObjectStore(Protocol):
         """
         ...
 
+    def adopt(self, key: str, path: Path) -> None:
+        """``put(key, path)`` of a file the caller gives up: it never writes to ``path`` again
+        (it may remove the name). A local store may keep that file itself, without a copy (a
+        hard link on the same file system, made read-only); others copy it. Same outcomes as
+        ``put``: same bytes again is a no-op, different bytes raise ``ObjectExistsError``.
+        """
+        ...
+
     def replace(self, key: str, data: bytes) -> None:
         """Atomically set a mutable pointer (an OCFL root inventory or its sidecar).
 

@@ -223,6 +223,41 @@ class FsStore:
         except OSError as exc:
             raise StorageError(f"cannot store {key!r}: {exc}") from exc
 
+    def adopt(self, key: str, path: Path) -> None:
+        """``put`` that keeps ``path``'s file itself: fsynced, made read-only (0444) and linked
+        under ``key`` (no copy, no new inode); a copy when it is on another file system."""
+        target = self._path(key)
+        try:
+            if target.is_file():
+                if _same_content(target, path):
+                    return
+                raise ObjectExistsError(f"{key!r} already stored with different content")
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise StorageError(f"cannot store {key!r}: {path} is not a regular file")
+                os.fsync(fd)
+                os.fchmod(fd, READ_ONLY)
+            finally:
+                os.close(fd)
+            self._ensure_dir(target.parent)
+            try:
+                os.link(path, target, follow_symlinks=False)
+            except FileExistsError:  # lost a race with a concurrent put
+                if not _same_content(target, path):
+                    raise ObjectExistsError(
+                        f"{key!r} already stored with different content"
+                    ) from None
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+                    raise
+                self.put(key, path)  # another file system (or no links there): copy
+                return
+            _fsync_dir(target.parent)
+        except OSError as exc:
+            raise StorageError(f"cannot store {key!r}: {exc}") from exc
+
     def replace(self, key: str, data: bytes) -> None:
         """Atomically rewrite a pointer key (root inventory or sidecar) with ``os.replace``."""
         if not is_pointer_key(key):

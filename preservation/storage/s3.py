@@ -311,6 +311,10 @@ class S3Store:
                 if written or self._stored_sha256(name) != digest:
                     raise clash
 
+    def adopt(self, key: str, path: Path) -> None:
+        """``put`` of the file (an object store cannot link: it uploads a copy)."""
+        self.put(key, path)
+
     def replace(self, key: str, data: bytes) -> None:
         """Overwrite a pointer key (a new object version in a versioned bucket)."""
         if not is_pointer_key(key):

@@ -111,6 +111,30 @@ class StoreContract:
         assert not store.exists("a/missing.bin")
         assert store.size("a/path.bin") == len(b"from a file")
 
+    def test_adopt_stores_a_given_up_file_like_put(
+        self, store: ObjectStore, tmp_path: Path
+    ) -> None:
+        """``adopt``: the object outlives the caller's name for it; same bytes again is a no-op,
+        other bytes are refused (the stored object unchanged)."""
+        work = tmp_path / "work"
+        work.mkdir()
+        given = work / "a.pdf"
+        given.write_bytes(b"%PDF original bytes")
+        store.adopt("obj/v1/content/a.pdf", given)
+        again = work / "again.pdf"
+        again.write_bytes(b"%PDF original bytes")
+        store.adopt("obj/v1/content/a.pdf", again)  # a rerun: no-op
+        other = work / "other.pdf"
+        other.write_bytes(b"%PDF other bytes")
+        with pytest.raises(ObjectExistsError):
+            store.adopt("obj/v1/content/a.pdf", other)
+        for name in list(work.iterdir()):  # the caller removes its work files
+            name.chmod(0o644)
+            name.unlink()
+        assert _read_all(store, "obj/v1/content/a.pdf") == b"%PDF original bytes"
+        assert list(store.list("obj/")) == ["obj/v1/content/a.pdf"]
+        store.put("obj/v1/content/a.pdf", b"%PDF original bytes")  # put agrees with adopt
+
     def test_empty_object(self, store: ObjectStore) -> None:
         store.put("empty", b"")
         assert store.exists("empty") and store.size("empty") == 0

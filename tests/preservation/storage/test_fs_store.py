@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from preservation.storage import TEMP_PREFIX, FsStore, ObjectExistsError, ObjectNotFoundError
+from preservation.storage import (
+    TEMP_PREFIX,
+    FsStore,
+    ObjectExistsError,
+    ObjectNotFoundError,
+    StorageError,
+)
 
 
 def _temp_files(root: Path) -> list[Path]:
@@ -134,3 +140,26 @@ def test_concurrent_puts_never_overwrite(tmp_path: Path, same: bool) -> None:
         assert outcomes.count("ok") == 1 and outcomes.count("refused") == 7
     assert _temp_files(tmp_path) == []
     assert list(store.list()) == ["race/key"]
+
+
+def test_adopt_keeps_the_file_itself_read_only(tmp_path: Path) -> None:
+    """On one file system ``adopt`` links the caller's file (no copy, no new inode) and makes
+    it read-only; a directory or a symbolic link is not adopted."""
+    store = FsStore(tmp_path / "store")
+    work = tmp_path / "work"
+    work.mkdir()
+    given = work / "scan.jpg"
+    given.write_bytes(b"\xff\xd8 jpeg")
+    store.adopt("obj/v1/content/scan.jpg", given)
+    stored = tmp_path / "store" / "obj" / "v1" / "content" / "scan.jpg"
+    assert stored.stat().st_ino == given.stat().st_ino
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o444
+    given.unlink()
+    assert stored.read_bytes() == b"\xff\xd8 jpeg" and stored.stat().st_nlink == 1
+    link = work / "link.jpg"
+    link.symlink_to(stored)
+    with pytest.raises(StorageError):
+        store.adopt("obj/v1/content/link.jpg", link)
+    with pytest.raises(StorageError):
+        store.adopt("obj/v1/content/dir", work)
+    assert list(store.list()) == ["obj/v1/content/scan.jpg"]
