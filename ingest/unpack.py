@@ -355,11 +355,14 @@ def _clear(dest: Path) -> None:
             child.unlink()
 
 
-def _target(dest: Path, resolved_dest: Path, name: str) -> Path:
-    target = dest.joinpath(*name.split("/"))
-    if not target.resolve().is_relative_to(resolved_dest):  # defence in depth
+def _target(dest: Path, resolved_dest: str, name: str) -> Path:
+    """Where entry ``name`` goes: refused when, joined and normalised, it leaves ``dest`` (defence
+    in depth: the plan refused such names already). A string check suffices: ``dest`` is new,
+    and unpacking creates directories and regular files (``O_NOFOLLOW``) only, never a link."""
+    joined = os.path.normpath(os.path.join(resolved_dest, *name.split("/")))
+    if not joined.startswith(resolved_dest + os.sep):
         raise _Abort(make("ZIP_SLIP", path=name))
-    return target
+    return dest.joinpath(*name.split("/"))
 
 
 def _copy(src: IO[bytes], target: Path, entry: _Entry, budget: _Budget, limits: Limits) -> int:
@@ -404,7 +407,7 @@ def _open_entry(entry: _Entry, archive: zipfile.ZipFile | None) -> IO[bytes]:
 def _extract(plan: _Plan, dest: Path, budget: _Budget, archive: zipfile.ZipFile | None) -> None:
     reported = {f.path for f in plan.findings if f.code == "ZIP_NESTED_ARCHIVE"}
     limits = budget.limits
-    resolved_dest = dest.resolve()
+    resolved_dest = str(dest.resolve())
     for entry in plan.entries:
         target = _target(dest, resolved_dest, entry.name)
         if entry.is_dir:

@@ -346,3 +346,19 @@ def test_office_documents_are_documents_and_other_inner_zips_still_refused(tmp_p
     assert nested.path == "A/伪装.docx" and "ZIP" in nested.detail["kind"]
     assert (result.root / "A" / "申请书.docx").is_file()
     assert (result.root / "A" / "清单.xlsx").is_file()
+
+
+def test_extraction_refuses_a_name_that_leaves_the_folder_even_past_the_plan(
+    tmp_path: Path,
+) -> None:
+    """Defence in depth: the plan refuses ``..`` names first; extraction checks again."""
+    from ingest.unpack import _Abort, _target
+
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    resolved = str(dest.resolve())
+    assert _target(dest, resolved, "A/A1-申请表.pdf") == dest / "A" / "A1-申请表.pdf"
+    for name in ("../x.pdf", "A/../../x.pdf", "A/../../dest-other/x.pdf", ".."):
+        with pytest.raises(_Abort) as refused:
+            _target(dest, resolved, name)
+        assert refused.value.finding.code == "ZIP_SLIP"
