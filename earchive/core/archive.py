@@ -6,6 +6,7 @@ its own: each method delegates to the stage packages.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -347,6 +348,9 @@ class Archive:
             yield from self._indexing_as_they_come(results)
             return
         self.engine.dispose()  # no pooled connection may cross the fork
+        # what exists now (modules, settings) is never garbage: the collector leaves it alone, so
+        # the workers neither scan it again nor copy the pages they share with this process
+        gc.freeze()
         fork = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
             max_workers=workers,
