@@ -1,10 +1,15 @@
 """Issue 2's acceptance run: 1,000 generated cases ingest in one run; each is findable by its
-电子文件号, by its 档号 and by a Chinese word from its PDFs; re-ingesting all adds nothing."""
+电子文件号, by its 档号 and by a Chinese word from its PDFs; re-ingesting all adds nothing.
+The cases are generated and ingested once for the module (the fixture); each test checks one
+promise of that run."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,7 +18,7 @@ from earchive.core.archive import Archive
 from earchive.settings import Settings
 from samples import SMALL_PROFILE, generate
 from search import SearchQuery, tokens
-from tests.earchive.conftest import Cli
+from tests.earchive.conftest import PASSPHRASE, Cli
 
 N = 1000
 
@@ -34,34 +39,51 @@ def _pdf_word(zip_dir: Path, case_dir: Path, metadata_text: str) -> str:
     raise AssertionError(f"no PDF-only Chinese word in {case_dir}")
 
 
-@pytest.mark.slow
-def test_thousand_cases_ingest_findable_and_idempotent(cli: Cli, tmp_path: Path) -> None:
-    cases = tmp_path / "cases"
-    generate(N, cases, seed=1000, size_profile=SMALL_PROFILE, workers=2)
-    zips = sorted(cases.glob("*.zip"))
-    assert len(zips) == N
+@dataclass
+class Run:
+    cli: Cli
+    cases: Path
+    results: list[dict[str, object]]
 
-    results = cli.json_lines("ingest", str(cases))
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """1,000 small generated cases, ingested by one ``earchive ingest`` run."""
+    root = tmp_path_factory.mktemp("thousand")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EARCHIVE_")}
+    env["EARCHIVE_HOME"] = str(root / "home")
+    env["EARCHIVE_KEY_PASSPHRASE"] = PASSPHRASE
+    cli = Cli(home=root / "home", env=env)
+    cases = root / "cases"
+    generate(N, cases, seed=1000, size_profile=SMALL_PROFILE, workers=2)
+    assert len(list(cases.glob("*.zip"))) == N
+    return Run(cli, cases, cli.json_lines("ingest", str(cases)))
+
+
+@pytest.mark.slow
+def test_thousand_cases_are_accepted_and_found_by_their_codes(thousand: Run) -> None:
+    results = thousand.results
     assert len(results) == N
     assert {r["status"] for r in results} == {"accepted"}
     assert len({r["archival_code"] for r in results}) == N
-
-    archive = Archive(Settings(home=cli.home))
+    archive = Archive(Settings(home=thousand.cli.home))
     for r in results:
         for query in (str(r["electronic_record_code"]), str(r["archival_code"])):
             hits = archive.search(SearchQuery(text=query, limit=5)).hits
             assert hits and hits[0].archive_id == r["id"], query
 
-    # a word from the PDFs' text (not in case.xml) finds the case: checked on every 10th case
-    import zipfile
 
-    for r in results[::10]:
+@pytest.mark.slow
+def test_a_word_of_a_cases_pdfs_finds_it(thousand: Run, tmp_path: Path) -> None:
+    """A word from the PDFs' text (not in case.xml) finds the case: every 10th case."""
+    archive = Archive(Settings(home=thousand.cli.home))
+    for r in thousand.results[::10]:
         src = Path(str(r["source"]))
         case_dir = tmp_path / "x" / src.stem
         with zipfile.ZipFile(src) as zf:
             zf.extractall(case_dir)
         metadata_text = (case_dir / "case.xml").read_text("utf-8")
-        word = _pdf_word(cases, case_dir, metadata_text)
+        word = _pdf_word(thousand.cases, case_dir, metadata_text)
         found = archive.search(SearchQuery(text=word, limit=200))
         ids = [h.archive_id for h in found.hits]
         assert r["id"] in ids or found.total > 200, (word, r["id"])
@@ -70,8 +92,12 @@ def test_thousand_cases_ingest_findable_and_idempotent(cli: Cli, tmp_path: Path)
         )
         assert [h.archive_id for h in narrowed.hits] == [r["id"]], word
 
-    again = cli.json_lines("ingest", str(cases))
-    assert {a["status"] for a in again} == {"duplicate"}
+
+@pytest.mark.slow
+def test_ingesting_the_thousand_again_adds_nothing(thousand: Run) -> None:
+    again = thousand.cli.json_lines("ingest", str(thousand.cases))
+    assert len(again) == N and {a["status"] for a in again} == {"duplicate"}
+    archive = Archive(Settings(home=thousand.cli.home))
     assert archive.catalog.count() == N
     events = [json.loads(json.dumps(e.__dict__, default=str)) for e in archive.events.iter_events()]
     assert sum(1 for e in events if e["outcome"] == "accepted") == N
