@@ -139,6 +139,14 @@ def visibility(folder: Path, out: Path, extra: dict[str, str]) -> float:
     return float(seconds)
 
 
+def medians(runs: list[harness.Run]) -> tuple[float, float]:
+    """The median wall and CPU seconds of ``runs``."""
+    return (
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
+    )
+
+
 def main() -> None:
     p = harness.parser(__doc__.splitlines()[0], cases=100)
     p.add_argument("--bag-worker", type=Path, help=argparse.SUPPRESS)
@@ -184,10 +192,8 @@ def main() -> None:
             f" {dict(statuses)} | bagit {theirs.seconds:.2f} s wall, CPU"
             f" {theirs.cpu_seconds:.2f} s, peak RSS {theirs.peak_rss_mb:.0f} MB"
         )
-    ow = statistics.median(r.seconds for r in ours_runs)
-    oc = statistics.median(r.cpu_seconds for r in ours_runs)
-    tw = statistics.median(r.seconds for r in theirs_runs)
-    tc = statistics.median(r.cpu_seconds for r in theirs_runs)
+    ow, oc = medians(ours_runs)
+    tw, tc = medians(theirs_runs)
     print(
         f"earchive ingest (median of {args.rounds}): {ow:.2f} s, {n / ow:.2f} cases/s, "
         f"{size / 1e6 / ow:.1f} MB/s, CPU {oc:.2f} s = {oc / n * 1000:.0f} ms per case"
@@ -202,8 +208,7 @@ def main() -> None:
         f"  (target >= 1.00×); by CPU time {harness.ratio(tc, oc)}"
     )
     if before_runs:
-        bc = statistics.median(r.cpu_seconds for r in before_runs)
-        bw = statistics.median(r.seconds for r in before_runs)
+        bw, bc = medians(before_runs)
         print(
             f"before (median of {args.rounds}): {bw:.2f} s, CPU {bc:.2f} s = "
             f"{bc / n * 1000:.0f} ms per case; by CPU time against bagit {harness.ratio(tc, bc)}"

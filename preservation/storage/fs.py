@@ -19,7 +19,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .base import Source
 from .errors import (
@@ -86,6 +86,23 @@ def _same_content(path: Path, source: Source) -> bool:
             if stored.read(len(block)) != block:
                 return False
         return stored.read(1) == b""
+
+
+def _holds(key: str, path: Path, source: Source) -> None:
+    """Nothing when the stored ``path`` holds ``source``'s bytes; else ``ObjectExistsError``."""
+    if not _same_content(path, source):
+        raise ObjectExistsError(f"{key!r} already stored with different content")
+
+
+def _link(key: str, existing: str | Path, path: Path, **how: Any) -> bool:
+    """Give the file ``existing`` the new name ``path`` (``os.link``; never clobbers). False when
+    a concurrent put got there first with the same bytes (``ObjectExistsError`` if other)."""
+    try:
+        os.link(existing, path, **how)
+    except FileExistsError:
+        _holds(key, path, Path(existing))
+        return False
+    return True
 
 
 class FsStore:
@@ -180,17 +197,10 @@ class FsStore:
         proc = f"/proc/self/fd/{fd}"
         parent = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
-            try:
-                # with a dir fd given, os.link is linkat(AT_SYMLINK_FOLLOW): the file /proc
-                # points at gets the name (the absolute ``proc`` path ignores the dir fd)
-                os.link(proc, path, src_dir_fd=parent)
-            except FileExistsError:  # lost a race with a concurrent put
-                if not _same_content(path, Path(proc)):
-                    raise ObjectExistsError(
-                        f"{key!r} already stored with different content"
-                    ) from None
-                return
-            os.fsync(parent)
+            # with a dir fd given, os.link is linkat(AT_SYMLINK_FOLLOW): the file /proc points
+            # at gets the name (the absolute ``proc`` path ignores the dir fd)
+            if _link(key, proc, path, src_dir_fd=parent):
+                os.fsync(parent)
         finally:
             os.close(fd)
             os.close(parent)
@@ -200,24 +210,16 @@ class FsStore:
         path = self._path(key)
         try:
             if path.is_file():
-                if _same_content(path, source):
-                    return
-                raise ObjectExistsError(f"{key!r} already stored with different content")
+                _holds(key, path, source)
+                return
             fd = self._write_nameless(path.parent, source)
             if fd is not None:
                 self._put_nameless(key, path, fd)
                 return
             temp = self._write_temp(path.parent, source)
             try:
-                try:
-                    os.link(temp, path)
-                except FileExistsError:  # lost a race with a concurrent put
-                    if not _same_content(path, temp):
-                        raise ObjectExistsError(
-                            f"{key!r} already stored with different content"
-                        ) from None
-                    return
-                _fsync_dir(path.parent)
+                if _link(key, temp, path):
+                    _fsync_dir(path.parent)
             finally:
                 temp.unlink(missing_ok=True)
         except OSError as exc:
@@ -229,9 +231,8 @@ class FsStore:
         target = self._path(key)
         try:
             if target.is_file():
-                if _same_content(target, path):
-                    return
-                raise ObjectExistsError(f"{key!r} already stored with different content")
+                _holds(key, target, path)
+                return
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             try:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -242,19 +243,14 @@ class FsStore:
                 os.close(fd)
             self._ensure_dir(target.parent)
             try:
-                os.link(path, target, follow_symlinks=False)
-            except FileExistsError:  # lost a race with a concurrent put
-                if not _same_content(target, path):
-                    raise ObjectExistsError(
-                        f"{key!r} already stored with different content"
-                    ) from None
-                return
+                linked = _link(key, path, target, follow_symlinks=False)
             except OSError as exc:
                 if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
                     raise
                 self.put(key, path)  # another file system (or no links there): copy
                 return
-            _fsync_dir(target.parent)
+            if linked:
+                _fsync_dir(target.parent)
         except OSError as exc:
             raise StorageError(f"cannot store {key!r}: {exc}") from exc
 
