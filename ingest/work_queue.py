@@ -38,10 +38,12 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "GivenUp",
     "WorkItem",
     "done",
     "enqueue",
     "failed",
+    "given_up",
     "metadata",
     "pending",
     "pending_count",
@@ -112,6 +114,32 @@ def pending_count(engine: Engine, kind: str | None = None) -> int:
         query = query.where(work_queue.c.kind == kind)
     with engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class GivenUp:
+    """A job that failed ``max_attempts`` times: no worker takes it again; an operator must."""
+
+    id: int
+    kind: str
+    subject: str
+    attempts: int
+    last_error: str
+
+
+def given_up(engine: Engine, max_attempts: int, limit: int = 100) -> list[GivenUp]:
+    """The oldest ``limit`` jobs tried ``max_attempts`` times or more, with their last error."""
+    query = (
+        select(work_queue)
+        .where(work_queue.c.attempts >= max_attempts)
+        .order_by(work_queue.c.id)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [
+        GivenUp(r["id"], r["kind"], r["subject"], r["attempts"], r["last_error"]) for r in rows
+    ]
 
 
 def done(engine: Engine, ids: Iterable[int]) -> None:
