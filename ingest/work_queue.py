@@ -137,9 +137,7 @@ def given_up(engine: Engine, max_attempts: int, limit: int = 100) -> list[GivenU
     )
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    return [
-        GivenUp(r["id"], r["kind"], r["subject"], r["attempts"], r["last_error"]) for r in rows
-    ]
+    return [GivenUp(r["id"], r["kind"], r["subject"], r["attempts"], r["last_error"]) for r in rows]
 
 
 def done(engine: Engine, ids: Iterable[int]) -> None:
