@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from pyhanko.pdf_utils.misc import PdfError
@@ -38,8 +39,6 @@ from pyhanko_certvalidator import ValidationContext
 from standards.finding import Finding, Status
 from standards.findings import make
 
-from .signatures import TOOL  # named where pyHanko need not be imported
-
 __all__ = [
     "PdfSignatures",
     "SignatureReport",
@@ -48,6 +47,7 @@ __all__ = [
     "signature_findings",
 ]
 
+TOOL = f"pyHanko {metadata.version('pyhanko')}"
 _ALLOWED_LEVELS = frozenset(
     level.name
     for level in (

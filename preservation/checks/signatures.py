@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +30,6 @@ if TYPE_CHECKING:  # pyHanko is imported by the first check that reads a PDF's s
     from .pdf_signature import PdfSignatures
 
 __all__ = ["CHECKS", "load_trust_roots"]
-
-TOOL = f"pyHanko {metadata.version('pyhanko')}"
 
 
 def load_trust_roots(trust_dir: Path | None) -> list[asn1_x509.Certificate]:
@@ -77,7 +74,7 @@ def signature_reports(ctx: CheckContext) -> dict[str, PdfSignatures]:
 
 def pdf_signatures(ctx: CheckContext) -> list[Finding]:
     """Every signature of every PDF; files declared signed must carry one."""
-    from .pdf_signature import signature_findings
+    from .pdf_signature import TOOL, signature_findings
 
     have_roots = bool(load_trust_roots(ctx.trust_dir))
     declared = {f"original/{e.path}" for e in ctx.case.files if e.signed} if ctx.case else set()
@@ -88,6 +85,8 @@ def pdf_signatures(ctx: CheckContext) -> list[Finding]:
 
 
 def timestamps(ctx: CheckContext) -> list[Finding]:
+    from .pdf_signature import TOOL
+
     found: list[Finding] = []
     for pdf in signature_reports(ctx).values():
         for r in pdf.reports:
