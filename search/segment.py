@@ -69,7 +69,8 @@ class Segmenter:
         tokenizer = jieba.Tokenizer()
         tokenizer.tmp_dir = None if self._cache_dir is None else str(self._cache_dir)
         tokenizer.initialize()
-        return tokenizer.cut_for_search
+        cut: Callable[[str], Iterable[str]] = tokenizer.cut_for_search
+        return cut
 
     def tokens(self, text: str, memo: bool = True) -> list[str]:
         """Search tokens of ``text``: NFKC-normalised, lowercased, punctuation dropped.
