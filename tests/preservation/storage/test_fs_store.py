@@ -160,6 +160,8 @@ def test_adopt_keeps_the_file_itself_read_only(tmp_path: Path) -> None:
     link.symlink_to(stored)
     with pytest.raises(StorageError):
         store.adopt("obj/v1/content/link.jpg", link)
-    with pytest.raises(StorageError):
+    mode = stat.S_IMODE(work.stat().st_mode)
+    with pytest.raises(StorageError, match="not a regular file"):
         store.adopt("obj/v1/content/dir", work)
+    assert stat.S_IMODE(work.stat().st_mode) == mode  # refused before anything was changed
     assert list(store.list()) == ["obj/v1/content/scan.jpg"]
