@@ -181,7 +181,6 @@ class FsStore:
                 return None
             raise
         try:
-            view = memoryview(b"")
             for block in _chunks(source):
                 view = memoryview(block)
                 while view:
