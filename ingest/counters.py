@@ -8,7 +8,19 @@ record of who holds it (no gaps after a crash: the holder is resumed).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select
+import functools
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Executable,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 metadata = MetaData()
@@ -21,16 +33,20 @@ counters = Table(
 )
 
 
-def allocate_item_number(conn: Connection, class_key: str) -> int:
-    """Hand out the next 件号 of ``class_key`` inside the caller's transaction."""
-    dialect = conn.dialect.name
+@functools.cache
+def _allocate(dialect: str) -> Executable:
+    """The allocation statement for ``dialect``, built once (the class key is bound per call)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(counters).values(class_key=class_key, last_item=1)
-    stmt = stmt.on_conflict_do_update(
+    stmt = insert(counters).values(class_key=bindparam("b_key"), last_item=1)
+    return stmt.on_conflict_do_update(
         index_elements=[counters.c.class_key],
         set_={"last_item": counters.c.last_item + 1},
     ).returning(counters.c.last_item)
-    return int(conn.execute(stmt).scalar_one())
+
+
+def allocate_item_number(conn: Connection, class_key: str) -> int:
+    """Hand out the next 件号 of ``class_key`` inside the caller's transaction."""
+    return int(conn.execute(_allocate(conn.dialect.name), {"b_key": class_key}).scalar_one())
 
 
 def current_counters(conn: Connection) -> dict[str, int]:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    bindparam,
     select,
     update,
 )
@@ -47,6 +48,25 @@ journal = Table(
 
 STATES = ("allocated", "built", "stored", "done")
 
+# built once, values bound per call (building a statement per call costs more than running it)
+_INSERT = journal.insert()
+_SET_STATE = (
+    update(journal)
+    .where(journal.c.ingest_id == bindparam("b_id"))
+    .values(state=bindparam("b_state"))
+)
+_OPEN = select(journal).where(
+    journal.c.archive_id == bindparam("b_archive"),
+    journal.c.package_sha256 == bindparam("b_sha256"),
+    journal.c.state != "done",
+)
+_LATEST = (
+    select(journal)
+    .where(journal.c.archive_id == bindparam("b_archive"))
+    .order_by(journal.c.version.desc())
+    .limit(1)
+)
+
 
 @dataclass(frozen=True)
 class JournalEntry:
@@ -66,13 +86,13 @@ class JournalEntry:
 
 def add(conn: Connection, entry: JournalEntry) -> None:
     values = dict(entry.__dict__, ingested_at=entry.ingested_at.astimezone(UTC))
-    conn.execute(journal.insert().values(**values))
+    conn.execute(_INSERT, values)
 
 
 def set_state(conn: Connection, ingest_id: str, state: str) -> None:
     if state not in STATES:
         raise ValueError(f"unknown journal state {state!r}")
-    conn.execute(update(journal).where(journal.c.ingest_id == ingest_id).values(state=state))
+    conn.execute(_SET_STATE, {"b_id": ingest_id, "b_state": state})
 
 
 def _entry(row: object) -> JournalEntry:
@@ -91,21 +111,10 @@ def pending(conn: Connection) -> list[JournalEntry]:
 
 
 def find_open(conn: Connection, archive_id: str, package_sha256: str) -> JournalEntry | None:
-    row = conn.execute(
-        select(journal).where(
-            journal.c.archive_id == archive_id,
-            journal.c.package_sha256 == package_sha256,
-            journal.c.state != "done",
-        )
-    ).first()
+    row = conn.execute(_OPEN, {"b_archive": archive_id, "b_sha256": package_sha256}).first()
     return _entry(row) if row is not None else None
 
 
 def latest_version(conn: Connection, archive_id: str) -> JournalEntry | None:
-    row = conn.execute(
-        select(journal)
-        .where(journal.c.archive_id == archive_id)
-        .order_by(journal.c.version.desc())
-        .limit(1)
-    ).first()
+    row = conn.execute(_LATEST, {"b_archive": archive_id}).first()
     return _entry(row) if row is not None else None

@@ -58,20 +58,24 @@ def list_files(root: Path) -> tuple[str, ...]:
     """Return the relative POSIX paths of the regular files under ``root``'s A/, B/ and C/.
 
     Links and other non-regular entries are skipped (unpack refuses them before this runs).
+    Order: a folder's files by name, then its sub-folders by name (as a sorted ``os.walk``).
     """
     found: list[str] = []
     for folder in PACKAGE_FOLDERS:
         top = root / folder
-        if not top.is_dir() or top.is_symlink():
-            continue
-        for current, dirs, files in os.walk(top, followlinks=False):
-            base = Path(current).relative_to(root).as_posix()
-            dirs[:] = sorted(d for d in dirs if not (Path(current) / d).is_symlink())
-            for name in sorted(files):
-                full = Path(current) / name
-                if stat.S_ISREG(os.lstat(full).st_mode):
-                    found.append(f"{base}/{name}")
+        if top.is_dir() and not top.is_symlink():
+            _walk(os.fspath(top), folder, found)
     return tuple(found)
+
+
+def _walk(folder: str, relative: str, found: list[str]) -> None:
+    # the directory entries' own types: no stat per file, and links are never followed
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    found.extend(f"{relative}/{e.name}" for e in entries if e.is_file(follow_symlinks=False))
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, f"{relative}/{entry.name}", found)
 
 
 def measure_all(root: Path, paths: Sequence[str] | None = None) -> dict[str, Measured]:

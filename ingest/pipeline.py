@@ -544,9 +544,9 @@ def _resume(
     record, files, version_row = _catalog_rows(
         entry, case, measured, manifest_sha256, object_id, retention.code, ctx.category
     )
-    ctx.catalog.record_version(record, files, version_row)
     payload = _index_payload(record, case, aip_dir) if ctx.deferred_indexing else None
-    with ctx.engine.begin() as conn:
+    with ctx.engine.begin() as conn:  # the catalog rows, the jobs and ``done`` commit together
+        ctx.catalog.record_version(record, files, version_row, conn)
         if payload is None:
             queue_for_indexing(conn, entry.archive_id)
         else:  # the indexer's job, committed with the catalog rows

@@ -67,6 +67,9 @@ work_queue = Table(
 )
 
 
+_ENQUEUE = insert(work_queue)  # built once: its values are bound per call
+
+
 @dataclass(frozen=True)
 class WorkItem:
     """One queued job."""
@@ -81,16 +84,8 @@ class WorkItem:
 
 def enqueue(conn: Connection, kind: str, subject: str, payload: bytes | None = None) -> None:
     """Record a job in the caller's transaction (it exists exactly when that commits)."""
-    conn.execute(
-        insert(work_queue).values(
-            kind=kind,
-            subject=subject,
-            payload=payload,
-            enqueued_at=time.time(),
-            attempts=0,
-            last_error="",
-        )
-    )
+    row = {"kind": kind, "subject": subject, "payload": payload, "enqueued_at": time.time()}
+    conn.execute(_ENQUEUE, {**row, "attempts": 0, "last_error": ""})
 
 
 def pending(

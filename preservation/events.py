@@ -100,6 +100,11 @@ def _row_event(row: object) -> Event:
     )
 
 
+# built once (values bound per call)
+_LAST_HASH = select(events.c.hash).order_by(events.c.seq.desc()).limit(1)
+_INSERT = events.insert()
+
+
 class EventLog:
     """Append-only event log on a SQLAlchemy engine (SQLite or PostgreSQL)."""
 
@@ -119,22 +124,23 @@ class EventLog:
     def _append(self, conn: Connection, event: Event) -> Event:
         if conn.dialect.name == "postgresql":  # one writer at a time keeps the chain linear
             conn.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
-        last = conn.execute(select(events.c.hash).order_by(events.c.seq.desc()).limit(1)).first()
+        last = conn.execute(_LAST_HASH).first()
         prev = last.hash if last is not None else GENESIS
         at = event.at.astimezone(UTC)
         chained = Event(**{**event.__dict__, "at": at, "prev_hash": prev})
         digest = event_hash(prev, chained)
         result = conn.execute(
-            events.insert().values(
-                at=at,
-                agent=event.agent,
-                action=event.action,
-                object=event.object,
-                outcome=event.outcome,
-                detail=json.dumps(dict(event.detail), ensure_ascii=False, sort_keys=True),
-                prev_hash=prev,
-                hash=digest,
-            )
+            _INSERT,
+            {
+                "at": at,
+                "agent": event.agent,
+                "action": event.action,
+                "object": event.object,
+                "outcome": event.outcome,
+                "detail": json.dumps(dict(event.detail), ensure_ascii=False, sort_keys=True),
+                "prev_hash": prev,
+                "hash": digest,
+            },
         )
         seq = int(result.inserted_primary_key[0])  # type: ignore[index]
         return Event(**{**chained.__dict__, "seq": seq, "hash": digest})

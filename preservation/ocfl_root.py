@@ -309,9 +309,11 @@ class OcflRoot:
         root = self.object_root(object_id)
         if number == 1:
             self.store.put(f"{root}/{OBJECT_DECLARATION[0]}", OBJECT_DECLARATION[1])
-        store_file = self.store.adopt if adopt else self.store.put
-        for content_path, source in sources:
-            store_file(f"{root}/{content_path}", source)
+        if adopt:
+            self.store.adopt({f"{root}/{content_path}": source for content_path, source in sources})
+        else:
+            for content_path, source in sources:
+                self.store.put(f"{root}/{content_path}", source)
         sidecar = inventory_sidecar(inventory_bytes)
         try:
             self.store.put(f"{root}/{version}/{INVENTORY}", inventory_bytes)

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, RowMapping, delete, func, insert, select, update
+from sqlalchemy import Engine, RowMapping, Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -30,6 +30,48 @@ _RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(ArchiveRecord))
 _FILE_FIELDS = tuple(f.name for f in dataclasses.fields(FileRow))
 _VERSION_FIELDS = tuple(f.name for f in dataclasses.fields(VersionRow))
 _PAGE = 500
+Params = dict[str, Any] | None
+
+
+# Statements built once, their values bound per call: building ``insert(t).values(row)`` anew
+# coerces every value into the expression tree, several times the cost of running it
+_VERSION_OF = select(archives.c.version).where(archives.c.id == bindparam("b_id"))
+_INSERT_ARCHIVE = insert(archives)
+_UPDATE_ARCHIVE = update(archives).where(archives.c.id == bindparam("b_id"))
+_DELETE_FILES = delete(archive_files).where(
+    (archive_files.c.archive_id == bindparam("b_id"))
+    & (archive_files.c.version == bindparam("b_v"))
+)
+_DELETE_VERSION = delete(archive_versions).where(
+    (archive_versions.c.archive_id == bindparam("b_id"))
+    & (archive_versions.c.version == bindparam("b_v"))
+)
+_ARCHIVE_BY_ID = select(archives).where(archives.c.id == bindparam("b_id"))
+
+
+def _record_version(
+    conn: Connection, record: ArchiveRecord, files: Sequence[FileRow], version_row: VersionRow
+) -> None:
+    values = dataclasses.asdict(record)
+    key = {"b_id": record.id, "b_v": version_row.version}
+    current = conn.execute(_VERSION_OF, key).scalar_one_or_none()
+    if current is None:
+        conn.execute(_INSERT_ARCHIVE, values)
+    elif record.version >= current:
+        conn.execute(_UPDATE_ARCHIVE, {**values, **key})
+    conn.execute(_DELETE_FILES, key)
+    conn.execute(_DELETE_VERSION, key)
+    conn.execute(
+        insert(archive_versions), {"archive_id": record.id, **dataclasses.asdict(version_row)}
+    )
+    if files:
+        conn.execute(
+            insert(archive_files),
+            [
+                {"archive_id": record.id, "version": version_row.version, **dataclasses.asdict(f)}
+                for f in files
+            ],
+        )
 
 
 class CatalogError(Exception):
@@ -63,51 +105,25 @@ class Catalog:
             raise CatalogError(f"cannot create the catalog schema: {exc}") from exc
 
     def record_version(
-        self, record: ArchiveRecord, files: Sequence[FileRow], version_row: VersionRow
+        self,
+        record: ArchiveRecord,
+        files: Sequence[FileRow],
+        version_row: VersionRow,
+        conn: Connection | None = None,
     ) -> None:
-        """Record one version of an archive, in one transaction.
+        """Record one version of an archive, in one transaction (``conn``'s when given: the
+        caller's other writes then commit with it, or not at all).
 
         The archive row is inserted, or updated when ``record.version`` is not older than the row's
         current version. The version's files and version row replace any earlier recording of the
         same version (idempotent reruns).
         """
-        values = dataclasses.asdict(record)
         try:
-            with self._write() as conn, conn.begin():
-                current = conn.execute(
-                    select(archives.c.version).where(archives.c.id == record.id)
-                ).scalar_one_or_none()
-                if current is None:
-                    conn.execute(insert(archives).values(values))
-                elif record.version >= current:
-                    conn.execute(update(archives).where(archives.c.id == record.id).values(values))
-                same_version = (archive_files.c.archive_id == record.id) & (
-                    archive_files.c.version == version_row.version
-                )
-                conn.execute(delete(archive_files).where(same_version))
-                conn.execute(
-                    delete(archive_versions).where(
-                        (archive_versions.c.archive_id == record.id)
-                        & (archive_versions.c.version == version_row.version)
-                    )
-                )
-                conn.execute(
-                    insert(archive_versions).values(
-                        archive_id=record.id, **dataclasses.asdict(version_row)
-                    )
-                )
-                if files:
-                    conn.execute(
-                        insert(archive_files),
-                        [
-                            {
-                                "archive_id": record.id,
-                                "version": version_row.version,
-                                **dataclasses.asdict(f),
-                            }
-                            for f in files
-                        ],
-                    )
+            if conn is not None:
+                _record_version(conn, record, files, version_row)
+                return
+            with self._write() as own, own.begin():
+                _record_version(own, record, files, version_row)
         except IntegrityError as exc:
             raise CatalogConflictError(f"cannot record {record.id}: {exc.orig}") from exc
         except (SQLAlchemyError, ValueError) as exc:
@@ -115,17 +131,17 @@ class Catalog:
 
     # -- reads ---------------------------------------------------------------------------------
 
-    def _one(self, *where: Any) -> ArchiveRecord | None:
+    def _one(self, query: Select[Any], params: Params = None) -> ArchiveRecord | None:
         try:
             with self.engine.connect() as conn:
-                row = conn.execute(select(archives).where(*where)).mappings().first()
+                row = conn.execute(query, params).mappings().first()
         except SQLAlchemyError as exc:
             raise CatalogError(f"catalog read failed: {exc}") from exc
         return None if row is None else _record(row)
 
     def get(self, archive_id: str) -> ArchiveRecord | None:
         """The archive's current record, or ``None``."""
-        return self._one(archives.c.id == archive_id)
+        return self._one(_ARCHIVE_BY_ID, {"b_id": archive_id})
 
     def get_many(self, archive_ids: Sequence[str]) -> dict[str, ArchiveRecord]:
         """The current records of ``archive_ids`` that exist, by id (one query per 500 ids)."""
@@ -146,12 +162,14 @@ class Catalog:
     def by_electronic_record_code(self, fonds: str, erc: str) -> ArchiveRecord | None:
         """Look up by fonds and electronic record code (unique per fonds)."""
         return self._one(
-            archives.c.fonds_identifier == fonds, archives.c.electronic_record_code == erc
+            select(archives).where(
+                archives.c.fonds_identifier == fonds, archives.c.electronic_record_code == erc
+            )
         )
 
     def by_archival_code(self, code: str) -> ArchiveRecord | None:
         """Look up by 档号."""
-        return self._one(archives.c.archival_code == code)
+        return self._one(select(archives).where(archives.c.archival_code == code))
 
     def files(self, archive_id: str, version: int | None = None) -> list[FileRow]:
         """Files of a version (default: the current one), by path; empty if unknown."""

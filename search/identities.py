@@ -26,6 +26,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    bindparam,
     delete,
     func,
     insert,
@@ -115,6 +116,12 @@ class IdentityPage:
     archives: tuple[tuple[str, str, str, str], ...]
 
 
+# built once, the archive bound per call
+_DELETE_OWN = delete(archive_identities).where(
+    archive_identities.c.archive_id == bindparam("b_archive")
+)
+
+
 class IdentityTable:
     """The ``archive_identities`` rows on a catalog engine."""
 
@@ -124,8 +131,7 @@ class IdentityTable:
     @staticmethod
     def replace(conn: Connection, archive_id: str, rows: Sequence[IdentityRow]) -> None:
         """Make ``rows`` the archive's identities, in the caller's transaction."""
-        own = archive_identities.c.archive_id == archive_id
-        conn.execute(delete(archive_identities).where(own))
+        conn.execute(_DELETE_OWN, {"b_archive": archive_id})
         unique = {(r.role, r.digest): r for r in rows if r.archive_id == archive_id}
         if unique:
             conn.execute(

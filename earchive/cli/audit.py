@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,9 +19,10 @@ from earchive.cli.support import err as _err
 from earchive.cli.support import open_archive
 from earchive.cli.support import out as _out
 from earchive.core.stores import PRIMARY, REPLICA
-from earchive.services.audit.service import AuditReport, restore_archive, run_audit
-from preservation.audit import AuditLimits
 from standards.finding import Finding, Status
+
+if TYPE_CHECKING:
+    from earchive.services.audit.service import AuditReport
 
 __all__ = ["register"]
 
@@ -75,6 +76,9 @@ def audit(
 ) -> None:
     """Fixity audit: re-hash stored files (SM3 + SHA-256) against inventories and signed
     manifests, oldest-audited objects first; every run is logged as an event."""
+    from earchive.services.audit.service import run_audit
+    from preservation.audit import AuditLimits
+
     limits = AuditLimits(max_objects=limit, max_seconds=seconds, workers=workers, processes=True)
     report = run_audit(open_archive(), location=location, limits=limits, repair=repair)
     _print(report, as_json, quiet_pass=not verbose)
@@ -91,6 +95,8 @@ def restore(
 ) -> None:
     """Restore an archive's stored object from the replica: copy missing files, replace corrupt
     ones, verifying SM3/SHA-256 as they stream; logged as a ``restore`` event."""
+    from earchive.services.audit.service import restore_archive
+
     outcome = restore_archive(open_archive(), archive_id, source=source, target=target)
     for f in outcome.findings:
         if as_json:

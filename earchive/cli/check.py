@@ -10,21 +10,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from earchive.cli.support import UsageError, err, open_archive, out
-from earchive.services.checks.service import (
-    STAGES,
-    CheckOptions,
-    antivirus_from_settings,
-    check_all,
-    check_archive,
-    forms_for,
-    write_reports,
-)
-from preservation.checks import CheckRun
+
+if TYPE_CHECKING:
+    from preservation.checks import CheckRun
 
 __all__ = ["register"]
 
@@ -54,6 +47,16 @@ def check(
     ] = None,
 ) -> None:
     """Run the 四性 checks (DA/T 70-2018) on one archive or on all of them."""
+    from earchive.services.checks.service import (
+        STAGES,
+        CheckOptions,
+        antivirus_from_settings,
+        check_all,
+        check_archive,
+        forms_for,
+        write_reports,
+    )
+
     if stage.lower() not in STAGES or (archive_id is None) == (not all_):
         raise UsageError("give an archive id or --all, and --stage gd|yj|bc")
     archive = open_archive()

@@ -11,23 +11,24 @@ Exit codes: 0 success, 1 a run failed / package not accepted, 2 usage or configu
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from earchive.cli.support import emit, out, read_key
 from earchive.core.archive import Archive
 from earchive.core.errors import ConfigurationError
-from earchive.services.transfer.delivery import receive_from_s3, resume_transfer
-from earchive.services.transfer.schedule import due_archives, run_scheduled
 from earchive.settings import Settings
-from transfer import TransferLedger, TransferPolicy
-from transfer.endpoints import Endpoint
+
+if TYPE_CHECKING:
+    from transfer.endpoints import Endpoint
 
 __all__ = ["register", "resolve_endpoint", "scheduled_or_resume"]
 
 
 def _endpoint(name: str) -> Endpoint:
+    from transfer import TransferPolicy
+
     for e in TransferPolicy.load().endpoints:
         if e.name == name:
             return e
@@ -38,6 +39,9 @@ def resolve_endpoint(
     archive: Archive, name: str, to: str | None, ids: list[str] | None, receiver: str
 ) -> tuple[str, list[str] | None, str]:
     """``(target, ids, receiver)`` of a ``transfer run``: from ``--endpoint`` when named."""
+    from earchive.services.transfer.schedule import due_archives
+    from transfer import TransferLedger
+
     if not name:
         if to is None:
             raise ConfigurationError("name a target: --to DIR|s3://…|https://… or --endpoint")
@@ -51,6 +55,9 @@ def resolve_endpoint(
 def scheduled_or_resume(
     scheduled: bool, batch: str, to: str | None, endpoint: str, as_json: bool
 ) -> None:
+    from earchive.services.transfer.delivery import resume_transfer
+    from earchive.services.transfer.schedule import run_scheduled
+
     archive = Archive(Settings())
     if scheduled:
         runs = run_scheduled(archive, only=endpoint)
@@ -93,6 +100,8 @@ def receive_s3_cmd(
     """Bureau side: fetch a package from the transfer bucket (EARCHIVE_TRANSFER_S3_*), verify
     it — signatures by certificates that chain to a trust root (earchive keys trust) and name
     the 移交单位 — and write its signed receipt."""
+    from earchive.services.transfer.delivery import receive_from_s3
+
     key = read_key(sender_key) if sender_key is not None else None
     receipt, path, fetched = receive_from_s3(Archive(Settings()), address, key)
     if as_json:

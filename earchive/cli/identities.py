@@ -18,7 +18,6 @@ import typer
 from earchive.cli.support import Commands, initialised, open_archive
 from earchive.cli.support import err as _err
 from earchive.cli.support import out as _out
-from earchive.services.maintenance import run_backfill
 from search.identities import ALGORITHM, IdentityTable
 
 __all__ = ["register"]
@@ -35,6 +34,8 @@ def backfill_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object (the report).")] = False,
 ) -> None:
     """Key the applicants of archives that have no identity row under the current key."""
+    from earchive.services.maintenance import run_backfill
+
     report = run_backfill(open_archive(), everything)
     out = {
         "keyed": report.keyed,

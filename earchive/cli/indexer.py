@@ -20,9 +20,7 @@ import typer
 
 from earchive.cli.support import emit, initialised, out
 from earchive.core.archive import Archive
-from earchive.core.work import MAX_ATTEMPTS, drain, run_worker
 from ingest import work_queue
-from ingest.derived_version import PRESERVATION_JOBS
 from ingest.indexing import INDEX_JOB
 
 __all__ = ["register"]
@@ -40,6 +38,9 @@ def indexer(
     ] = False,
 ) -> None:
     """Index queued archives (the indexer of a deployment; `earchive serve` runs one too)."""
+    from earchive.core.work import drain, run_worker
+    from ingest.derived_version import PRESERVATION_JOBS
+
     archive = initialised()
     if status:
         _status(archive, as_json)
@@ -71,6 +72,9 @@ def indexer(
 
 
 def _status(archive: Archive, as_json: bool) -> None:
+    from earchive.core.work import MAX_ATTEMPTS
+    from ingest.derived_version import PRESERVATION_JOBS
+
     engine = archive.engine
     waiting = {
         kind: work_queue.pending_count(engine, kind) for kind in (INDEX_JOB, *PRESERVATION_JOBS)

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from earchive.cli.support import Commands, JsonOpt, UsageError, emit, initialised, out
-from earchive.core.keyring import IdentityInfo
-from earchive.services.keys import import_identity, read_pkcs12
 from package.certificates import certificates_in, load_certificate
 from package.errors import CertificateError
+
+if TYPE_CHECKING:
+    from earchive.core.keyring import IdentityInfo
 
 __all__ = ["register"]
 
@@ -62,6 +63,8 @@ def import_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Import a CA-issued certificate and its key (stored encrypted, never exported)."""
+    from earchive.services.keys import import_identity, read_pkcs12
+
     archive = initialised()
     if p12 is not None:
         certs, private = read_pkcs12(p12, os.environ.get(p12_password_env, ""))

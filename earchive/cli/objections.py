@@ -11,22 +11,16 @@ from __future__ import annotations
 import getpass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from earchive.cli.support import Commands, JsonOpt, UsageError, emit, open_archive, out
 from earchive.core.errors import NotFoundError
-from earchive.services.objections.service import (
-    Actor,
-    NewAttachment,
-    decide,
-    enter,
-    overdue,
-    verify_objection,
-)
-from earchive.services.objections.store import Objection, ObjectionStore
-from standards.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from earchive.services.objections.service import Actor
+    from earchive.services.objections.store import Objection
 
 __all__ = ["register"]
 
@@ -42,6 +36,8 @@ def _as_dict(o: Objection) -> dict[str, Any]:
 
 
 def _actor(by: str | None) -> Actor:
+    from earchive.services.objections.service import Actor
+
     return Actor(agent=f"cli:{by or getpass.getuser()}", role="archivist", via="cli")
 
 
@@ -64,6 +60,8 @@ def add_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Mark an objection on an archive (a signed annotation; the archive is not changed)."""
+    from earchive.services.objections.service import NewAttachment, enter
+
     files = [NewAttachment(p.name, p.read_bytes()) for p in attach or []]
     made = enter(
         open_archive(), archive_id, element=element, claim=claim, subject_name=subject,
@@ -80,6 +78,8 @@ def list_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Objections, oldest first."""
+    from earchive.services.objections.store import ObjectionStore
+
     if status not in ("open", "confirmed", "rejected", "all"):
         raise UsageError("--status is open, confirmed, rejected or all")
     store = ObjectionStore(open_archive().writer)
@@ -102,6 +102,9 @@ def decide_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Decide an open objection (signed decision annotation)."""
+    from earchive.services.objections.service import decide
+    from earchive.services.objections.store import ObjectionStore
+
     archive = open_archive()
     objection = ObjectionStore(archive.writer).get(objection_id)
     if objection is None:
@@ -122,6 +125,9 @@ def overdue_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Open objections older than one working day (exit 1 when there are any)."""
+    from earchive.services.objections.service import overdue
+    from standards.workdays import WorkCalendar
+
     try:
         at = datetime.fromisoformat(now) if now else datetime.now(UTC)
     except ValueError as exc:
@@ -144,6 +150,9 @@ def verify_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Check the signed annotations of an objection against the archive's key."""
+    from earchive.services.objections.service import verify_objection
+    from earchive.services.objections.store import ObjectionStore
+
     archive = open_archive()
     objection = ObjectionStore(archive.writer).get(objection_id)
     if objection is None:

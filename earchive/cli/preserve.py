@@ -6,14 +6,15 @@ as one new signed OCFL version. Exit codes: 0 done, 1 some file needs manual rev
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from earchive.cli.support import JsonOpt, UsageError, emit, open_archive, out
-from earchive.services.preservation.options import PreserveOptions
-from earchive.services.preservation.service import PreserveReport, preserve_archive
 from standards.finding import Status
+
+if TYPE_CHECKING:
+    from earchive.services.preservation.service import PreserveReport
 
 __all__ = ["register"]
 
@@ -46,6 +47,9 @@ def normalise_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Make the preservation copies (PDF/A-2b) and OCR text the format policy asks for."""
+    from earchive.services.preservation.options import PreserveOptions
+    from earchive.services.preservation.service import preserve_archive
+
     if bool(archive_ids) == every:
         raise UsageError("name archive ids or give --all (not both)")
     archive = open_archive()

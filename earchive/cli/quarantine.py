@@ -13,13 +13,6 @@ from typing import Annotated
 import typer
 
 from earchive.cli.support import Commands, JsonOpt, emit, initialised, out
-from earchive.services.quarantine import (
-    delete_refused,
-    quarantine_dir,
-    read_quarantine,
-    refused_report,
-    resubmit,
-)
 
 __all__ = ["register"]
 
@@ -30,6 +23,8 @@ Name = Annotated[str, typer.Argument(help="The quarantine folder (from 'quaranti
 @quarantine_app.command("list")
 def list_cmd(as_json: JsonOpt = False) -> None:
     """Refused packages, newest first, with their reasons."""
+    from earchive.services.quarantine import quarantine_dir, read_quarantine
+
     for entry in read_quarantine(quarantine_dir(initialised())):
         if as_json:
             emit(entry.as_dict())
@@ -44,6 +39,8 @@ def list_cmd(as_json: JsonOpt = False) -> None:
 @quarantine_app.command("report")
 def report_cmd(name: Name) -> None:
     """Print the report of one refused package (JSON)."""
+    from earchive.services.quarantine import refused_report
+
     body = refused_report(initialised(), name)
     sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
 
@@ -54,6 +51,8 @@ def delete_cmd(
     reason: Annotated[str, typer.Option("--reason", help="Why it is deleted (logged).")],
 ) -> None:
     """Delete one refused package and its report."""
+    from earchive.services.quarantine import delete_refused
+
     archive = initialised()
     delete_refused(archive, name, reason, archive.settings.agent)
     out.print(f"deleted {name}")
@@ -62,6 +61,8 @@ def delete_cmd(
 @quarantine_app.command("resubmit")
 def resubmit_cmd(name: Name, as_json: JsonOpt = False) -> None:
     """Ingest one refused package again."""
+    from earchive.services.quarantine import resubmit
+
     archive = initialised()
     result = resubmit(archive, name, archive.settings.agent)
     if as_json:

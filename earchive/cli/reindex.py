@@ -19,7 +19,6 @@ import typer
 from earchive.cli.support import err as _err
 from earchive.cli.support import open_archive
 from earchive.cli.support import out as _out
-from earchive.services.maintenance import run_reindex
 
 __all__ = ["register"]
 
@@ -28,6 +27,8 @@ def reindex_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object (the report).")] = False,
 ) -> None:
     """Rebuild the search index from the catalog and storage; search stays up meanwhile."""
+    from earchive.services.maintenance import run_reindex
+
     report = run_reindex(open_archive())
     if as_json:
         line = {"indexed": report.indexed, "left_out": report.left_out}

@@ -14,24 +14,14 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from earchive.cli.support import Commands, JsonOpt, emit, open_archive, out, read_key
-from earchive.services.transfer.receipts import accept_receipt
-from earchive.services.transfer.receiving import receive_package
-from earchive.services.transfer.sender import (
-    SELECTED_BY_DEFAULT,
-    Sent,
-    SignOffNeededError,
-    group_by_unit,
-    plan,
-    run_transfer,
-)
-from earchive.services.transfer.signoff import open_requests, sign_off
-from earchive.services.transfer.targets import check_target
-from transfer import OutcomeLedger, TransferLedger
+
+if TYPE_CHECKING:
+    from earchive.services.transfer.sender import Sent, SignOffNeededError
 
 __all__ = ["register"]
 
@@ -41,6 +31,8 @@ transfer_app = Commands(no_args_is_help=True, help="Transfers to the archive bur
 @transfer_app.command("plan")
 def plan_cmd(as_json: JsonOpt = False) -> None:
     """Each archive's transfer deadline and status (overdue, due, not_due, transferred)."""
+    from earchive.services.transfer.sender import plan
+
     entries = plan(open_archive())
     for e in entries:
         if as_json:
@@ -110,6 +102,14 @@ def run_cmd(
     """YJ-check, package (DA/T 48 EEPs, 文件目录, 登记表) and deliver to a directory, an S3
     bucket or the bureau's receiving API."""
     from earchive.cli import delivery
+    from earchive.services.transfer.sender import (
+        SELECTED_BY_DEFAULT,
+        SignOffNeededError,
+        group_by_unit,
+        plan,
+        run_transfer,
+    )
+    from earchive.services.transfer.targets import check_target
 
     if scheduled or resume:
         delivery.scheduled_or_resume(scheduled, resume, to, endpoint, as_json)
@@ -206,6 +206,8 @@ def signoff_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Confirm the review items a transfer run found open (who, when, why)."""
+    from earchive.services.transfer.signoff import sign_off
+
     archive = open_archive()
     done = sign_off(archive, by or getpass.getuser(), reason, archive_ids=ids or (), batch_id=batch)
     for s in done:
@@ -228,6 +230,8 @@ def signoff_cmd(
 @transfer_app.command("signoffs")
 def signoffs_cmd(as_json: JsonOpt = False) -> None:
     """Review items transfer runs are waiting for, not signed off yet."""
+    from earchive.services.transfer.signoff import open_requests
+
     for s in open_requests(open_archive()):
         items = [f"{i.item} {i.code}: {i.message}" for i in s.items]
         if as_json:
@@ -242,6 +246,8 @@ def signoffs_cmd(as_json: JsonOpt = False) -> None:
 def status_cmd(as_json: JsonOpt = False) -> None:
     """The transfer batches and their receipt outcome: how many archives the receipt
     transferred (kept here until when) and sent to rework."""
+    from transfer import OutcomeLedger, TransferLedger
+
     archive = open_archive()
     rows = TransferLedger(archive.writer).batches()
     outcomes = OutcomeLedger(archive.writer).all().values()
@@ -270,6 +276,8 @@ def receipt_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Verify the bureau's signed receipt and record its outcome."""
+    from earchive.services.transfer.receipts import accept_receipt
+
     key = read_key(receiver_key)
     receipt = accept_receipt(open_archive(), path, key)
     if as_json:
@@ -298,6 +306,8 @@ def receive_cmd(
     """Bureau side: verify a transfer package — signatures by certificates that chain to a
     trust root (earchive keys trust) and name the 移交单位 of its 登记表 — ingest the accepted
     archives into this archive and write the signed receipt beside the package."""
+    from earchive.services.transfer.receiving import receive_package
+
     key = read_key(sender_key) if sender_key is not None else None
     receipt, path = receive_package(
         open_archive(), package_dir, key, ingest=not verify_only, legacy=legacy

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,9 +21,10 @@ from earchive.cli.support import UsageError, emit, initialised
 from earchive.cli.support import err as _err
 from earchive.cli.support import out as _out
 from earchive.core.errors import ConfigurationError
-from earchive.jobs.tasks import TaskError, TaskHandle, TaskRunner, runner_for
 from earchive.settings import Settings
-from ingest.pipeline import expand_sources
+
+if TYPE_CHECKING:
+    from earchive.jobs.tasks import TaskHandle, TaskRunner
 
 __all__ = ["register"]
 
@@ -103,6 +104,9 @@ def submit(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each result.")] = 3600.0,
 ) -> None:
     """Ingest case packages through the workers: one task per package, results in order."""
+    from earchive.jobs.tasks import runner_for
+    from ingest.pipeline import expand_sources
+
     settings = _settings(queue)
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -122,6 +126,8 @@ def _collect(
     runner: TaskRunner, handles: list[TaskHandle], timeout: float, as_json: bool
 ) -> dict[str, int]:
     """Wait for each result in submission order; print it; count statuses (and failures)."""
+    from earchive.jobs.tasks import TaskError
+
     counts: dict[str, int] = {}
     for handle in handles:
         try:

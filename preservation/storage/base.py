@@ -5,7 +5,7 @@ Every backend (local directory, S3) implements it and passes the same contract t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
@@ -31,11 +31,13 @@ class ObjectStore(Protocol):
         """
         ...
 
-    def adopt(self, key: str, path: Path) -> None:
-        """``put(key, path)`` of a file the caller gives up: it never writes to ``path`` again
-        (it may remove the name). A local store may keep that file itself, without a copy (a
-        hard link on the same file system, made read-only); others copy it. Same outcomes as
-        ``put``: same bytes again is a no-op, different bytes raise ``ObjectExistsError``.
+    def adopt(self, files: Mapping[str, Path]) -> None:
+        """``put(key, path)`` of each ``key → path`` of files the caller gives up: it never
+        writes to them again (it may remove their names). A local store may keep each file
+        itself, without a copy (a hard link on the same file system, made read-only), and make
+        the new names durable together; others copy them. Same outcomes as ``put`` for each:
+        same bytes again is a no-op, different bytes raise ``ObjectExistsError``; when it raises,
+        the files before the failing one may be stored.
         """
         ...
 

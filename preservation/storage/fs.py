@@ -17,7 +17,7 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -47,6 +47,11 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_dirs(directories: Iterable[Path]) -> None:
+    for directory in sorted(directories):
+        _fsync_dir(directory)
 
 
 def _chunks(source: Source) -> Iterator[bytes]:
@@ -105,6 +110,18 @@ def _link(key: str, existing: str | Path, path: Path, **how: Any) -> bool:
     return True
 
 
+def _give_up(key: str, path: Path) -> None:
+    """Make the regular file ``path`` durable and read-only before it becomes an object."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise StorageError(f"cannot store {key!r}: {path} is not a regular file")
+        os.fsync(fd)
+        os.fchmod(fd, READ_ONLY)
+    finally:
+        os.close(fd)
+
+
 class FsStore:
     """Object store in a local directory; see the module docstring for the write protocol."""
 
@@ -124,8 +141,9 @@ class FsStore:
         """``_path`` as a plain string: reads of many small files (an audit) skip pathlib."""
         return f"{self._root_str}/{safe_key(key)}"  # a safe key has no '..', '.' or '' segment
 
-    def _ensure_dir(self, directory: Path) -> None:
-        """Create ``directory`` (below the root) and fsync each parent that gained an entry."""
+    def _ensure_dir(self, directory: Path, unsynced: builtins.set[Path] | None = None) -> None:
+        """Create ``directory`` (below the root) and fsync each parent that gained an entry (or,
+        with ``unsynced``, add those parents to it for the caller to fsync once)."""
         missing: builtins.list[Path] = []
         current = directory
         while not current.is_dir():
@@ -138,8 +156,12 @@ class FsStore:
                 path.mkdir()
             except FileExistsError:
                 continue
-            if path != self.root:
+            if path == self.root:
+                continue
+            if unsynced is None:
                 _fsync_dir(path.parent)
+            else:
+                unsynced.add(path.parent)
 
     def _write_temp(self, directory: Path, source: Source) -> Path:
         """Write ``source`` to a fsynced, read-only temp file in ``directory``; return its path."""
@@ -224,23 +246,32 @@ class FsStore:
         except OSError as exc:
             raise StorageError(f"cannot store {key!r}: {exc}") from exc
 
-    def adopt(self, key: str, path: Path) -> None:
-        """``put`` that keeps ``path``'s file itself: fsynced, made read-only (0444) and linked
-        under ``key`` (no copy, no new inode); a copy when it is on another file system."""
+    def adopt(self, files: Mapping[str, Path]) -> None:
+        """``put`` of each file that keeps the file itself: fsynced, made read-only (0444) and
+        linked under its key (no copy, no new inode); a copy when it is on another file system.
+        Each directory that gained names is fsynced once, after all the links."""
+        unsynced: builtins.set[Path] = set()
+        try:
+            for key, path in files.items():
+                self._adopt_one(key, path, unsynced)
+        except BaseException:
+            with contextlib.suppress(OSError):  # what was linked stays, durably
+                _fsync_dirs(unsynced)
+            raise
+        try:
+            _fsync_dirs(unsynced)
+        except OSError as exc:
+            raise StorageError(f"cannot make adopted objects durable: {exc}") from exc
+
+    def _adopt_one(self, key: str, path: Path, unsynced: builtins.set[Path]) -> None:
         target = self._path(key)
         try:
             if target.is_file():
                 _holds(key, target, path)
                 return
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            try:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    raise StorageError(f"cannot store {key!r}: {path} is not a regular file")
-                os.fsync(fd)
-                os.fchmod(fd, READ_ONLY)
-            finally:
-                os.close(fd)
-            self._ensure_dir(target.parent)
+            _give_up(key, path)
+            if target.parent not in unsynced:  # not made or linked into by this adopt yet
+                self._ensure_dir(target.parent, unsynced)
             try:
                 linked = _link(key, path, target, follow_symlinks=False)
             except OSError as exc:
@@ -249,7 +280,7 @@ class FsStore:
                 self.put(key, path)  # another file system (or no links there): copy
                 return
             if linked:
-                _fsync_dir(target.parent)
+                unsynced.add(target.parent)
         except OSError as exc:
             raise StorageError(f"cannot store {key!r}: {exc}") from exc
 

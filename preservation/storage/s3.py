@@ -27,7 +27,7 @@ import itertools
 import tempfile
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, NoReturn
@@ -311,9 +311,10 @@ class S3Store:
                 if written or self._stored_sha256(name) != digest:
                     raise clash
 
-    def adopt(self, key: str, path: Path) -> None:
-        """``put`` of the file (an object store cannot link: it uploads a copy)."""
-        self.put(key, path)
+    def adopt(self, files: Mapping[str, Path]) -> None:
+        """``put`` of each file (an object store cannot link: it uploads copies)."""
+        for key, path in files.items():
+            self.put(key, path)
 
     def replace(self, key: str, data: bytes) -> None:
         """Overwrite a pointer key (a new object version in a versioned bucket)."""

@@ -48,3 +48,23 @@ def test_measure_all_covers_only_the_three_folders(tmp_path: Path) -> None:
     assert not any(p.startswith("D/") or p.endswith("link.pdf") for p in listed)
     assert set(measure_all(root)) == set(listed)
     assert measure(root, "case.xml").format.name == "XML"
+
+
+def test_list_files_order_and_what_it_skips(tmp_path: Path) -> None:
+    """A folder's files by name, then its sub-folders by name; links (to files or folders),
+    FIFOs and anything outside A/ B/ C/ are never listed."""
+    for rel in ("A/b.pdf", "A/a.pdf", "A/z/y.pdf", "A/z/a/q.txt", "A/m.txt", "B/x/1", "C/2"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    os.symlink(tmp_path / "A" / "z", tmp_path / "A" / "folder-link")
+    os.symlink(tmp_path / "A" / "a.pdf", tmp_path / "C" / "file-link")
+    os.mkfifo(tmp_path / "B" / "fifo")
+    assert list_files(tmp_path) == (
+        "A/a.pdf",
+        "A/b.pdf",
+        "A/m.txt",
+        "A/z/y.pdf",
+        "A/z/a/q.txt",
+        "B/x/1",
+        "C/2",
+    )

@@ -25,7 +25,7 @@ from package import (
     load_signer,
 )
 from package import verify_signature as verify
-from package.signature import Sm3Z, message_hasher, sm2_z, verify_digest
+from package.signature import SM2_SIGNER_ID, Sm3Z, message_hasher, sm2_z, verify_digest
 
 MESSAGE = "清单 manifest bytes\n".encode()
 
@@ -140,8 +140,13 @@ def test_sm3z_starts_from_the_z_value_of_the_key(sm2_signer: Signer) -> None:
     point = bytes(gmssl_pyx.normalize_sm2_public_key(_point_of(pem_der)))
     z = sm2_z(point)
     assert hasher.digest() == hashlib.new("sm3", z + MESSAGE).digest()
-    # gmssl computes Z itself: its signature over M verifies against our SM3(Z ‖ M)
-    assert verify_digest(SM2_WITH_SM3, pem_der, hasher.digest(), sm2_signer.sign(MESSAGE))
+    # GmSSL's whole-message calls compute Z themselves: they agree with our SM3(Z ‖ M) both ways
+    assert gmssl_pyx.sm2_verify(point, MESSAGE, sm2_signer.sign(MESSAGE), SM2_SIGNER_ID)
+    other_point, other_private = gmssl_pyx.sm2_key_generate()
+    theirs = bytes(gmssl_pyx.sm2_sign(other_private, other_point, MESSAGE, SM2_SIGNER_ID))
+    other_hasher = Sm3Z(bytes(other_point))
+    other_hasher.update(MESSAGE)
+    assert gmssl_pyx.sm2_verify_sm3_digest(bytes(other_point), other_hasher.digest(), theirs)
     assert Sm3Z(point).hexdigest() == Sm3Z(b"\x04" + point).hexdigest()
     with pytest.raises(KeyFormatError):
         sm2_z(point[:63])

@@ -184,10 +184,10 @@ def register_batch(
 ) -> RegistrationForm | None:
     """Write the GB/T 18894 A.1 registration form of an ingest batch (accepted/new versions)."""
     entries = []
-    for result in results:
-        if result.status not in ("accepted", "new_version"):
-            continue
-        record = archive.catalog.get(result.id)
+    kept = [r for r in results if r.status in ("accepted", "new_version")]
+    records = archive.catalog.get_many([r.id for r in kept])
+    for result in kept:
+        record = records.get(result.id)
         if record is None:
             continue
         files = archive.catalog.files(result.id, result.version)
@@ -204,7 +204,7 @@ def register_batch(
     if not entries:
         return None
     now = archive.clock()
-    units = sorted({archive.catalog.get(e.archive_id).fonds_identifier for e in entries})  # type: ignore[union-attr]
+    units = sorted({records[e.archive_id].fonds_identifier for e in entries})
     form = RegistrationForm(
         batch_id=batch_id or f"ingest-{now:%Y%m%dT%H%M%S%f}",
         unit="、".join(units),

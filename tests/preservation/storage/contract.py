@@ -120,20 +120,43 @@ class StoreContract:
         work.mkdir()
         given = work / "a.pdf"
         given.write_bytes(b"%PDF original bytes")
-        store.adopt("obj/v1/content/a.pdf", given)
+        store.adopt({"obj/v1/content/a.pdf": given})
         again = work / "again.pdf"
         again.write_bytes(b"%PDF original bytes")
-        store.adopt("obj/v1/content/a.pdf", again)  # a rerun: no-op
+        store.adopt({"obj/v1/content/a.pdf": again})  # a rerun: no-op
         other = work / "other.pdf"
         other.write_bytes(b"%PDF other bytes")
         with pytest.raises(ObjectExistsError):
-            store.adopt("obj/v1/content/a.pdf", other)
+            store.adopt({"obj/v1/content/a.pdf": other})
         for name in list(work.iterdir()):  # the caller removes its work files
             name.chmod(0o644)
             name.unlink()
         assert _read_all(store, "obj/v1/content/a.pdf") == b"%PDF original bytes"
         assert list(store.list("obj/")) == ["obj/v1/content/a.pdf"]
         store.put("obj/v1/content/a.pdf", b"%PDF original bytes")  # put agrees with adopt
+
+    def test_adopt_several_files_in_several_folders(
+        self, store: ObjectStore, tmp_path: Path
+    ) -> None:
+        """One ``adopt`` of many files: each is stored as ``put`` would; a clash in the middle
+        raises, and the clashing object keeps its first bytes."""
+        work = tmp_path / "many"
+        work.mkdir()
+        given = {}
+        for name in ("A/1.pdf", "A/2.pdf", "B/x/3.jpg", "4.xml"):
+            path = work / name.replace("/", "-")
+            path.write_bytes(name.encode())
+            given[f"obj/v1/content/{name}"] = path
+        store.adopt(given)
+        assert sorted(store.list("obj/")) == sorted(given)
+        assert all(_read_all(store, key) == path.read_bytes() for key, path in given.items())
+        clash = work / "clash"
+        clash.write_bytes(b"other bytes")
+        fresh = work / "fresh"
+        fresh.write_bytes(b"fresh")
+        with pytest.raises(ObjectExistsError):
+            store.adopt({"obj/v1/content/A/2.pdf": clash, "obj/v2/content/5.pdf": fresh})
+        assert _read_all(store, "obj/v1/content/A/2.pdf") == b"A/2.pdf"
 
     def test_empty_object(self, store: ObjectStore) -> None:
         store.put("empty", b"")

@@ -150,7 +150,7 @@ def test_adopt_keeps_the_file_itself_read_only(tmp_path: Path) -> None:
     work.mkdir()
     given = work / "scan.jpg"
     given.write_bytes(b"\xff\xd8 jpeg")
-    store.adopt("obj/v1/content/scan.jpg", given)
+    store.adopt({"obj/v1/content/scan.jpg": given})
     stored = tmp_path / "store" / "obj" / "v1" / "content" / "scan.jpg"
     assert stored.stat().st_ino == given.stat().st_ino
     assert stat.S_IMODE(stored.stat().st_mode) == 0o444
@@ -159,9 +159,40 @@ def test_adopt_keeps_the_file_itself_read_only(tmp_path: Path) -> None:
     link = work / "link.jpg"
     link.symlink_to(stored)
     with pytest.raises(StorageError):
-        store.adopt("obj/v1/content/link.jpg", link)
+        store.adopt({"obj/v1/content/link.jpg": link})
     mode = stat.S_IMODE(work.stat().st_mode)
     with pytest.raises(StorageError, match="not a regular file"):
-        store.adopt("obj/v1/content/dir", work)
+        store.adopt({"obj/v1/content/dir": work})
     assert stat.S_IMODE(work.stat().st_mode) == mode  # refused before anything was changed
     assert list(store.list()) == ["obj/v1/content/scan.jpg"]
+
+
+def test_adopt_syncs_each_directory_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adopting a version's files fsyncs every file, and every directory that gained a name
+    once, not once per file (a directory fsync is a journal commit on most file systems)."""
+    store = FsStore(tmp_path / "store")
+    store.put("warm", b"the root exists")
+    work = tmp_path / "work"
+    work.mkdir()
+    files = {}
+    for i in range(6):
+        path = work / f"{i}.pdf"
+        path.write_bytes(b"%PDF " + bytes([i]))
+        files[f"obj/v1/content/{'AB'[i % 2]}/{i}.pdf"] = path
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    store.adopt(files)
+    root = str(tmp_path / "store")
+    directories = sorted(p for p in synced if not p.endswith(".pdf"))
+    assert sorted(p for p in synced if p.endswith(".pdf")) == sorted(map(str, files.values()))
+    # the new folders' parents (root, obj, obj/v1, obj/v1/content) and A and B: each once
+    assert directories == sorted(
+        f"{root}/{d}".rstrip("/")
+        for d in ("", "obj", "obj/v1", "obj/v1/content", "obj/v1/content/A", "obj/v1/content/B")
+    )

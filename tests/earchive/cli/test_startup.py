@@ -1,0 +1,28 @@
+"""Starting the command line loads no service module only some commands need: every
+``earchive ingest`` pays the start-up, so it is part of the CPU each case costs. Command modules
+import their back ends inside the command functions; this fails when one moves back to the top."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+#: heavy modules that only some commands need (check, transfer, worker, audit, reindex)
+LAZY = (
+    "preservation.checks",
+    "earchive.services.transfer.sender",
+    "earchive.jobs.tasks",
+    "earchive.services.audit.service",
+    "earchive.services.maintenance",
+)
+
+
+def test_importing_the_cli_loads_no_command_back_end() -> None:
+    code = "import earchive.cli, json, sys; print(json.dumps(sorted(sys.modules)))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded = set(json.loads(proc.stdout))
+    assert "earchive.cli.app" in loaded
+    assert [m for m in LAZY if m in loaded] == []
