@@ -9,6 +9,7 @@ record of who holds it (no gaps after a crash: the holder is resumed).
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -21,7 +22,6 @@ from sqlalchemy import (
     bindparam,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 metadata = MetaData()
 
@@ -33,10 +33,21 @@ counters = Table(
 )
 
 
+def _upsert(dialect: str) -> Any:
+    """The dialect's ``insert`` with ON CONFLICT (PostgreSQL's module loads only when used)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
+
+
 @functools.cache
 def _allocate(dialect: str) -> Executable:
     """The allocation statement for ``dialect``, built once (the class key is bound per call)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _upsert(dialect)
     stmt = insert(counters).values(class_key=bindparam("b_key"), last_item=1)
     return stmt.on_conflict_do_update(
         index_elements=[counters.c.class_key],
@@ -56,8 +67,7 @@ def current_counters(conn: Connection) -> dict[str, int]:
 
 def set_counter_at_least(conn: Connection, class_key: str, value: int) -> None:
     """Raise a counter to ``value`` (used when the catalog is rebuilt from storage)."""
-    dialect = conn.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _upsert(conn.dialect.name)
     stmt = insert(counters).values(class_key=class_key, last_item=value)
     stmt = stmt.on_conflict_do_update(
         index_elements=[counters.c.class_key],

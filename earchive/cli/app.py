@@ -119,9 +119,7 @@ class IngestTally:
 
 
 def run_ingest(archive: Archive, paths: list[Path], as_json: bool, workers: int = 1) -> IngestTally:
-    from earchive.services.checks.service import (
-        BatchRegistrar,  # GB/T 18894 A.1 forms of this batch
-    )
+    from earchive.services.checks.registration import BatchRegistrar  # GB/T 18894 A.1 forms
 
     registrar = BatchRegistrar(archive)
     tally = IngestTally()

@@ -5,12 +5,18 @@ returns a ``CheckRun``; reports render it as JSON, HTML and a Chinese PDF; ``Run
 runs and the batch registration forms in the catalog database.
 """
 
-from .context import CheckContext, CheckContextError, FileFacts
-from .engine import Check, CheckRun, ItemFinding, UnknownItemError, registry, run_checks
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from .registration import FORM_NAME, RegistrationEntry, RegistrationError, RegistrationForm
-from .report_html import report_html, report_json
 from .runs import RunStore, RunStoreError
-from .tools import tool_versions
+
+if TYPE_CHECKING:
+    from .context import CheckContext, CheckContextError, FileFacts
+    from .engine import Check, CheckRun, ItemFinding, UnknownItemError, registry, run_checks
+    from .report_html import report_html, report_json
+    from .report_pdf import ReportError, write_report_pdf
+    from .tools import tool_versions
 
 __all__ = [
     "FORM_NAME",
@@ -36,10 +42,28 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """The PDF report (reportlab) loads on first use: most commands never render one."""
-    if name in ("ReportError", "write_report_pdf"):
-        from . import report_pdf
+# The engine (its items, PIL, pikepdf's PDF/A reader…) and the reports load on first use: an
+# ingest only registers its batch (``registration``, ``runs``), most commands never render a PDF
+_LAZY = {
+    "CheckContext": "context",
+    "CheckContextError": "context",
+    "FileFacts": "context",
+    "Check": "engine",
+    "CheckRun": "engine",
+    "ItemFinding": "engine",
+    "UnknownItemError": "engine",
+    "registry": "engine",
+    "run_checks": "engine",
+    "report_html": "report_html",
+    "report_json": "report_html",
+    "ReportError": "report_pdf",
+    "write_report_pdf": "report_pdf",
+    "tool_versions": "tools",
+}
 
-        return getattr(report_pdf, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

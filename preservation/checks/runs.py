@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -24,8 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from .engine import CheckRun
 from .registration import RegistrationEntry, RegistrationError, RegistrationForm
+
+if TYPE_CHECKING:
+    from .engine import CheckRun
 
 __all__ = ["RunStore", "RunStoreError", "metadata"]
 
@@ -95,7 +98,7 @@ class RunStore:
             raise RunStoreError(f"cannot read check runs: {exc}") from exc
         for (report,) in rows:
             try:
-                yield CheckRun.from_dict(json.loads(report))
+                yield _check_run().from_dict(json.loads(report))
             except (ValueError, KeyError, TypeError) as exc:
                 raise RunStoreError(f"unreadable check run of {archive_id}: {exc}") from exc
 
@@ -135,3 +138,9 @@ class RunStore:
             if e is not None and e.version == version:
                 found = e
         return found
+
+
+def _check_run() -> type[CheckRun]:
+    from .engine import CheckRun  # the engine loads when a stored run is read, not before
+
+    return CheckRun

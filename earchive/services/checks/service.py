@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from earchive.core.archive import Archive
 from earchive.core.errors import ConfigurationError, NotFoundError
 from ingest.casexml import parse_case
-from ingest.pipeline import IngestResult
 from ingest.rules import check_case
 from preservation.antivirus import Antivirus, AntivirusError, configure
 from preservation.checks import (
     CheckContext,
     CheckRun,
-    RegistrationEntry,
     RegistrationForm,
     RunStore,
     report_html,
@@ -39,12 +37,10 @@ from standards.finding import Finding
 
 __all__ = [
     "STAGES",
-    "BatchRegistrar",
     "CheckOptions",
     "antivirus_from_settings",
     "check_all",
     "check_archive",
-    "register_batch",
     "write_reports",
 ]
 
@@ -177,78 +173,6 @@ def check_all(
     serials = _serials(archive)
     for record in archive.catalog.iter_archives():
         yield check_archive(archive, record.id, stage, options, _serial_table=serials)
-
-
-def register_batch(
-    archive: Archive, results: Iterable[IngestResult], batch_id: str | None = None
-) -> RegistrationForm | None:
-    """Write the GB/T 18894 A.1 registration form of an ingest batch (accepted/new versions)."""
-    entries = []
-    kept = [r for r in results if r.status in ("accepted", "new_version")]
-    records = archive.catalog.get_many([r.id for r in kept])
-    for result in kept:
-        record = records.get(result.id)
-        if record is None:
-            continue
-        files = archive.catalog.files(result.id, result.version)
-        entries.append(
-            RegistrationEntry(
-                archive_id=record.id,
-                archival_code=record.archival_code,
-                title=record.project_name,
-                version=result.version,
-                files=len(files),
-                bytes=sum(f.size for f in files),
-            )
-        )
-    if not entries:
-        return None
-    now = archive.clock()
-    units = sorted({records[e.archive_id].fonds_identifier for e in entries})
-    form = RegistrationForm(
-        batch_id=batch_id or f"ingest-{now:%Y%m%dT%H%M%S%f}",
-        unit="、".join(units),
-        created_at=now,
-        agent=archive.settings.agent,
-        carrier="在线",
-        entries=tuple(RegistrationEntry(**{**e.__dict__, "batch_id": ""}) for e in entries),
-    )
-    store = RunStore(archive.engine)
-    store.create_schema()
-    store.save_form(form)
-    return form
-
-
-class BatchRegistrar:
-    """Registers an ingest run as it goes: the accepted archives are written as GB/T 18894 A.1
-    forms in parts of ``part`` entries (``<batch>-0001``, ``-0002``…; a run that fits one part
-    keeps the plain batch id), so a run of any size holds at most one part in memory."""
-
-    def __init__(self, archive: Archive, batch_id: str | None = None, part: int = 1000) -> None:
-        self.archive = archive
-        self.batch_id = batch_id or f"ingest-{archive.clock():%Y%m%dT%H%M%S%f}"
-        self.part = part
-        self.forms: list[str] = []
-        self._pending: list[IngestResult] = []
-
-    def add(self, result: IngestResult) -> None:
-        if result.status in ("accepted", "new_version"):
-            self._pending.append(result)
-            if len(self._pending) >= self.part:
-                self._flush(f"{self.batch_id}-{len(self.forms) + 1:04d}")
-
-    def close(self) -> list[str]:
-        """Write what is left; the batch ids of every form written."""
-        if self._pending:
-            self._flush(
-                f"{self.batch_id}-{len(self.forms) + 1:04d}" if self.forms else self.batch_id
-            )
-        return self.forms
-
-    def _flush(self, batch_id: str) -> None:
-        if register_batch(self.archive, self._pending, batch_id) is not None:
-            self.forms.append(batch_id)
-        self._pending = []
 
 
 def write_reports(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from earchive.core.archive import Archive, in_order
-from earchive.services.checks.service import BatchRegistrar
+from earchive.services.checks.registration import BatchRegistrar
 from earchive.settings import Settings
 from preservation.checks import RunStore
 from preservation.storage import DisposalLocks

@@ -23,7 +23,8 @@ from pyhanko.pdf_utils.generic import StreamObject, pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 
-from earchive.services.checks.service import CheckOptions, check_archive, register_batch
+from earchive.services.checks.registration import register_batch
+from earchive.services.checks.service import CheckOptions, check_archive
 from preservation.antivirus import ClamscanAntivirus
 from preservation.checks import CheckRun
 from tests.earchive.services.checks.check_cases import Home, find_file, rewrite
