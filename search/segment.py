@@ -97,8 +97,9 @@ class Segmenter:
             assert cut is not None
         # the words joined by a non-word character, then the runs of word characters: the same
         # pieces, in order, as splitting each word on its own (one regex pass per line)
+        # (JOINERS took every "_" out of the line, so no piece is a lone underscore)
         joined = "\x00".join(cut(JOINERS.sub(" ", line))).lower()
-        return tuple(piece for piece in _WORD.findall(joined) if piece != "_")
+        return tuple(_WORD.findall(joined))
 
     def segment(self, text: str, memo: bool = True) -> str:
         """``tokens`` joined by single spaces, ready for an FTS column or query."""

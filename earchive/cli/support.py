@@ -70,6 +70,7 @@ EXITS: tuple[tuple[type[BaseException], str, int], ...] = (
     (NotFoundError, "not found", 1),
     (ObjectionError, "refused", 1),
     (ObjectionConflictError, "refused", 1),
+    (PolicyError, "configuration error", 2),  # a TransferError: before that row
     (TransferError, "transfer failed", 1),
     (PackageError, "transfer failed", 1),
     (TaskError, "task failed", 1),
@@ -77,7 +78,6 @@ EXITS: tuple[tuple[type[BaseException], str, int], ...] = (
     (InvalidRequestError, "usage error", 2),
     (UploadRejectedError, "refused", 1),
     (NeedsKeyError, "usage error", 2),
-    (PolicyError, "configuration error", 2),
     (ConfigurationError, "configuration error", 2),
     (SearchIndexError, "search index unavailable", 2),
     (CatalogError, "catalog error", 2),
