@@ -14,8 +14,8 @@ from .runs import RunStore, RunStoreError
 if TYPE_CHECKING:
     from .context import CheckContext, CheckContextError, FileFacts
     from .engine import Check, CheckRun, ItemFinding, UnknownItemError, registry, run_checks
-    from .report_html import report_html, report_json
     from .report_pdf import ReportError, write_report_pdf
+    from .reports import report_html, report_json
     from .tools import tool_versions
 
 __all__ = [
@@ -54,8 +54,8 @@ _LAZY = {
     "UnknownItemError": "engine",
     "registry": "engine",
     "run_checks": "engine",
-    "report_html": "report_html",
-    "report_json": "report_html",
+    "report_html": "reports",
+    "report_json": "reports",
     "ReportError": "report_pdf",
     "write_report_pdf": "report_pdf",
     "tool_versions": "tools",

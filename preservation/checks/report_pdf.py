@@ -23,7 +23,7 @@ from standards.dat70 import dat70_items
 
 from .engine import CheckRun
 from .registration import FORM_NAME, RegistrationForm
-from .report_html import STAGE_ZH, STATUS_ZH
+from .reports import STAGE_ZH, STATUS_ZH
 
 __all__ = ["ReportError", "write_report_pdf"]
 
