@@ -11,7 +11,7 @@ errors (``retry.retrying``) and reported to ``progress``.
 
 ``fetch_s3_package`` (bureau side) downloads ``<key prefix>/…`` into a local directory, manifest
 first (no manifest: the delivery is not complete), hashing each object as it streams and naming
-every file whose digests differ from the manifest; ``transfer.receive`` then judges the copy.
+every file whose digests differ from the manifest; ``transfer.receiver`` then judges the copy.
 Raises ``DeliveryError``.
 """
 

@@ -1,6 +1,6 @@
 """Offline verification of whatever package ``earchive verify`` is given: a BagIt export of an
 AIP (``package.verify``), one DA/T 48 EEP file (``transfer.verify_eep``: schema, 电子签名, 锁定签名,
-every document digest) or a whole transfer package folder (``transfer.receive``: the signatures
+every document digest) or a whole transfer package folder (``transfer.receiver``: the signatures
 over the manifest and the 登记表 — by a certificate that chains to a trust root and names the
 移交单位, or by the sender's agreed key — every file digest, the 登记表's sheet and totals,
 文件目录 and each EEP).

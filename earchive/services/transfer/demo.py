@@ -1,7 +1,7 @@
 """The demo's transfer: a few archives of one 立档单位 packed for the bureau the way a real run
 goes — YJ checks, the review items the run finds signed off by the demo archivist with a stated
 reason, the package signed with the unit's certificate — then verified as the bureau would
-(``transfer.receive`` against the trust roots, nothing ingested).
+(``transfer.receiver`` against the trust roots, nothing ingested).
 
 Reads the archive; writes the package under ``<home>/transfers/`` and its copy in ``dest``, the
 sign-off and transfer events. Raises what ``run_transfer`` raises.

@@ -15,6 +15,7 @@ LAZY = (
     "earchive.jobs.tasks",
     "earchive.services.audit.service",
     "earchive.services.maintenance",
+    "transfer.package",  # the exit-code table needs only ``transfer.errors``
 )
 
 
