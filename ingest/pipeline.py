@@ -272,7 +272,7 @@ def _accept(
     duplicate = _duplicate(ctx, source, erc, archive_id, digest) if existing else None
     if duplicate is not None:
         return duplicate
-    with ctx.engine.begin() as conn:
+    with ctx.catalog.engine.connect() as conn:  # a read: no write lock taken
         open_entry = journal.find_open(conn, archive_id, digest)
     if open_entry is not None:  # the same package was half-ingested before a crash
         with workarea.held(Path(open_entry.work_dir), wait=False) as mine:
