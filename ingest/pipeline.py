@@ -105,6 +105,8 @@ class IngestContext:
     deferred_indexing: bool = False
     # the preservation jobs (work-queue kinds) an archive of a fonds is owed after its ingest
     preservation_jobs: Callable[[str], tuple[str, ...]] | None = None
+    # threads that hash a package's files: 1 where several ingest processes keep every core busy
+    file_threads: int = 2
 
     def log(
         self, action: str, obj: str, outcome: str, detail: dict[str, object], conn: Any = None
@@ -187,9 +189,9 @@ def _package_digest(measured: dict[str, Measured]) -> str:
     return h.hexdigest()
 
 
-def _measure_all(root: Path) -> dict[str, Measured]:
+def _measure_all(root: Path, ctx: IngestContext) -> dict[str, Measured]:
     """case.xml and every file under A/ B/ C/, each read and hashed once."""
-    return measure_all(root, ["case.xml", *list_files(root)])
+    return measure_all(root, ["case.xml", *list_files(root)], ctx.file_threads)
 
 
 def _quarantine(
@@ -248,7 +250,7 @@ def _ingest(
     findings.extend(parse_findings)
     if case is None:
         return _quarantine(ctx, source, findings, "")
-    measured = _measure_all(root)
+    measured = _measure_all(root, ctx)
     findings.extend(check_case(case, root, measured, package_name(source)))
     if any(f.status is Status.FAIL for f in findings):
         return _quarantine(ctx, source, findings, case.electronic_record_code)
@@ -522,7 +524,7 @@ def _resume(
             raise RuntimeError(f"journal entry {entry.ingest_id}: case.xml no longer parses")
     report = _load_report(work)
     if measured is None:
-        measured = _measure_all(work / "package")
+        measured = _measure_all(work / "package", ctx)
     object_id = object_id_for(entry.fonds_identifier, entry.electronic_record_code)
     retention = ctx.retention.retention_for(case)
     aip_dir = work / "aip"

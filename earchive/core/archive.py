@@ -87,7 +87,7 @@ R = TypeVar("R")
 
 def _worker_init(settings: Settings) -> None:
     """In each ingest worker process: its own archive (engine, index, storage handles)."""
-    _WORKER["ctx"] = Archive(settings).context()
+    _WORKER["ctx"] = Archive(settings).context(file_threads=1)  # the processes fill the cores
 
 
 def _worker_ingest(source: Path) -> IngestResult:
@@ -305,7 +305,9 @@ class Archive:
                 raise ConfigurationError(str(exc)) from exc
         return self._annotations
 
-    def context(self) -> IngestContext:
+    def context(self, file_threads: int = 2) -> IngestContext:
+        """What the ingest pipeline needs; ``file_threads`` hash a package's files (1 inside a
+        pool of ingest processes)."""
         return IngestContext(
             engine=self.writer,
             catalog=self.catalog,
@@ -329,6 +331,7 @@ class Archive:
             certificates=self.identity.certificates,
             deferred_indexing=self.settings.indexing == "queue",
             preservation_jobs=self.settings.preservation_jobs,
+            file_threads=file_threads,
         )
 
     # -- ingest -----------------------------------------------------------------------------

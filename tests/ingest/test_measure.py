@@ -68,3 +68,9 @@ def test_list_files_order_and_what_it_skips(tmp_path: Path) -> None:
         "B/x/1",
         "C/2",
     )
+
+
+def test_measure_all_is_the_same_with_threads_or_without(tmp_path: Path) -> None:
+    root = CasePackage().write_dir(tmp_path)
+    alone = measure_all(root, threads=1)
+    assert alone == measure_all(root, threads=4) and len(alone) > 2
