@@ -256,6 +256,13 @@ def main() -> None:
             f"CPU a case, before / this checkout: {bc / n * 1000:.0f} / {oc / n * 1000:.0f} ms "
             f"= {bc / oc:.2f}× less (target >= 2.00×)"
         )
+        # the machine drifts over a run (every tool slows): within a round all three see the
+        # same state, so the ratio of each round is the steadier figure
+        per_round = [b.cpu_seconds / o.cpu_seconds for b, o in zip(before_runs, ours_runs)]
+        print(
+            "CPU ratio before / this checkout, round by round: "
+            f"{', '.join(f'{r:.2f}' for r in per_round)}; median {statistics.median(per_round):.2f}×"
+        )
     if args.visibility:
         seconds = visibility(folder, args.out, extra)
         print(
