@@ -258,11 +258,11 @@ def main() -> None:
         )
         # the machine drifts over a run (every tool slows): within a round all three see the
         # same state, so the ratio of each round is the steadier figure
-        per_round = [b.cpu_seconds / o.cpu_seconds for b, o in zip(before_runs, ours_runs)]
-        print(
-            "CPU ratio before / this checkout, round by round: "
-            f"{', '.join(f'{r:.2f}' for r in per_round)}; median {statistics.median(per_round):.2f}×"
-        )
+        pairs = zip(before_runs, ours_runs, strict=True)
+        per_round = [b.cpu_seconds / o.cpu_seconds for b, o in pairs]
+        shown = ", ".join(f"{r:.2f}" for r in per_round)
+        middle = statistics.median(per_round)
+        print(f"CPU ratio before / this checkout, round by round: {shown}; median {middle:.2f}×")
     if args.visibility:
         seconds = visibility(folder, args.out, extra)
         print(
