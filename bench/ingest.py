@@ -13,6 +13,8 @@ long a newly ingested archive takes to be found while a separate ``earchive inde
 ``--both-accept`` (with ``--before``) ingests only generated cases both versions accept.
 Every checkout run gets its modules' bytecode written first (not timed), as ``pip install``
 leaves it: with PYTHONDONTWRITEBYTECODE set each command would compile them all again.
+Each run writes into a folder of its own under ``<out>/runs``, removed only after the last
+round (``clear_runs``: deleting between runs slowed every later run on ext4 without a journal).
 Usage: ``.venv/bin/python bench/ingest.py [--cases 100] [--seed 2024] [--rounds 5]``.
 """
 
@@ -65,9 +67,21 @@ def bag_worker(listing: Path) -> None:
         bagit.make_bag(line, checksums=algorithms, processes=2)
 
 
+def clear_runs(runs: Path) -> None:
+    """Remove what an earlier benchmark left in ``runs``, then wait out the window in which ext4
+    without a journal skips recently deleted inodes (``dirty_expire_centisecs``, 30 s): each
+    run writes to a folder of its own and nothing is deleted until the last round is timed.
+    Deleting a home between runs had every later run allocate its inodes past the deleted ones,
+    slower each round (bagit too), and the runs after a deletion paid the most."""
+    if runs.exists():
+        shutil.rmtree(runs)
+        time.sleep(31)
+    runs.mkdir(parents=True)
+
+
 def time_bagit(packages: list[Path], work: Path) -> harness.Run:
-    """Extract (untimed), then time bagit over all folders in one child process."""
-    shutil.rmtree(work, ignore_errors=True)
+    """Extract (untimed) into the new folder ``work``, then time bagit over all folders in one
+    child process."""
     work.mkdir(parents=True)
     dirs = []
     for z in packages:
@@ -84,9 +98,9 @@ def time_bagit(packages: list[Path], work: Path) -> harness.Run:
 
 
 def time_ingest(
-    folder: Path, out: Path, extra: dict[str, str] | None = None
+    folder: Path, home: Path, extra: dict[str, str] | None = None
 ) -> tuple[harness.Run, Counter[str]]:
-    home = harness.fresh_home(out, "ingest-home")
+    """``earchive init`` (not timed), then the timed ``earchive ingest`` into the new ``home``."""
     init = harness.earchive("init", home=home, extra=extra)
     if init.returncode:
         raise SystemExit(f"earchive init failed: {init.stderr}")
@@ -161,7 +175,7 @@ def accepted_by_both(out: Path, n: int, seed: int, before_env: dict[str, str]) -
     if folder.is_dir():
         return folder
     source = harness.cases(out, n * 3 // 2, seed)
-    home = harness.fresh_home(out, "ingest-home")
+    home = out / "runs" / "both-accept-trial"
     harness.earchive("init", home=home, extra=before_env)
     trial = harness.earchive(
         "ingest", str(source), "--json", home=home, trust=source / "trust", extra=before_env
@@ -206,6 +220,8 @@ def main() -> None:
     before_env = {**extra, "PYTHONPATH": str(args.before.resolve())} if args.before else None
     if args.both_accept and before_env is None:
         raise SystemExit("--both-accept needs --before")
+    runs = args.out / "runs"
+    clear_runs(runs)
     if args.both_accept and before_env is not None:
         folder = accepted_by_both(args.out, args.cases, args.seed, before_env)
     else:
@@ -219,15 +235,15 @@ def main() -> None:
     ours_runs, theirs_runs, before_runs = [], [], []
     for round_ in range(1, args.rounds + 1):
         if before_env is not None:
-            before, before_statuses = time_ingest(folder, args.out, before_env)
+            before, before_statuses = time_ingest(folder, runs / f"before-{round_}", before_env)
             before_runs.append(before)
             print(
                 f"round {round_}: before ({args.before}) {before.seconds:.2f} s wall, CPU "
                 f"{before.cpu_seconds:.2f} s ({before.cpu_seconds / n * 1000:.0f} ms/case), "
                 f"{dict(before_statuses)}"
             )
-        ours, statuses = time_ingest(folder, args.out, extra)
-        theirs = time_bagit(packages, args.out / "bagit-bags")
+        ours, statuses = time_ingest(folder, runs / f"ours-{round_}", extra)
+        theirs = time_bagit(packages, runs / f"bagit-{round_}")
         ours_runs.append(ours)
         theirs_runs.append(theirs)
         print(
@@ -274,6 +290,7 @@ def main() -> None:
             f"search visibility of a new archive with `earchive indexer` running: {seconds:.2f} s"
         )
     print(f"after: {harness.load()}")
+    shutil.rmtree(runs)  # nothing is deleted before every round is timed
 
 
 if __name__ == "__main__":
