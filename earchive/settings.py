@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     task_queue: str = "earchive"  # the queue tasks go to and workers consume
     audit_interval: int = 86400  # scheduler: seconds between fixity audit runs
     audit_limit: int = 1000  # scheduler: most objects per scheduled audit run
+    # scheduler: seconds between sweeps of the queued index jobs, the net under the indexing task
+    # each ingest chains (a lost or failed one leaves its jobs queued)
+    work_sweep_interval: int = 60
     signing: Literal["sm2", "ecdsa"] = "sm2"
     signing_key: Path | None = None
     # opens the imported signing keys of the archive and its 立档单位 (earchive keys import)

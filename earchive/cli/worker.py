@@ -4,7 +4,8 @@
 ``EARCHIVE_TASK_QUEUE``; ``submit`` sends one ``ingest_package`` task per case package and
 prints the results as ``earchive ingest`` does (``--json``: the same objects); without a broker
 it runs them in-process. ``scheduler`` runs Celery beat: a bounded fixity audit every
-``EARCHIVE_AUDIT_INTERVAL`` seconds (run exactly one scheduler per deployment).
+``EARCHIVE_AUDIT_INTERVAL`` seconds and a sweep of the queued index jobs every
+``EARCHIVE_WORK_SWEEP_INTERVAL`` seconds (run exactly one scheduler per deployment).
 Package paths are sent as absolute paths: workers must see them at the same place.
 Exit codes: 0 success, 1 a package refused or a task failed, 2 usage or configuration error.
 """
@@ -82,7 +83,8 @@ def scheduler(
     ] = None,
     loglevel: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
-    """Run the scheduler (Celery beat): a bounded fixity audit every EARCHIVE_AUDIT_INTERVAL s."""
+    """Run the scheduler (Celery beat): a bounded fixity audit every EARCHIVE_AUDIT_INTERVAL s
+    and a sweep of the queued index jobs every EARCHIVE_WORK_SWEEP_INTERVAL s."""
     from earchive.jobs.celery_app import create_celery
 
     settings = _settings(queue)

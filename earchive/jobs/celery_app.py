@@ -29,7 +29,7 @@ from earchive.settings import Settings
 from ingest.pipeline import IngestBusyError
 from transfer import TransferPolicy
 
-__all__ = ["create_celery", "transfer_beat"]
+__all__ = ["create_celery", "transfer_beat", "work_queue_beat"]
 
 BUSY_RETRY_SECONDS = 15  # the same package is being ingested by another worker: ask again later
 BUSY_RETRIES = 40
@@ -81,6 +81,25 @@ def _task_body(job: Job, archives: _ArchivePerProcess) -> Callable[..., Outcome]
     return run
 
 
+def work_queue_beat(settings: Settings) -> dict[str, Any]:
+    """``work_queued`` of the index jobs every ``work_sweep_interval`` seconds: archives whose
+    chained indexing task was lost still become searchable (a sweep not started before the next
+    is due is dropped, not stacked up). Indexing twice is harmless (a document replaces its
+    archive's); the copy and OCR jobs are left to their chained tasks and ``earchive indexer``,
+    since two workers preserving one archive at once would race for its next version."""
+    from ingest.indexing import INDEX_JOB
+
+    every = float(settings.work_sweep_interval)
+    return {
+        f"work-queue-{INDEX_JOB}": {
+            "task": task_name("work_queued"),
+            "schedule": every,
+            "kwargs": {"kind": INDEX_JOB},
+            "options": {"queue": settings.task_queue, "expires": every},
+        }
+    }
+
+
 def transfer_beat(settings: Settings, policy: TransferPolicy) -> dict[str, Any]:
     """One beat entry per enabled endpoint of the transfer policy, firing on its cron schedule
     (read in the app's ``timezone``, set to the policy's ``schedule_timezone``); the task
@@ -129,6 +148,7 @@ def create_celery(settings: Settings) -> Celery:
                 # a run not started before the next one is due is dropped, not stacked up
                 "options": {"queue": settings.task_queue, "expires": settings.audit_interval},
             },
+            **work_queue_beat(settings),
             **transfer_beat(settings, policy),
         },
         timezone=policy.schedule_timezone,  # cron schedules of transfer endpoints

@@ -69,8 +69,34 @@ def test_celery_app_redelivers_tasks_of_dead_workers(tmp_path: Path) -> None:
     assert conf.accept_content == ["json"]
     assert {task_name(n) for n in JOB_NAMES} <= set(app.tasks)
     assert conf.beat_schedule["fixity-audit"]["task"] == task_name("audit")
+    sweeps = {k: v for k, v in conf.beat_schedule.items() if k.startswith("work-queue-")}
+    assert [v["kwargs"]["kind"] for v in sweeps.values()] == ["index"]
+    assert {v["task"] for v in sweeps.values()} == {task_name("work_queued")}
+    assert all(v["schedule"] == settings.work_sweep_interval for v in sweeps.values())
+    assert all(v["options"]["queue"] == "q1" for v in sweeps.values())
     runner = runner_for(settings, lambda: pytest.fail("no archive is built for Celery"))
     assert isinstance(runner, CeleryRunner) and runner.queue == "q1"
     amqp = create_celery(settings.model_copy(update={"broker_url": "amqp://guest@127.0.0.1//"}))
     assert amqp.conf.result_backend == "rpc://"
     assert "visibility_timeout" not in amqp.conf.broker_transport_options
+
+
+def test_the_sweep_task_makes_a_queued_archive_searchable(
+    tmp_path: Path, zips: Callable[[], list[Path]]
+) -> None:
+    """What the scheduler's ``work-queue-index`` entry sends: ``work_queued`` works off the index
+    jobs that an ingest left queued (as when its chained task was lost)."""
+    from ingest.pipeline import ingest_path
+    from ingest.work_queue import pending_count
+    from search.index import SearchQuery
+
+    archive = _archive(tmp_path)
+    result = ingest_path(zips()[0], archive.context())  # queued for the indexer, not indexed
+    assert result.status == "accepted"
+    query = SearchQuery(text=result.electronic_record_code)
+    assert archive.search(query).total == 0 and pending_count(archive.writer, "index") == 1
+    runner = InProcessRunner(archive)
+    swept = runner.result(runner.submit("work_queued", {"kind": "index"}))
+    assert swept == {"kind": "index", "done": 1}
+    assert [h.archive_id for h in archive.search(query).hits] == [result.id]
+    assert pending_count(archive.writer, "index") == 0
