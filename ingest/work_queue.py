@@ -84,8 +84,11 @@ class WorkItem:
 
 def enqueue(conn: Connection, kind: str, subject: str, payload: bytes | None = None) -> None:
     """Record a job in the caller's transaction (it exists exactly when that commits)."""
-    row = {"kind": kind, "subject": subject, "payload": payload, "enqueued_at": time.time()}
-    conn.execute(_ENQUEUE, {**row, "attempts": 0, "last_error": ""})
+    conn.execute(
+        _ENQUEUE,
+        {"kind": kind, "subject": subject, "payload": payload, "enqueued_at": time.time(),
+         "attempts": 0, "last_error": ""},
+    )  # fmt: skip
 
 
 def pending(

@@ -184,6 +184,21 @@ class Sm3Z:
         return self._hash.hexdigest()
 
 
+def _sm3z_digest(point: bytes, data: bytes) -> bytes:
+    """e = SM3(Z ‖ data) for the 64-byte public point (what an SM2 signature signs). GmSSL's
+    whole-message calls recompute Z each time: ten times the cost of the digest calls."""
+    hasher = Sm3Z(point)
+    hasher.update(data)
+    return hasher.digest()
+
+
+def _sm2_verifies(point: bytes, digest: bytes, signature: bytes) -> bool:
+    try:
+        return bool(gmssl_pyx.sm2_verify_sm3_digest(point, digest, signature))
+    except (gmssl_pyx.GmsslInnerError, ValueError):
+        return False
+
+
 def message_hasher(algorithm: str, public_key_pem: str) -> MessageHasher:
     """A fresh hasher of the message for ``algorithm`` and the signer's public key: ``Sm3Z``
     (SM2) or SHA-256 (ECDSA). Raises ``KeyFormatError`` for an unknown algorithm or a key of
@@ -234,12 +249,8 @@ class _Sm2Signer:
         return public_key_id(SM2_WITH_SM3, _sm2_spki_der(self._point))
 
     def sign(self, data: bytes) -> bytes:
-        """SM2 signature (DER r, s) over SM3(Z ‖ data) with the default signer ID. The digest
-        is computed here: GmSSL's whole-message call recomputes Z each time, ten times the cost
-        of signing the digest."""
-        hasher = Sm3Z(self._point)
-        hasher.update(data)
-        return self.sign_digest(hasher.digest())
+        """SM2 signature (DER r, s) over SM3(Z ‖ data) with the default signer ID."""
+        return self.sign_digest(_sm3z_digest(self._point, data))
 
     def sign_digest(self, digest: bytes) -> bytes:
         """SM2 signature (DER r, s) over e = SM3(Z ‖ message), computed by ``Sm3Z``."""
@@ -458,12 +469,7 @@ def verify(algorithm: str, public_key_pem: str, data: bytes, signature: bytes) -
     """
     key = _verifying_key(algorithm, public_key_pem)
     if isinstance(key, bytes):
-        hasher = Sm3Z(key)
-        hasher.update(data)
-        try:
-            return bool(gmssl_pyx.sm2_verify_sm3_digest(key, hasher.digest(), signature))
-        except (gmssl_pyx.GmsslInnerError, ValueError):
-            return False
+        return _sm2_verifies(key, _sm3z_digest(key, data), signature)
     try:
         key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
     except InvalidSignature:
@@ -482,10 +488,7 @@ def verify_digest(algorithm: str, public_key_pem: str, digest: bytes, signature:
     if len(digest) != _DIGEST_BYTES:
         return False
     if isinstance(key, bytes):
-        try:
-            return bool(gmssl_pyx.sm2_verify_sm3_digest(key, digest, signature))
-        except (gmssl_pyx.GmsslInnerError, ValueError):
-            return False
+        return _sm2_verifies(key, digest, signature)
     try:
         key.verify(signature, digest, ec.ECDSA(Prehashed(hashes.SHA256())))
     except InvalidSignature:

@@ -96,9 +96,11 @@ class RunStore:
                 rows = list(conn.execute(stmt.order_by(check_runs.c.seq)))
         except SQLAlchemyError as exc:
             raise RunStoreError(f"cannot read check runs: {exc}") from exc
+        from .engine import CheckRun  # the engine loads when a stored run is read, not before
+
         for (report,) in rows:
             try:
-                yield _check_run().from_dict(json.loads(report))
+                yield CheckRun.from_dict(json.loads(report))
             except (ValueError, KeyError, TypeError) as exc:
                 raise RunStoreError(f"unreadable check run of {archive_id}: {exc}") from exc
 
@@ -138,9 +140,3 @@ class RunStore:
             if e is not None and e.version == version:
                 found = e
         return found
-
-
-def _check_run() -> type[CheckRun]:
-    from .engine import CheckRun  # the engine loads when a stored run is read, not before
-
-    return CheckRun

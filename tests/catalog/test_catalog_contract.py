@@ -137,3 +137,13 @@ def test_clear_empties_everything(catalog: Catalog) -> None:
     assert catalog.versions(record(1).id) == []
     catalog.record_version(record(1), files("x"), version(1))  # usable again
     assert catalog.count() == 1
+
+
+def test_version_totals_count_and_sum_each_version(catalog: Catalog) -> None:
+    catalog.record_version(record(1), files("v1"), version(1, "a"))
+    catalog.record_version(record(1, version=2), files("v2")[:1], version(2, "b"))
+    catalog.record_version(record(2), [], version(1))
+    one = record(1).id
+    totals = catalog.version_totals([one, record(2).id, "Z004-nothing", one])
+    assert totals == {(one, 1): (2, 100 + BIG), (one, 2): (1, 100)}  # big sizes survive
+    assert totals[(one, 1)] == (len(catalog.files(one, 1)), sum(f.size for f in files("v1")))

@@ -25,19 +25,20 @@ def register_batch(
     entries = []
     kept = [r for r in results if r.status in ("accepted", "new_version")]
     records = archive.catalog.get_many([r.id for r in kept])
+    totals = archive.catalog.version_totals(list(records))
     for result in kept:
         record = records.get(result.id)
         if record is None:
             continue
-        files = archive.catalog.files(result.id, result.version)
+        files, size = totals.get((result.id, result.version), (0, 0))
         entries.append(
             RegistrationEntry(
                 archive_id=record.id,
                 archival_code=record.archival_code,
                 title=record.project_name,
                 version=result.version,
-                files=len(files),
-                bytes=sum(f.size for f in files),
+                files=files,
+                bytes=size,
             )
         )
     if not entries:
